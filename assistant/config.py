@@ -1,0 +1,114 @@
+"""One Settings class for the whole tool.
+
+Values come, highest priority first, from explicit arguments (CLI flags), environment
+variables prefixed ``ASSISTANT_``, a TOML config file (``ASSISTANT_CONFIG`` or
+``./assistant.toml``), then the defaults below. CLI flags are generated from these
+fields (see cli.py), so the README table, ``--help`` and the env names never drift.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback) / "assistant"
+
+
+def config_file() -> Path:
+    return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # --- storage -------------------------------------------------------------
+    data_dir: Path = Field(
+        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"),
+        description="Where the embedded Chroma database, BM25 index and report registry live.",
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"),
+        description="Where assembled model files and built wheels are cached.",
+    )
+    chroma_host: str | None = Field(
+        default=None, description="Chroma server host; when set, use it instead of the embedded store."
+    )
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    collection: str = Field(
+        default="reports", min_length=3, description="Chroma collection name (3+ characters)."
+    )
+
+    # --- ingest ----------------------------------------------------------------
+    chunk_tokens: int = Field(
+        default=200, ge=32, le=2000, description="Target chunk size in cl100k tokens."
+    )
+    max_file_mb: float = Field(
+        default=50.0, gt=0, description="Refuse input files larger than this many megabytes."
+    )
+
+    # --- retrieval -------------------------------------------------------------
+    top_k: int = Field(default=4, ge=1, le=20, description="Sources given to the model per question.")
+    bm25_weight: float = Field(
+        default=1.0, ge=0, description="Weight of the BM25 (jieba) ranking in the fusion."
+    )
+    dense_weight: float = Field(
+        default=0.35, ge=0, description="Weight of the sentence-embedding ranking in the fusion."
+    )
+    auto_scope: bool = Field(
+        default=True, description="Restrict retrieval to a report when the question names its place."
+    )
+
+    # --- generation --------------------------------------------------------------
+    backend: Literal["llama", "openai"] = Field(
+        default="llama", description="llama = local GGUF via llama.cpp; openai = OpenAI-compatible server."
+    )
+    model: str = Field(
+        default="qwen2.5-coder-1.5b",
+        description="Packaged model name (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b) or a path to any .gguf file.",
+    )
+    n_ctx: int = Field(default=4096, ge=512, description="Context window for the local model.")
+    n_threads: int | None = Field(default=None, description="CPU threads for llama.cpp (default: all cores).")
+    max_tokens: int = Field(default=256, ge=16, description="Most tokens an answer may generate.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    seed: int = Field(default=42, description="Sampling seed, for reproducible answers.")
+
+    # --- hosted backend ------------------------------------------------------------
+    openai_base_url: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="API key for the hosted backend (read from the environment; never printed)."
+    )
+    openai_model: str = Field(default="default", description="Model name to request from the hosted backend.")
+    request_timeout: float = Field(default=60.0, gt=0, description="Seconds before a hosted request times out.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return (init_settings, env_settings, toml, file_secret_settings)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25"

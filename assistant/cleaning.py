@@ -69,7 +69,12 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    f"{source}: 文件以 {enc} 标记开头但内容已损坏（位置 {exc.start}）/ corrupt {enc} text",
+                    "文件可能下载不完整，请重新获取") from exc
     if _looks_binary(data):
         raise IngestError(
             f"{source}: 看起来是二进制文件，不是文本 / looks like a binary file, not text",
@@ -139,8 +144,10 @@ def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:
         if any(p.search(line) for p in _ANYWHERE):
             continue
         kept.append(_INLINE_WIDGETS.sub("", line).rstrip())
-    # Tail footers: walk back from the end while lines look like site furniture.
-    while kept and (not kept[-1] or (len(kept[-1]) < 120 and _FOOTER.search(kept[-1]))):
+    # Tail footers: walk back from the end while lines look like site furniture. A line
+    # that ends like a sentence ("…维护人民群众合法权益。") is report text, never a footer.
+    while kept and (not kept[-1] or (len(kept[-1]) < 120 and _FOOTER.search(kept[-1])
+                                     and not kept[-1].endswith(("。", "!", "?", "！", "？", ";", "；")))):
         kept.pop()
     body = normalize("\n".join(kept))
     return body, meta, len(lines) - len(body.split("\n"))

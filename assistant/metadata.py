@@ -121,12 +121,14 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMeta:
     title = find_title(lines)
     date = find_date(signature, page_meta)
     place = find_place(title, text, signature)
+    # The signature's date is when the report was signed, not the year it reports on.
+    body = lines[: len(lines) - len(signature)] if len(signature) < len(lines) else lines
     doc = _DOC_NUMBER.search("\n".join(lines[:15]))
     doc_number = doc.group(0) if doc else (page_meta.get("发文字号") or page_meta.get("文件编号") or None)
     return ReportMeta(
         place=place,
         level=level_of(place),
-        year=find_year(title, lines, date),
+        year=find_year(title, body, date),
         title=title,
         issuer=find_issuer(title, signature, place),
         date=date,

@@ -57,10 +57,13 @@ class Store:
             raise StoreError(f"无法打开 Chroma 数据库 / cannot open the Chroma store at {where}: {exc}",
                              "检查 ASSISTANT_CHROMA_HOST/PORT 或 ASSISTANT_DATA_DIR；服务器模式请先运行 `chroma run`") from exc
         meta = {"embedding_model": MODEL_ID, "hnsw:space": "cosine"}
-        self.chunks = self.client.get_or_create_collection(
-            settings.collection, embedding_function=self.embedder, metadata=meta
-        )
-        found = (self.chunks.metadata or {}).get("embedding_model")
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                settings.collection, embedding_function=self.embedder, metadata=meta
+            )
+            found = (self.chunks.metadata or {}).get("embedding_model")
+        except ValueError as exc:  # chromadb: "Embedding function conflict"
+            found = f"other ({exc})"
         if found != MODEL_ID:
             raise StoreError(
                 f"集合 {settings.collection!r} 由嵌入模型 {found!r} 建立，当前为 {MODEL_ID!r} / embedding model mismatch",
@@ -208,7 +211,7 @@ class Store:
             index = LexicalIndex.build([c.chunk_id for c in records],
                                        [index_text(by_id[c.report_id], c) for c in records])
             index.save(directory)
-            for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-*"):
+            for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-" + "?" * 16):
                 if stale != directory:
                     shutil.rmtree(stale, ignore_errors=True)
         self._lexical = (fingerprint, index)

@@ -1,0 +1,157 @@
+"""Specification of assistant.metadata: deterministic report metadata from cleaned text.
+
+On the five seeds, ``extract(clean(...))`` must reproduce evals/gold/reports.jsonl
+(place, level, year, title, issuer, date, doc_number; ``None`` where the gold says the
+text does not give the field). Synthetic reports pin down the fallbacks for copies
+without a title line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.cleaning import clean
+from assistant.metadata import extract, find_year, level_of
+
+GOLD = [json.loads(line) for line in
+        (Path(__file__).resolve().parents[1] / "evals" / "gold" / "reports.jsonl").read_text("utf-8").splitlines()
+        if line.strip()]
+GOLD_IDS = [g["file"] for g in GOLD]
+
+
+def _meta(seeds_dir, name: str):
+    cleaned = clean((seeds_dir / name).read_bytes(), name)
+    return extract(cleaned.text, cleaned.page_meta)
+
+
+def _names(issuer: str | None) -> list[str] | None:
+    """'中共醴陵市委 醴陵市人民政府' and '中共醴陵市委、醴陵市人民政府' name the same bodies."""
+    return None if issuer is None else [n for n in re.split(r"[\s、,，]+", issuer) if n]
+
+
+def test_gold_covers_all_five_seeds(seeds_dir):
+    assert sorted(GOLD_IDS) == sorted(p.name for p in seeds_dir.glob("*.txt"))
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_place_level_and_year_match_gold(seeds_dir, gold):
+    meta = _meta(seeds_dir, gold["file"])
+    assert (meta.place, meta.level, meta.year) == (gold["place"], gold["level"], gold["year"])
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_date_and_doc_number_match_gold(seeds_dir, gold):
+    meta = _meta(seeds_dir, gold["file"])
+    assert meta.date == gold["date"]
+    assert meta.doc_number == gold["doc_number"]
+
+
+@pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
+def test_title_and_issuer_match_gold(seeds_dir, gold):
+    meta = _meta(seeds_dir, gold["file"])
+    assert meta.title == gold["title"]
+    assert _names(meta.issuer) == _names(gold["issuer"])
+
+
+def test_wuwei_date_is_the_signature_not_the_later_web_publication_date(seeds_dir):
+    # The page says 成文日期/发布日期 2022-03-04; the 落款 under the report says 2022年2月17日.
+    meta = _meta(seeds_dir, "wuwei-2021.txt")
+    assert meta.date == "2022-02-17"
+
+
+def test_liling_place_is_the_reporting_city_not_the_addressee(seeds_dir):
+    # The report is addressed to 中共株洲市委、株洲市人民政府, which the body also mentions.
+    assert _meta(seeds_dir, "liling-2023.txt").place == "醴陵市"
+
+
+# --- synthetic reports without a title line --------------------------------------------
+
+UNTITLED = """现将有关情况报告如下。
+一、主要工作开展情况
+临泽县坚持以习近平法治思想为指导,深入推进依法行政,全年办理行政复议案件12件,行政机关负责人出庭应诉率100%。
+二、存在的问题
+法治宣传的针对性还需增强,基层执法力量相对薄弱。
+三、下一步工作
+临泽县将持续深化“放管服”改革,进一步优化法治化营商环境。
+临泽县人民政府
+{date}"""
+
+
+def _untitled(date: str = "2023年1月5日", page_meta: dict | None = None):
+    cleaned = clean(UNTITLED.format(date=date).encode("utf-8"))
+    return extract(cleaned.text, {**cleaned.page_meta, **(page_meta or {})})
+
+
+def test_untitled_report_takes_place_issuer_and_date_from_body_and_signature():
+    meta = _untitled()
+    assert meta.title is None
+    assert meta.place == "临泽县"
+    assert meta.level == "县"
+    assert meta.issuer == "临泽县人民政府"
+    assert meta.date == "2023-01-05"
+    assert meta.doc_number is None
+
+
+def test_untitled_report_signed_early_in_the_year_reports_on_the_previous_year():
+    assert _untitled("2023年1月5日").year == 2022
+
+
+def test_year_falls_back_to_the_year_before_an_early_page_meta_date():
+    text = "现将有关情况报告如下。\n临泽县坚持依法行政,全年办理行政复议案件12件。"
+    assert extract(text, {"成文日期": "2023-01-05"}).year == 2022
+    assert extract(text, {"成文日期": "2023-04-30"}).year == 2022
+    assert extract(text, {"成文日期": "2023-12-20"}).year == 2023
+    assert extract(text, {}).year is None
+
+
+def test_find_year_fallback_order():
+    lines = ["临泽县坚持依法行政。", "2023年共办理案件5件。", "2023年开展培训3次。", "2022年办理案件4件。"]
+    # title wins over everything
+    assert find_year("临泽县2021年度法治政府建设情况报告", lines, "2024-01-05") == 2021
+    # an opening line that starts with the year
+    assert find_year(None, ["2020年以来,临泽县坚持依法行政。", *lines], None) == 2020
+    # otherwise the most frequent year in the text
+    assert find_year(None, lines, "2024-01-05") == 2023
+    # otherwise the signing date: early in the year means the previous year
+    assert find_year(None, ["临泽县坚持依法行政。"], "2024-02-17") == 2023
+    assert find_year(None, ["临泽县坚持依法行政。"], "2024-06-01") == 2024
+
+
+def test_title_year_wins_over_years_mentioned_in_the_body():
+    text = ("临泽县2022年度法治政府建设情况报告\n2023年,临泽县将继续推进法治政府建设。\n"
+            "2023年重点做好三项工作。\n临泽县人民政府\n2023年2月1日")
+    meta = extract(text)
+    assert meta.title == "临泽县2022年度法治政府建设情况报告"
+    assert meta.year == 2022
+    assert meta.place == "临泽县"
+
+
+def test_doc_number_falls_back_to_page_meta():
+    text = "现将有关情况报告如下。\n临泽县坚持依法行政。\n临泽县人民政府\n2023年3月1日"
+    assert extract(text, {"发文字号": "临政发〔2023〕8号"}).doc_number == "临政发〔2023〕8号"
+    assert extract(text, {}).doc_number is None
+
+
+def test_doc_number_in_the_header_is_found():
+    text = "临政报〔2023〕12号\n临泽县2022年度法治政府建设情况报告\n临泽县坚持依法行政。\n临泽县人民政府\n2023年3月1日"
+    meta = extract(text)
+    assert meta.doc_number == "临政报〔2023〕12号"
+    assert meta.date == "2023-03-01"
+
+
+def test_signature_with_two_issuers_lists_both():
+    text = ("现将有关情况报告如下。\n临泽县坚持依法行政,全年办理行政复议案件12件。\n"
+            "中共临泽县委\n临泽县人民政府\n2023年3月1日")
+    assert extract(text).issuer == "中共临泽县委、临泽县人民政府"
+
+
+@pytest.mark.parametrize("place, level", [
+    ("乌海市", "市"), ("乌鲁木齐县", "县"), ("海南区", "区"), ("杭锦旗", "旗"), ("阿拉善盟", "盟"),
+    ("临夏回族自治州", "州"), ("肃南裕固族自治县", "县"), (None, None),
+])
+def test_level_follows_the_place_suffix(place, level):
+    assert level_of(place) == level

@@ -25,12 +25,12 @@ from .metadata import PLACE_SUFFIXES
 from .prompts import load
 from .retrieve import Hit, Scope, retrieve
 from .store import Store
-from .verify import (coverage, cited_ids, key_terms, number_set, numbers_in, sentence_spans,
+from .verify import (clauses, coverage, cited_ids, key_terms, number_set, numbers_in, sentence_spans,
                      strip_citations, ungrounded_numbers, unsupported_numbers)
 
 NOT_MENTIONED = "报告中未提及"
 _REFUSAL = re.compile(r"未提及|没有提及|未涉及|没有提到|未提到|无法回答|无法确定|没有相关|未找到")
-_WANTS_NUMBER = re.compile(r"多少|几|比例|百分|数量|数目|率|人数|件数|次数|金额")
+_WANTS_NUMBER = re.compile(r"多少|几|比例|百分|数量|数目|率|人数|件数|次数|金额|哪天|哪一天|何时|日期|哪年|文号")
 _EXTRACTIVE_MIN = 0.5  # key-term coverage an extractive quote needs (tuned on evals/gold)
 
 
@@ -162,9 +162,15 @@ def best_sentence(sources: list[Source], terms: list[str], wants_number: bool) -
         text = src.hit.chunk.text
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            if wants_number and not numbers_in(sentence):
-                continue
-            cov = coverage(sentence, terms)
+            if wants_number:
+                # The number must sit in a clause about the question, not merely in a
+                # sentence that mentions its topic somewhere else.
+                numeric = [coverage(c, terms) for c in clauses(sentence) if numbers_in(c)]
+                if not numeric:
+                    continue
+                cov = max(max(numeric), 0.5 * coverage(sentence, terms))
+            else:
+                cov = coverage(sentence, terms)
             score = cov + (0.15 if wants_number and numbers_in(sentence) else 0) + 0.05 / (rank + 1)
             if score > best_score:
                 best, best_score = (src, s, e, cov), score
@@ -257,7 +263,7 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
             break  # the model says the sources do not answer: check extractively below
         text = _with_citations(text, sources, terms)
         current = problems_with(text, sources, terms, exempt)
-        if len(re.sub(r"[\W\d_]", "", strip_citations(text))) < 4:
+        if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < 6:
             current.append("回答没有实质内容")
         elif wants_number and not (number_set(text) - exempt):
             current.append("问题问的是数量或比例，回答中没有数字")

@@ -77,10 +77,17 @@ def ungrounded_numbers(answer: str, sources: list[str], exempt: set[str] = froze
     return [n for n in dict.fromkeys(_canon(n) for n in numbers_in(answer)) if n not in available | exempt]
 
 
+# Words every report repeats: they cannot tell a relevant sentence from another one.
+GENERIC_TERMS = set("法治 政府 法治政府 建设 工作 报告 全市 全县 全区 我市 我县 开展 推进 情况 年度 这份 一共 分别 "
+                    "其中 共有 相关 哪个 主要 进行 方面".split())
+
+
 def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
-    """Content words of a question, minus place names and years (scope handles those)."""
+    """Content words of a question, minus place names, years and words every report uses."""
     terms = []
     for t in tokenize(question):
+        if t in GENERIC_TERMS:
+            continue
         # Single characters (率, 数, 件) match almost any sentence, so they carry no evidence.
         if len(t) < 2 or t in ignore or any(t in p for p in ignore) or re.fullmatch(r"\d+|年度", t):
             continue
@@ -88,8 +95,8 @@ def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def clause_with(text: str, number: str) -> list[str]:
-    return [m.group(0) for m in _CLAUSE.finditer(text) if _canon(number) in number_set(m.group(0))]
+def clauses(text: str) -> list[str]:
+    return [m.group(0) for m in _CLAUSE.finditer(text)]
 
 
 def unsupported_numbers(answer: str, sources: list[str], terms: list[str],

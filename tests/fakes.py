@@ -1,0 +1,29 @@
+"""A scripted backend for fast tests of the answer pipeline's logic (never the only test
+of a feature: tests/test_answer.py also runs the real packaged model)."""
+
+from __future__ import annotations
+
+from assistant.llm import Completion
+from assistant.tokens import count_tokens
+
+
+class ScriptedLLM:
+    name = "scripted"
+    n_ctx = 4096
+
+    def __init__(self, *replies: str):
+        self.replies = list(replies)
+        self.calls: list[list[dict]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return count_tokens(text)
+
+    def complete(self, messages, *, max_tokens, temperature=0.0, seed=None, json_schema=None, on_token=None):
+        self.calls.append(messages)
+        text = self.replies.pop(0) if self.replies else "报告中未提及。"
+        for ch in text:  # stream character by character, as a real server might
+            if on_token:
+                on_token(ch)
+        return Completion(text=text, prompt_tokens=sum(count_tokens(m["content"]) for m in messages),
+                          completion_tokens=len(text), timings={"prefill_ms": 1.0, "generate_ms": 1.0},
+                          model=self.name)

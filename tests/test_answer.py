@@ -1,0 +1,134 @@
+"""The answer pipeline: verify before showing, retry, quote, or refuse — never guess."""
+
+import pytest
+
+from assistant.answer import NOT_MENTIONED, Listener, ask
+from assistant.llm import get_backend
+
+from .fakes import ScriptedLLM
+
+WUHAI_Q = "2023年乌海市行政机关负责人出庭应诉率是多少？"
+
+
+def _text_of(store, report_id):
+    return store.report_text(report_id)
+
+
+def assert_citations_slice_back(store, answer):
+    assert answer.citations, "a grounded answer must cite at least one source"
+    for c in answer.citations:
+        assert _text_of(store, c.report_id)[c.start:c.end] == c.quote
+
+
+def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM("乌海市行政机关负责人出庭应诉率为98.4%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert answer.method == "model" and answer.grounded and not answer.refused
+    assert "98.4%" in answer.citations[0].quote
+    assert answer.scope["report_ids"] == ["wuhai-2023"]
+    assert_citations_slice_back(store, answer)
+    assert answer.prompt == "answer@1"
+
+
+def test_an_invented_number_triggers_one_strict_retry(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM("出庭应诉率为97.1%。[1]", "出庭应诉率为98.4%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert len(llm.calls) == 2
+    assert "97.1" in llm.calls[1][1]["content"], "the retry prompt must name the unverified number"
+    assert answer.method == "model-retry" and answer.grounded and "98.4%" in answer.answer
+    assert any("97.1" in p for p in answer.problems)
+
+
+def test_when_the_retry_also_fails_the_answer_quotes_the_source(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM("出庭应诉率为97.1%。[1]", "出庭应诉率为99%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert answer.method == "extractive" and answer.grounded
+    assert "98.4%" in answer.answer and "97.1" not in answer.answer and "99%" not in answer.answer
+    assert_citations_slice_back(store, answer)
+
+
+def test_a_number_from_an_unrelated_sentence_is_rejected(seeded_store):
+    store, settings = seeded_store
+    # 100% is in the cited chunk (办结率100%), but not in a sentence about 出庭应诉率.
+    llm = ScriptedLLM("出庭应诉率为100%。[1]", "出庭应诉率为100%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert "100%" not in answer.answer.split("“")[0]
+    assert answer.method in ("extractive", "refusal")
+
+
+def test_citing_a_source_that_does_not_exist_is_a_problem(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM("出庭应诉率为98.4%。[9]", "出庭应诉率为98.4%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert any("[9]" in p for p in answer.problems) and answer.method == "model-retry"
+
+
+def test_a_missing_citation_marker_is_added_from_the_source_holding_the_number(seeded_store):
+    store, settings = seeded_store
+    answer = ask(WUHAI_Q, store, ScriptedLLM("出庭应诉率为98.4%。"), settings)
+    assert answer.grounded and answer.citations and "[" in answer.answer
+
+
+def test_a_question_about_a_year_we_do_not_have_is_declined_without_the_model(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM()
+    answer = ask("乌海市2019年办理了多少件行政复议案件？", store, llm, settings)
+    assert answer.refused and answer.answer.startswith(NOT_MENTIONED) and "2019" in answer.answer
+    assert llm.calls == []
+
+
+def test_a_refusal_with_no_matching_evidence_stays_a_refusal(seeded_store):
+    store, settings = seeded_store
+    answer = ask("磴口县聘请了多少名政府法律顾问？", store, ScriptedLLM("报告中未提及。"), settings)
+    assert answer.refused and answer.answer == NOT_MENTIONED and answer.citations == []
+
+
+def test_streaming_never_shows_an_unverified_sentence(seeded_store):
+    store, settings = seeded_store
+    shown, resets = [], []
+    listener = Listener(emit=shown.append, reset=lambda: resets.append(1))
+    llm = ScriptedLLM("行政应诉案件124件。[1]出庭应诉率为97.1%。[1]", "出庭应诉率为98.4%。[1]")
+    answer = ask(WUHAI_Q, store, llm, settings, listener=listener)
+    assert not any("97.1" in s for s in shown)
+    assert resets == [1], "the verified first sentence was shown, so it must be withdrawn before the retry"
+    assert "".join(shown[1:]).strip() == answer.answer.strip()
+
+
+def test_timings_and_usage_are_reported(seeded_store):
+    store, settings = seeded_store
+    answer = ask(WUHAI_Q, store, ScriptedLLM("出庭应诉率为98.4%。[1]"), settings)
+    assert set(answer.timings) >= {"retrieve_ms", "prompt_ms", "prefill_ms", "generate_ms", "total_ms"}
+    assert answer.usage["prompt_tokens"] > 100 and answer.usage["completion_tokens"] > 0
+
+
+# --- the real packaged 0.5B model through llama.cpp --------------------------------
+
+
+@pytest.fixture(scope="module")
+def local_llm(seeded_store):
+    _, settings = seeded_store
+    return get_backend(settings.model_copy(update={"model": "qwen2.5-coder-0.5b"}))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question,fact", [
+    (WUHAI_Q, "98.4%"),
+    ("醴陵市收到多少件行政复议申请？", "122"),
+    ("磴口县市场主体年报率是多少？", "95.97%"),
+])
+def test_the_real_model_answers_seed_questions_with_verified_quotes(seeded_store, local_llm, question, fact):
+    store, settings = seeded_store
+    answer = ask(question, store, local_llm, settings)
+    assert fact in answer.answer and answer.grounded and not answer.refused
+    assert any(fact in c.quote for c in answer.citations)
+    assert_citations_slice_back(store, answer)
+
+
+@pytest.mark.model
+def test_the_real_model_declines_a_question_the_reports_do_not_answer(seeded_store, local_llm):
+    store, settings = seeded_store
+    answer = ask("磴口县聘请了多少名政府法律顾问？", store, local_llm, settings)
+    assert answer.refused and answer.answer.startswith(NOT_MENTIONED)

@@ -1,0 +1,85 @@
+"""The command line, run as a user runs it: a real process, real store, real model."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_CACHE_DIR, SEEDS_DIR
+
+
+def run(data_dir: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
+           "ASSISTANT_MODEL": "qwen2.5-coder-0.5b"}
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli")
+    seeds = path / "in"
+    seeds.mkdir()
+    for name in ("wuhai-2023.txt", "liling-2023.txt"):
+        (seeds / name).write_bytes((SEEDS_DIR / name).read_bytes())
+    result = run(path, "ingest", str(seeds))
+    assert result.returncode == 0, result.stderr
+    assert "新增 2" in result.stdout
+    return path
+
+
+def test_reports_lists_what_was_ingested(data_dir):
+    out = run(data_dir, "reports").stdout
+    assert "wuhai-2023\t乌海市\t2023" in out and "liling-2023\t醴陵市\t2023" in out
+
+
+@pytest.mark.model
+def test_ask_json_returns_a_grounded_cited_answer(data_dir):
+    result = run(data_dir, "ask", "2023年乌海市行政机关负责人出庭应诉率是多少？", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert "98.4%" in answer["answer"] and answer["grounded"] is True
+    citation = answer["citations"][0]
+    assert {"report", "section", "quote", "start", "end", "chunk_id"} <= set(citation)
+    assert "98.4%" in citation["quote"]
+    assert set(answer["timings"]) >= {"retrieve_ms", "prompt_ms", "prefill_ms", "generate_ms"}
+    assert set(answer["usage"]) == {"prompt_tokens", "completion_tokens"}
+
+
+@pytest.mark.model
+def test_plain_ask_prints_the_answer_then_its_quotes(data_dir):
+    result = run(data_dir, "ask", "醴陵市收到多少件行政复议申请？")
+    assert result.returncode == 0, result.stderr
+    assert "122" in result.stdout and "“" in result.stdout and "范围" in result.stdout
+
+
+def test_errors_are_messages_not_tracebacks(data_dir, tmp_path):
+    result = run(data_dir, "ingest", str(tmp_path / "nope.txt"))
+    assert result.returncode == 3 and "Traceback" not in result.stderr and "nope.txt" in result.stderr
+    result = run(data_dir, "remove", "no-such-report")
+    assert result.returncode == 4 and "wuhai-2023" in result.stderr  # lists the valid reports
+
+
+def test_a_bad_file_in_a_batch_fails_alone(tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "wuhai.txt").write_bytes((SEEDS_DIR / "wuhai-2023.txt").read_bytes())
+    result = run(tmp_path / "data", "ingest", str(folder))
+    assert result.returncode == 3
+    assert "[失败]" in result.stdout and "empty.txt" in result.stdout and "[新增]" in result.stdout
+
+
+def test_remove_deletes_a_report(tmp_path):
+    data = tmp_path / "data"
+    run(data, "ingest", str(SEEDS_DIR / "wuhai-2023.txt"))
+    assert run(data, "remove", "乌海市").returncode == 0
+    assert "wuhai-2023" not in run(data, "reports").stdout
+
+
+def test_ask_on_an_empty_store_says_how_to_start(tmp_path):
+    result = run(tmp_path / "empty", "ask", "问题")
+    assert result.returncode == 4 and "assistant ingest" in result.stderr

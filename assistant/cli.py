@@ -121,7 +121,7 @@ def cmd_ask(args, settings: Settings) -> int:
         from .errors import StoreError
 
         raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-    stream = not args.json and sys.stdout.isatty() or os.environ.get("ASSISTANT_STREAM") == "1"
+    stream = not args.json and (sys.stdout.isatty() or os.environ.get("ASSISTANT_STREAM") == "1")
     listener = Listener(
         emit=(lambda s: print(s, end="", flush=True)) if stream else None,
         reset=(lambda: print("\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", flush=True))

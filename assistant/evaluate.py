@@ -118,7 +118,9 @@ def answer_eval(store: Store, llm, settings: Settings, items: list[GoldItem],
     for item in items:
         answer = ask(item.question, store, llm, settings)
         cited = " ".join(c.quote for c in answer.citations)
-        numbers = number_set(strip_citations(answer.answer)) if not answer.refused else set()
+        # Numbers the question itself supplies (years) are not claims the answer makes.
+        numbers = (number_set(strip_citations(answer.answer)) - number_set(item.question)
+                   if not answer.refused else set())
         rows.append({
             "id": item.id, "kind": item.kind, "report": item.report, "question": item.question,
             "answer": answer.answer, "grade": grade(item, answer), "method": answer.method,

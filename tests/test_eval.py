@@ -11,10 +11,15 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.evalrun import compare, run_eval
-from assistant.evaluate import GOLD, fact_present, grade, load_gold, normalize, retrieval_eval
+from assistant.evaluate import GOLD, answer_eval, fact_present, grade, load_gold, normalize, retrieval_eval
+from assistant.llm import get_backend
 
 RECALL_AT_5_FLOOR = 0.95
 MRR_FLOOR = 0.93
+# evals/gold/smoke.jsonl (20 items: 16 answerable, 4 unanswerable) with the packaged 0.5B model
+# measured fact accuracy 0.812 (13/16) and refusal accuracy 1.0 (4/4); each floor allows one miss.
+SMOKE_FACT_ACCURACY_FLOOR = 0.75
+SMOKE_REFUSAL_ACCURACY_FLOOR = 0.75
 
 
 @pytest.mark.parametrize("fact,answer", [
@@ -84,3 +89,14 @@ def test_a_bring_your_own_gold_file_is_validated(tmp_path):
 
     with pytest.raises(ConfigError, match="gold.jsonl:1"):
         load_gold(bad)
+
+
+@pytest.mark.model
+def test_answers_on_the_smoke_set_stay_above_their_floors(seeded_store):
+    store, settings = seeded_store
+    llm = get_backend(settings.model_copy(update={"model": "qwen2.5-coder-0.5b"}))
+    metrics, rows = answer_eval(store, llm, settings, load_gold(GOLD.with_name("smoke.jsonl")))
+    wrong = [(r["id"], r["answer"][:60]) for r in rows if r["grade"] != "CORRECT"]
+    assert metrics["fact_accuracy"] >= SMOKE_FACT_ACCURACY_FLOOR, wrong
+    assert metrics["refusal_accuracy"] >= SMOKE_REFUSAL_ACCURACY_FLOOR, wrong
+    assert metrics["grounded_rate"] == 1.0, "every answer shown must pass verification or be a refusal"

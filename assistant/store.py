@@ -40,7 +40,7 @@ class Store:
         from chromadb.config import Settings as ChromaSettings
 
         self.settings = settings
-        self.embedder = embedder or USEEmbedding(threads=settings.n_threads)
+        self.embedder = embedder or USEEmbedding()
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
             if settings.chroma_host:

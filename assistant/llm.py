@@ -133,12 +133,12 @@ def _consume(stream, text_of, prompt_tokens: int, model: str, on_token: OnToken 
         if usage_of and (u := usage_of(chunk)):
             usage = u
         piece = text_of(chunk)
+        pieces += 1  # llama.cpp streams one chunk per token, even when it holds half a character
         if not piece:
             continue
         if first is None:
             first = time.perf_counter()
         parts.append(piece)
-        pieces += 1
         if on_token:
             on_token(piece)
     end = time.perf_counter()

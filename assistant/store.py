@@ -182,7 +182,8 @@ class Store:
         """The cleaned text, rebuilt exactly: chunks are contiguous and cover it."""
         return "".join(c.text for c in self.chunk_records(report_id))
 
-    def dense_search(self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None) -> list[tuple[str, float]]:
+    def dense_search(self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None,
+                     reports: list[Report] | None = None) -> list[tuple[str, float]]:
         where = None
         if report_ids:
             where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
@@ -191,13 +192,14 @@ class Store:
             return []
         got = self.chunks.query(query_embeddings=[embedding.tolist()], n_results=min(n, total), where=where,
                                 include=["distances", "metadatas"])
-        committed = {r.report_id: r.version for r in self.reports()}
+        committed = {r.report_id: r.version for r in (self.reports() if reports is None else reports)}
         return [(cid, 1.0 - float(d)) for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])
                 if committed.get(m["report_id"]) == m["version"]]
 
-    def lexical(self) -> LexicalIndex:
-        """The BM25 index for exactly the committed reports, loaded or rebuilt."""
-        reports = self.reports()
+    def lexical(self, reports: list[Report] | None = None) -> LexicalIndex:
+        """The BM25 index for exactly the committed reports (`reports`, when the caller
+        has just read the registry), loaded or rebuilt."""
+        reports = self.reports() if reports is None else reports
         fingerprint = hashlib.sha256(json.dumps(
             [TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()).hexdigest()[:16]
         if self._lexical and self._lexical[0] == fingerprint:

@@ -1,0 +1,447 @@
+"""Report -> ReportSummary: a map-reduce digest whose every figure is quoted verbatim.
+
+Map: each outline section (一、, or its (一) subsections) gets one schema-constrained
+call returning 要点 and 关键数据; reduce: one call writes the 总体概述 from those and the
+report's opening and closing paragraphs. What the text states outright is not left to
+the model: metadata come from the ingested `Report`, titles from the headings, and
+存在问题 / 下一步计划 / 荣誉与示范 are quoted from the text (the model writes the two
+lists only for reports without such sections). A 关键数据 entry survives only if its
+原文 occurs verbatim in the report and holds its 数值; a 要点 only if its numbers occur
+in the report; drops are counted in 来源. Trade-offs: one call per section costs
+minutes per report on a CPU (grammar-constrained sampling is slower per token), and a
+section longer than the context is truncated rather than split.
+
+Worked example: the heading "(四)聚焦严格公正文明执法,执法质量水平持续提高。一是…" is a
+section titled "(四)聚焦严格公正文明执法,执法质量水平持续提高"; a figure {"数值": "98.4%",
+"原文": "行政机关负责人出庭应诉率98.4%"} is kept with the quote's offsets, one whose 原文
+says 125件 where the report says 124件 is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Callable
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .chunking import heading_level, heading_title
+from .config import Settings
+from .errors import ContextTooLong
+from .llm import LLM
+from .prompts import Prompt, load
+from .records import Report
+from .store import Store
+from .verify import number_set, sentence_spans
+
+SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
+SECTION_TOKENS = 640  # most tokens one section's JSON may take: 6 要点 and 4 figures at their maximum length
+OVERVIEW_CHARS = 200
+# Length limits go into the grammar too: without them the 0.5B model copies whole paragraphs
+# into 要点 and runs out of tokens before the JSON closes.
+Short = Annotated[str, Field(max_length=40)]
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_REASK_RESERVE = 128  # prompt tokens kept free for chat-template markup and the re-ask note
+Progress = Callable[[int, int, str], None]  # (done, total, what is being summarised now)
+
+
+class FigureDraft(BaseModel):
+    """One figure as the model writes it: the quote first, so the number is read off it."""
+
+    原文: str = Field(max_length=50, description="逐字摘自报告、包含该数字的分句")
+    数值: str = Field(max_length=16, description="原文中的数字，原样照抄，例如 124、98.4%、3000余")
+    单位: str = Field(max_length=8, description="紧跟数字的单位，例如 件、人、%、万元；没有则为空字符串")
+    指标: str = Field(max_length=20, description="统计的是什么，例如 行政应诉案件数")
+
+
+class KeyFigure(BaseModel):
+    """A verified figure: 原文 occurs verbatim at text[start:end] and holds 数值."""
+
+    指标: str
+    数值: str
+    单位: str
+    原文: str
+    start: int = Field(description="原文在报告清洗后文本中的起始字符位置 / offset of 原文 in the cleaned text")
+    end: int = Field(description="结束位置（不含）；text[start:end] == 原文")
+
+
+class SectionDraft(BaseModel):
+    """What the model writes for one section (the JSON schema it is constrained to)."""
+
+    # Figures first: asked for last, the 0.5B model had written its 要点 and then gave [].
+    关键数据: list[FigureDraft] = Field(max_length=6)
+    要点: list[Short] = Field(min_length=3, max_length=6)
+
+
+class ReduceDraft(BaseModel):
+    总体概述: str = Field(min_length=1, max_length=OVERVIEW_CHARS)
+    存在问题: list[Short] = Field(default_factory=list, max_length=5)
+    下一步计划: list[Short] = Field(default_factory=list, max_length=6)
+
+
+class SectionSummary(BaseModel):
+    标题: str = Field(description="章节标题，取自报告的提纲（不由模型生成）")
+    要点: list[str] = Field(max_length=6, description="3–6 条；含有报告中没有的数字的要点在核实时删去")
+    关键数据: list[KeyFigure] = Field(default_factory=list)
+
+
+class Metadata(BaseModel):
+    地区: str | None = None
+    行政层级: str | None = None
+    报告年度: int | None = None
+    标题: str | None = None
+    发布机关: str | None = None
+    日期: str | None = None
+    文号: str | None = None
+
+
+class Provenance(BaseModel):
+    report_id: str
+    report_version: str
+    model: str
+    prompt: str = Field(description="name@version of each prompt used, joined by +")
+    generated_at: str
+    dropped_unverified: int = Field(0, description="model statements dropped because the text does not bear them out")
+    dropped_detail: dict[str, int] = Field(default_factory=dict)
+    figures_proposed: int = Field(0, description="关键数据 entries the model proposed, kept or dropped")
+    failed_sections: list[str] = Field(default_factory=list, description="no valid output even after a re-ask")
+    truncated_sections: list[str] = Field(default_factory=list, description="cut to fit the context window")
+    usage: dict[str, int] = Field(default_factory=dict)
+    seconds: float = 0.0
+
+    def drop(self, what: str) -> None:
+        self.dropped_unverified += 1
+        self.dropped_detail[what] = self.dropped_detail.get(what, 0) + 1
+
+
+class ReportSummary(BaseModel):
+    元数据: Metadata
+    总体概述: str = Field(max_length=OVERVIEW_CHARS)
+    主要举措与成效: list[SectionSummary]
+    存在问题: list[str]
+    下一步计划: list[str]
+    荣誉与示范: list[str]
+    来源: Provenance
+
+
+# --- the outline ---------------------------------------------------------------------
+@dataclass
+class Part:
+    title: str
+    start: int
+    end: int
+    kind: str = "body"  # body | problems | plans | problems+plans
+
+
+_PROBLEMS = re.compile(r"问题|不足|短板|差距")
+_PLANS = re.compile(r"下一步|安排|计划|打算|思路|展望|今后")
+_LINE = re.compile(r"(?m)^[ \t\u3000]*(\S[^\n]*)")
+
+
+def outline(text: str, depth: int = 2) -> tuple[str, list[Part]]:
+    """(preamble, parts): top-level sections, body sections split into their subsections
+    when depth is 2. Sections after the first whose titles name 问题 / 下一步 get that kind."""
+    heads = [(m.start(1), lvl, m.group(1)) for m in _LINE.finditer(text) if (lvl := heading_level(m.group(1)))]
+    if not heads:
+        return "", [Part("正文", 0, len(text))]
+    top = min(lvl for _, lvl, _ in heads)
+    tops = [h for h in heads if h[1] == top]
+    parts: list[Part] = []
+    for i, (pos, _, line) in enumerate(tops):
+        end = tops[i + 1][0] if i + 1 < len(tops) else len(text)
+        title = heading_title(line)
+        kinds = [k for k, rx in (("problems", _PROBLEMS), ("plans", _PLANS)) if i and rx.search(title)]
+        subs = [h for h in heads if pos < h[0] < end and h[1] == top + 1] if depth >= 2 and not kinds else []
+        if not subs:
+            parts.append(Part(title, pos, end, "+".join(kinds) or "body"))
+        for j, (sub, _, sub_line) in enumerate(subs):
+            # Text between the heading and its first subsection belongs to that subsection.
+            start = pos + len(line) if j == 0 and text[pos + len(line):sub].strip() else sub
+            parts.append(Part(heading_title(sub_line), start, subs[j + 1][0] if j + 1 < len(subs) else end))
+    return text[: tops[0][0]], parts
+
+
+def _paragraphs(text: str, min_chars: int) -> list[str]:
+    return [line.strip() for line in text.split("\n") if len(line.strip()) >= min_chars]
+
+
+_ITEM = re.compile(r"(?:^|(?<=[。；;：:]))[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}是|[(（][一二三四五六七八九十]{1,2}[)）])", re.M)
+
+
+def enumerated_items(text: str, limit: int = 8) -> list[str]:
+    """The headline clause of each 一是… / (一)… item, verbatim; long ones cut at a comma.
+    enumerated_items("主要表现在:一是意识不强,能力不足;二是工作不平衡。") == ["意识不强,能力不足", "工作不平衡"]"""
+    items: list[str] = []
+    for m in _ITEM.finditer(text):
+        item = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0].strip(" ，,:：")
+        if len(item) > 60 and (head := re.split(r"[，,]", item, maxsplit=1)[0]) and len(head) >= 8:
+            item = head
+        if item and item not in items:
+            items.append(item)
+    return items[:limit]
+
+
+def problems_and_plans(text: str, parts: list[Part]) -> tuple[list[str], list[str]]:
+    problems, plans = [], []
+    for part in parts:
+        body = text[part.start:part.end].split("\n", 1)[-1]  # without the heading line
+        if part.kind == "problems+plans":
+            cut = m.start() if (m := re.search(r"(?:^|(?<=[。\n]))[ \t\u3000]*下一步", body, re.M)) else len(body)
+            problems += enumerated_items(body[:cut])
+            plans += enumerated_items(body[cut:])
+        elif part.kind == "problems":
+            problems += enumerated_items(body)
+        elif part.kind == "plans":
+            plans += enumerated_items(body)
+    return problems, plans
+
+
+_HONOUR = re.compile(r"获评|荣获|被命名|被评为|入选|授予|通报表扬|获[^，,。；;]{0,30}(?:奖|称号|荣誉)")
+_OPEN, _CLOSE = "“‘《（(「", "”’》）)」"
+
+
+def honours(text: str, limit: int = 10) -> list[str]:
+    """Clauses naming awards and demonstration titles, verbatim (quotes are never split)."""
+    found, start, depth = [], 0, 0
+    for i, ch in enumerate(text + "\n"):
+        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
+        if ch == "\n" or (ch in "，,。；;！？!?" and depth == 0):
+            clause = text[start:i].strip()
+            if _HONOUR.search(clause) and clause not in found:
+                found.append(clause)
+            start, depth = i + 1, 0 if ch == "\n" else depth
+    return found[:limit]
+
+
+# --- model calls ----------------------------------------------------------------------
+def _fit(llm: LLM, prompt: Prompt, values: dict, key: str, max_tokens: int) -> tuple[list, bool]:
+    """Render `prompt`, cutting values[key] at a sentence end until prompt + answer fit n_ctx."""
+    overhead = sum(llm.count_tokens(m["content"]) for m in prompt.render(**{**values, key: ""}))
+    budget = llm.n_ctx - max_tokens - overhead - _REASK_RESERVE
+    if budget <= 0:
+        raise ContextTooLong(f"提示模板 {prompt.ref} 本身已超出上下文 / the prompt alone exceeds n_ctx {llm.n_ctx}",
+                             "增大 ASSISTANT_N_CTX")
+    text, truncated = values[key], False
+    if llm.count_tokens(text) > budget:
+        lo, hi = 0, len(text)
+        while lo < hi:  # longest prefix within budget
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if llm.count_tokens(text[:mid]) <= budget else (lo, mid - 1)
+        text, truncated = text[:_sentence_end(text, lo)], True
+    return prompt.render(**{**values, key: text}), truncated
+
+
+def _unfence(text: str) -> str:
+    m = re.search(r"```(?:json)?\s*(.*?)\s*```", text, re.S)
+    return m.group(1) if m else text.strip()
+
+
+def _ask(llm: LLM, messages: list, model: type[BaseModel], schema: dict, max_tokens: int,
+         settings: Settings, prov: Provenance) -> BaseModel | None:
+    """Validate the reply; re-ask once with the error; None if that fails too. The re-ask
+    carries the error, not the invalid reply, so it fits the same token budget."""
+    note = ""
+    for _ in range(2):
+        asked = messages[:-1] + [{"role": "user", "content": messages[-1]["content"] + note}]
+        reply = llm.complete(asked, max_tokens=max_tokens, temperature=settings.temperature, seed=settings.seed,
+                             json_schema=schema)
+        for k, v in (("calls", 1), ("prompt_tokens", reply.prompt_tokens), ("completion_tokens", reply.completion_tokens)):
+            prov.usage[k] = prov.usage.get(k, 0) + v
+        try:
+            return model.model_validate_json(_unfence(reply.text))
+        except ValidationError as exc:
+            errors = "；".join(f"{'.'.join(map(str, e['loc'])) or 'JSON'}: {e['msg']}" for e in exc.errors()[:3])
+            note = f"\n\n（上一次的输出无效：{errors[:200]}。请只输出一个符合要求的 JSON 对象。）"
+    return None
+
+
+# --- verification ----------------------------------------------------------------------
+def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None = None) -> KeyFigure | None:
+    """Keep a figure only if its 原文 is verbatim in the text (preferring the section
+    text[start:end]), its 数值 occurs in that 原文 and its 单位, if any, follows a number there."""
+    quote = figure.原文.strip()
+    if not quote:
+        return None
+    at = text.find(quote, start, len(text) if end is None else end)
+    at = at if at >= 0 else text.find(quote)
+    value, unit = number_set(figure.数值), re.escape(figure.单位.strip())
+    if at < 0 or not value or not value <= number_set(quote):
+        return None
+    if unit and not re.search(rf"[\d零〇一二两三四五六七八九十百千][余多万亿]{{0,2}}{unit}", quote):
+        return None  # the unit must follow a number, not just occur somewhere ("负责人")
+    return KeyFigure(**{**figure.model_dump(), "原文": quote, "start": at, "end": at + len(quote)})
+
+
+def _grounded(items: list[str], available: set[str], what: str, prov: Provenance) -> list[str]:
+    kept = []
+    for item in (i.strip() for i in items):
+        if item and item not in kept:
+            if number_set(item) <= available:
+                kept.append(item)
+            else:
+                prov.drop(what)
+    return kept
+
+
+def _sentence_end(text: str, limit: int) -> int:
+    """Where to cut text to at most `limit` characters: after the last full stop, if any."""
+    cut = max(text.rfind(c, 0, limit) for c in "。！？!?；;\n") + 1
+    return cut if cut > limit // 3 else limit
+
+
+def _trim(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = _sentence_end(text, limit)
+    return text[:cut] if text[cut - 1] in "。！？!?；;\n" else text[: limit - 1] + "…"
+
+
+# --- the pipeline -----------------------------------------------------------------------
+def cache_path(settings: Settings, report: Report, model: str, prompts: list[str], **params) -> Path:
+    """A summary is reused only for the same report version, model, prompt versions and budget."""
+    blob = json.dumps({"version": report.version, "model": model, "prompts": prompts, **params}, sort_keys=True)
+    return settings.data_dir / "summaries" / f"{report.report_id}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
+
+
+def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str, *, refresh: bool = False,
+                     progress: Progress | None = None, max_tokens: int = SECTION_TOKENS, max_points: int = 6,
+                     max_figures: int = 4, depth: int = 2) -> ReportSummary:
+    """`max_tokens` bounds each call; `max_points` (3-6) and `max_figures` bound each
+    section's JSON so that it closes within that budget; depth 1 makes one call per
+    top-level section instead of one per (一) subsection."""
+    report = store.find_report(report_id)
+    map_prompt, reduce_prompt = load("summary_section"), load("summary_reduce")
+    refs = [map_prompt.ref, reduce_prompt.ref]
+    path = cache_path(settings, report, llm.name, refs, max_tokens=max_tokens, max_points=max_points,
+                      max_figures=max_figures, depth=depth, seed=settings.seed, temperature=settings.temperature)
+    if not refresh and path.exists():
+        try:
+            return ReportSummary.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError:
+            pass  # written by an older schema: regenerate
+    started = time.perf_counter()
+    text = store.report_text(report.report_id)
+    available = number_set(text)
+    preamble, parts = outline(text, depth)
+    body = [p for p in parts if p.kind == "body"]
+    prov = Provenance(report_id=report.report_id, report_version=report.version, model=llm.name,
+                      prompt="+".join(refs), generated_at="")
+
+    schema = SectionDraft.model_json_schema()
+    schema["properties"]["要点"]["maxItems"] = max(3, min(6, max_points))
+    schema["properties"]["关键数据"]["maxItems"] = max_figures
+    sections = []
+    for i, part in enumerate(body):
+        if progress:
+            progress(i, len(body) + 1, part.title)
+        values = {"report": report.label, "title": part.title, "text": text[part.start:part.end].strip(),
+                  "max_figures": max_figures}
+        messages, truncated = _fit(llm, map_prompt, values, "text", max_tokens)
+        if truncated:
+            prov.truncated_sections.append(part.title)
+        # Left free to answer [], the 0.5B model always does; a section that states numbers
+        # (other than years) must yield at least one figure, which verification then checks.
+        has_numbers = any(not _YEAR.fullmatch(n) for n in number_set(values["text"]))
+        schema["properties"]["关键数据"]["minItems"] = 1 if has_numbers and max_figures else 0
+        draft = _ask(llm, messages, SectionDraft, schema, max_tokens, settings, prov)
+        if draft is None:
+            prov.failed_sections.append(part.title)
+            continue
+        figures = []
+        for figure in draft.关键数据[:max_figures]:
+            prov.figures_proposed += 1
+            kept = check_figure(figure, text, part.start, part.end)
+            if kept is None:
+                prov.drop("关键数据")
+            elif all((k.start, k.数值) != (kept.start, kept.数值) for k in figures):
+                figures.append(kept)
+        sections.append(SectionSummary(标题=part.title, 要点=_grounded(draft.要点, available, "要点", prov),
+                                       关键数据=figures))
+
+    if progress:
+        progress(len(body), len(body) + 1, "总体概述")
+    problems, plans = problems_and_plans(text, parts)
+    opening = max(_paragraphs(preamble, 20), key=len, default="") or next(iter(_paragraphs(text, 20)), "")
+    closing = (_paragraphs(text, 40) or [""])[-1]
+    ask_lists = not (problems and plans)
+    values = {"report": report.label, "opening": opening[:600], "closing": closing[-600:], "ask_lists": ask_lists,
+              "sections": "\n".join(f"{s.标题}：" + "；".join(s.要点) for s in sections) or "（无）"}
+    messages, _ = _fit(llm, reduce_prompt, values, "sections", max_tokens)
+    reduce_schema = ReduceDraft.model_json_schema()
+    if not ask_lists:
+        reduce_schema["properties"] = {"总体概述": reduce_schema["properties"]["总体概述"]}
+        reduce_schema["required"] = ["总体概述"]
+    draft = _ask(llm, messages, ReduceDraft, reduce_schema, max_tokens, settings, prov)
+    overview = ""
+    if draft is not None:
+        sentences = [draft.总体概述[s:e] for s, e in sentence_spans(draft.总体概述)]
+        overview = _trim("".join(_grounded(sentences, available, "总体概述", prov)), OVERVIEW_CHARS)
+        if ask_lists:
+            problems = problems or _grounded(draft.存在问题, available, "存在问题", prov)
+            plans = plans or _grounded(draft.下一步计划, available, "下一步计划", prov)
+    if not overview:  # the report's own opening sentences rather than nothing
+        prov.failed_sections.append("总体概述")
+        overview = _trim(opening, OVERVIEW_CHARS)
+
+    body_text = preamble + "\n".join(text[p.start:p.end] for p in body)
+    prov.generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    prov.seconds = round(time.perf_counter() - started, 1)
+    summary = ReportSummary(
+        元数据=Metadata(地区=report.place, 行政层级=report.level, 报告年度=report.year, 标题=report.title,
+                     发布机关=report.issuer, 日期=report.date, 文号=report.doc_number),
+        总体概述=overview, 主要举措与成效=sections, 存在问题=problems, 下一步计划=plans,
+        荣誉与示范=honours(body_text), 来源=prov)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+    tmp.replace(path)
+    if progress:
+        progress(len(body) + 1, len(body) + 1, "完成")
+    return summary
+
+
+# --- output ----------------------------------------------------------------------------
+def render_markdown(summary: ReportSummary) -> str:
+    """A digest: metadata table, sections with bullets, quotes as numbered footnotes."""
+    meta, src = summary.元数据, summary.来源
+    heading = meta.标题 or (f"{meta.地区 or src.report_id}{meta.报告年度 or ''}年度法治政府建设情况报告")
+    lines = [f"# {heading}：摘要", "", "| 项目 | 内容 |", "| --- | --- |"]
+    lines += [f"| {k} | {v if v not in (None, '') else '—'} |" for k, v in meta.model_dump().items()]
+    lines += ["", "## 总体概述", "", summary.总体概述, "", "## 主要举措与成效"]
+    notes: list[str] = []
+    for section in summary.主要举措与成效:
+        lines += ["", f"### {section.标题}", ""] + [f"- {p}" for p in section.要点]
+        for f in section.关键数据:
+            notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字）")
+            unit = "" if f.数值.endswith(f.单位) else f.单位
+            lines.append(f"- **{f.指标}**：{f.数值}{unit}[^{len(notes)}]")
+    for title, items in (("存在问题", summary.存在问题), ("下一步计划", summary.下一步计划),
+                         ("荣誉与示范", summary.荣誉与示范)):
+        lines += ["", f"## {title}", ""] + ([f"- {i}" for i in items] or ["（报告中未提及）"])
+    lines += ["", "---", f"生成：{src.model} · {src.prompt} · {src.generated_at} · "
+              f"未通过核实而删去 {src.dropped_unverified} 条"]
+    if src.failed_sections:
+        lines.append("模型未能给出有效结果的部分：" + "、".join(src.failed_sections))
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+
+def summary_json_schema() -> dict:
+    return ReportSummary.model_json_schema()
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    path.write_text(json.dumps(summary_json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--schema"]:
+        print(write_schema())
+    else:
+        print("usage: python -m assistant.summarize --schema   (regenerates assistant/summary.schema.json)")

@@ -21,9 +21,8 @@ from pydantic import BaseModel, Field
 
 from .config import Settings
 from .llm import LLM
-from .metadata import PLACE_SUFFIXES
 from .prompts import load
-from .retrieve import Hit, Scope, retrieve
+from .retrieve import Hit, Scope, place_stem, retrieve
 from .store import Store
 from .verify import (clauses, coverage, cited_ids, key_terms, number_set, numbers_in, sentence_spans,
                      strip_citations, ungrounded_numbers, unsupported_numbers)
@@ -120,14 +119,7 @@ class StreamGuard:
 
 
 def _places(store_reports) -> set[str]:
-    names = set()
-    for r in store_reports:
-        if r.place:
-            names.add(r.place)
-            for suffix in PLACE_SUFFIXES:
-                if r.place.endswith(suffix) and len(r.place) - len(suffix) >= 2:
-                    names.add(r.place[: -len(suffix)])
-    return names
+    return {name for r in store_reports if r.place for name in (r.place, place_stem(r.place))}
 
 
 def exempt_numbers(question: str, sources: list[Source]) -> set[str]:

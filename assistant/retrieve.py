@@ -41,7 +41,8 @@ class Hit:
     dense: float = 0.0
 
 
-def _stem(place: str) -> str:
+def place_stem(place: str) -> str:
+    """乌海市 -> 乌海: the short form people also use for a place."""
     for suffix in PLACE_SUFFIXES:
         if place.endswith(suffix) and len(place) - len(suffix) >= 2:
             return place[: -len(suffix)]
@@ -51,7 +52,7 @@ def _stem(place: str) -> str:
 def _names(question: str, place: str) -> bool:
     if place in question:
         return True
-    stem = _stem(place)
+    stem = place_stem(place)
     if stem == place:
         return False
     # "乌海" names 乌海市, but "乌鲁木齐市" must not select 乌鲁木齐县. (str.find, not a

@@ -14,12 +14,14 @@ setup:
 	$(BOOTSTRAP) qwen2.5-coder-0.5b
 
 demo:
+	bash scripts/system-deps.sh
 	$(BOOTSTRAP) qwen2.5-coder-1.5b
 	ASSISTANT_MODEL=qwen2.5-coder-1.5b .venv/bin/assistant ingest seeds/
 	ASSISTANT_MODEL=qwen2.5-coder-1.5b .venv/bin/assistant ask "$(DEMO_QUESTION)"
 
 # pytest exits 5 when it collects nothing; that must fail CI instead of passing silently.
 test:
+	bash scripts/system-deps.sh --browser
 	$(BOOTSTRAP) qwen2.5-coder-0.5b
 	@rc=0; ASSISTANT_MODEL=qwen2.5-coder-0.5b $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \

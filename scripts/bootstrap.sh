@@ -60,7 +60,9 @@ else
   # its dependencies: the second command sees it satisfied and just resolves the rest.
   "$PY" -m pip install -q --no-index --no-deps --only-binary :all: \
     --find-links "$WHEEL_DIR" "llama-cpp-python==$LLAMA_VERSION"
-  "$PY" -m pip install -q "llama-cpp-python==$LLAMA_VERSION"
+  # The [server] extra is llama.cpp's own OpenAI-compatible server, used by the hosted-backend
+  # tests and by anyone who wants to serve the packaged model to several product processes.
+  "$PY" -m pip install -q "llama-cpp-python[server]==$LLAMA_VERSION"
 
   log "installing assistant (editable) with dev extras"
   "$PY" -m pip install -q -e '.[dev]'

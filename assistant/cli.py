@@ -14,6 +14,8 @@ import sys
 import typing
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from .config import Settings
 from .errors import AssistantError
 
@@ -21,7 +23,7 @@ from .errors import AssistantError
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("settings (also ASSISTANT_<NAME> env vars or assistant.toml)")
     for name, field in Settings.model_fields.items():
-        if "api_key" in name:  # secrets stay out of shell history: environment or config file only
+        if field.annotation == (SecretStr | None):  # secrets stay out of shell history: env or config file only
             continue
         flag = "--" + name.replace("_", "-")
         if field.annotation is bool:

@@ -92,6 +92,23 @@ class Settings(BaseSettings):
     )
     openai_model: str = Field(default="default", description="Model name to request from the hosted backend.")
     request_timeout: float = Field(default=60.0, gt=0, description="Seconds before a hosted request times out.")
+    max_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries (exponential backoff) on 429/5xx/connection errors from the hosted backend."
+    )
+
+    # --- web app (assistant ui) ----------------------------------------------------
+    ui_host: str = Field(default="127.0.0.1", description="Address the web app binds to; any other than loopback needs ui_auth.")
+    ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
+    ui_auth: SecretStr | None = Field(
+        default=None, description="Web app login as user:password (environment or config file only)."
+    )
+
+    # --- OpenAI-compatible API of our own (assistant serve) ---------------------------
+    serve_host: str = Field(default="127.0.0.1", description="Address `assistant serve` binds to.")
+    serve_port: int = Field(default=8001, ge=1, le=65535, description="Port of `assistant serve`.")
+    serve_api_key: SecretStr | None = Field(
+        default=None, description="Bearer key clients of `assistant serve` must send (environment or config file only)."
+    )
 
     @classmethod
     def settings_customise_sources(

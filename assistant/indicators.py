@@ -183,7 +183,7 @@ def resolve(metrics: list[str] | None) -> list[Indicator]:
     return [by_name[m] for m in metrics]
 
 
-COLUMNS = ("report", "place", "year", "metric", "value", "unit", "qualifier", "quote", "start", "end", "note")
+COLUMNS = ("report", "place", "year", "metric", "value", "unit", "qualifier", "raw", "quote", "start", "end", "note")
 
 
 def comparison_table(cards: list[IndicatorCard], metrics: list[str] | None = None) -> list[dict]:
@@ -207,14 +207,29 @@ def render_table(rows: list[dict], fmt: str = "md") -> str:
         writer.writerows({k: "" if r[k] is None else r[k] for k in COLUMNS} for r in rows)
         return out.getvalue()
     if fmt == "md":
-        head = ["报告", "地区", "年度", "指标", "数值", "单位", "限定", "原文", "位置", "说明"]
-        lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-        for r in rows:
-            cells = [r["report"], r["place"], r["year"], r["metric"], r["value"], r["unit"], r["qualifier"],
-                     r["quote"], f"{r['start']}–{r['end']}" if r["start"] is not None else None, r["note"]]
-            lines.append("| " + " | ".join("—" if c in (None, "") else str(c).replace("|", "\\|") for c in cells) + " |")
-        return "\n".join(lines) + "\n"
+        return _pivot_markdown(rows)
     raise ConfigError(f"未知格式 / unknown format {fmt!r}", "可选 / valid: md, csv, json")
+
+
+def _pivot_markdown(rows: list[dict]) -> str:
+    """Metrics down, reports across, each value footnoted with its verbatim quote; a
+    report that does not state a metric shows — (blank, never estimated)."""
+    reports = list(dict.fromkeys((r["report"], r["place"], r["year"]) for r in rows))
+    head = ["指标"] + [f"{place or rid}{year or ''}" for rid, place, year in reports]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    notes: list[str] = []
+    for metric in dict.fromkeys(r["metric"] for r in rows):
+        cells = [metric]
+        for rid, place, year in reports:
+            r = next(x for x in rows if x["metric"] == metric and x["report"] == rid)
+            if r["value"] is None:
+                cells.append("—")
+                continue
+            notes.append(f"[^{len(notes) + 1}]: {place or rid}{year or ''}（{rid}，第 {r['start']}–{r['end']} 字）："
+                         f"“{r['quote']}”" + (f" ⚠ {r['note']}" if r["note"] else ""))
+            cells.append(f"{r['raw']}[^{len(notes)}]")  # as written: 3000余万元, not 3e+07
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
 
 
 def _cjk_font() -> str | None:

@@ -83,3 +83,58 @@ def test_remove_deletes_a_report(tmp_path):
 def test_ask_on_an_empty_store_says_how_to_start(tmp_path):
     result = run(tmp_path / "empty", "ask", "问题")
     assert result.returncode == 4 and "assistant ingest" in result.stderr
+
+
+def test_compare_prints_a_quoted_table_and_draws_a_chart_per_metric(data_dir, tmp_path):
+    result = run(data_dir, "compare", "--metric", "行政机关负责人出庭应诉率", "litigation",
+                 "--chart", str(tmp_path / "cmp.png"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "| 指标 | 乌海市2023 | 醴陵市2023 |"
+    assert lines[2].startswith("| 行政机关负责人出庭应诉率 | 98.4%[^1] | 100%[^")
+    assert any(line.startswith("[^1]: 乌海市2023（wuhai-2023") and "出庭应诉率98.4%" in line for line in lines)
+    for key in ("appearance_rate", "litigation"):
+        assert (tmp_path / f"cmp-{key}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_compare_as_csv_and_json_has_one_row_per_report_and_metric(data_dir):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(run(data_dir, "compare", "--metric", "review_received",
+                                               "--format", "csv").stdout)))
+    assert [(r["report"], r["value"]) for r in rows] == [("wuhai-2023", ""), ("liling-2023", "122")]
+    rows = json.loads(run(data_dir, "compare", "--metric", "review_received", "--format", "json").stdout)
+    liling = rows[1]
+    assert (liling["raw"], liling["start"] < liling["end"]) == ("122件", True)
+
+
+def test_compare_refuses_an_unknown_metric_and_a_chart_of_nothing(data_dir, tmp_path):
+    result = run(data_dir, "compare", "--metric", "出庭率")
+    assert result.returncode != 0 and "appearance_rate(行政机关负责人出庭应诉率)" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run(data_dir, "compare", "--metric", "counsel", "--chart", str(tmp_path / "none.png"))
+    assert result.returncode != 0 and "没有报告给出指标" in result.stderr and not (tmp_path / "none.png").exists()
+
+
+def test_summarize_rejects_an_unknown_report(data_dir):
+    result = run(data_dir, "summarize", "--report", "不存在市")
+    assert result.returncode == 4 and "wuhai-2023" in result.stderr
+
+
+@pytest.mark.model
+def test_summarize_writes_json_and_markdown_and_reuses_the_cache(tmp_path):
+    data = tmp_path / "data"
+    assert run(data, "ingest", str(SEEDS_DIR / "dengkou-2021.txt")).returncode == 0
+    out = tmp_path / "out"
+    result = run(data, "summarize", "--report", "磴口县", "--depth", "1", "--format", "json", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "dengkou-2021.json").read_text(encoding="utf-8"))
+    assert summary["元数据"]["地区"] == "磴口县" and summary["来源"]["model"]
+    text = (SEEDS_DIR / "dengkou-2021.txt").read_text(encoding="utf-8")
+    quotes = [f["原文"] for s in summary["主要举措与成效"] for f in s["关键数据"]]
+    assert all(q in text for q in quotes)
+    # Same report, model and prompts: the cached summary comes back without model calls.
+    again = run(data, "summarize", "--report", "dengkou-2021", "--depth", "1", timeout=60)
+    assert again.returncode == 0 and again.stdout.startswith("# ") and "## 总体概述" in again.stdout
+    assert summary["来源"]["generated_at"] in again.stdout

@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output directory for results.jsonl, summary.json, report.md")
     p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only (seconds)")
     p.add_argument("--limit", type=int, help="only the first N gold items")
+    p.add_argument("--summaries", action="store_true",
+                   help="also summarise the gold reports and score metadata, key facts and numbers (minutes)")
+    p.add_argument("--reports-gold", help="report gold JSONL for --summaries (default: evals/gold/reports.jsonl)")
     p.add_argument("--compare", nargs="+", metavar="DIR", help="compare earlier runs side by side")
     p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
     p.add_argument("--min-recall-at-5", type=float, help="exit 1 if recall@5 falls below this floor")
@@ -189,7 +192,8 @@ def cmd_eval(args, settings: Settings) -> int:
         return 0
     if not args.out:
         raise ConfigError("需要 --out DIR / --out is required", "例如 `assistant eval --out runs/today`")
-    summary = run_eval(settings, args.gold or GOLD, args.out, retrieval_only=args.retrieval_only, limit=args.limit)
+    summary = run_eval(settings, args.gold or GOLD, args.out, retrieval_only=args.retrieval_only, limit=args.limit,
+                       summaries=args.summaries, reports_gold=args.reports_gold)
     print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
     failed = []
     recall = summary["retrieval"]["recall@5"]

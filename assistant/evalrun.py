@@ -21,7 +21,7 @@ from .prompts import load as load_prompt
 from .store import Store
 
 MAIN_METRICS = ["recall@1", "recall@5", "mrr", "fact_accuracy", "refusal_accuracy", "citation_precision",
-                "numeric_faithfulness"]
+                "numeric_faithfulness", "metadata_accuracy", "key_fact_recall", "number_precision"]
 
 
 def _git_commit() -> str | None:
@@ -58,11 +58,15 @@ def breakdown(rows: list[dict], key: str, value) -> dict:
 
 
 def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval_only: bool = False,
-             limit: int | None = None, progress: bool = True) -> dict:
+             limit: int | None = None, progress: bool = True, summaries: bool = False,
+             reports_gold: str | Path | None = None, store: Store | None = None, llm=None) -> dict:
+    """`retrieval_only` skips the answer eval; `summaries` adds the summary eval over the
+    reports in `reports_gold` (default evals/gold/reports.jsonl) — both of those need the model.
+    `store` and `llm` default to the configured ones (the web app passes its own)."""
     items: list[GoldItem] = load_gold(gold)[:limit] if limit else load_gold(gold)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    store = Store(settings)
+    store = store or Store(settings)
     started = time.time()
     answerable = [i for i in items if not i.unanswerable]
     with tqdm(total=len(answerable), desc="retrieval", unit="q", disable=not progress) as bar:
@@ -71,11 +75,11 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
                      "retrieval_by_kind": breakdown(r_rows, "kind", lambda r: bool(r["rank"] and r["rank"] <= 5)),
                      "retrieval_by_report": breakdown(r_rows, "report", lambda r: bool(r["rank"] and r["rank"] <= 5))}
     rows = {r["id"]: {**r, "retrieval_rank": r.pop("rank")} for r in r_rows}
-    llm = None
-    if not retrieval_only:
+    if llm is None and (not retrieval_only or summaries):
         from .llm import get_backend
 
         llm = get_backend(settings)
+    if not retrieval_only:
         with tqdm(total=len(items), desc="answers", unit="q", disable=not progress) as bar:
             a_metrics, a_rows = answer_eval(store, llm, settings, items, progress=bar.update)
         summary["answers"] = a_metrics
@@ -83,6 +87,16 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
         summary["answers_by_report"] = breakdown(a_rows, "report", lambda r: r["grade"] == "CORRECT")
         for row in a_rows:
             rows[row["id"]] = {**rows.get(row["id"], {}), **row}
+    if summaries:
+        from .summary_eval import REPORTS_GOLD, load_report_gold, summary_eval
+
+        report_gold = load_report_gold(reports_gold or REPORTS_GOLD)
+        with tqdm(total=len(report_gold), desc="summaries", unit="report", disable=not progress) as bar:
+            s_metrics, s_rows = summary_eval(store, llm, settings, report_gold, progress=bar.update)
+        summary["summaries"] = s_metrics
+        summary["summaries_by_report"] = {r["report"]: r for r in s_rows}
+        dump_jsonl(s_rows, out / "summaries.jsonl")
+        summary["reports_gold"] = str(reports_gold or REPORTS_GOLD)
     summary["config"] = configuration(settings, llm)
     summary["gold"] = str(gold)
     summary["items"] = len(items)
@@ -95,7 +109,7 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
 
 def flat_metrics(summary: dict) -> dict[str, float]:
     flat = {}
-    for section in ("retrieval", "answers"):
+    for section in ("retrieval", "answers", "summaries"):
         for k, v in summary.get(section, {}).items():
             if isinstance(v, (int, float)) and v is not None:
                 flat[k] = v
@@ -117,7 +131,7 @@ def _fmt(v) -> str:
 def render_report(summary: dict) -> str:
     parts = [f"# Evaluation report\n\nGold: `{summary['gold']}` ({summary['items']} items), "
              f"{summary['seconds']} s. Config: `{json.dumps(summary['config'], ensure_ascii=False)}`\n"]
-    for section in ("retrieval", "answers"):
+    for section in ("retrieval", "answers", "summaries"):
         if section in summary:
             parts.append(f"## {section}\n\n" + _table([["metric", "value"]] +
                                                        [[k, _fmt(v)] for k, v in summary[section].items()]))
@@ -125,6 +139,13 @@ def render_report(summary: dict) -> str:
         if section in summary:
             parts.append(f"## {section}\n\n" + _table([["group", "share"]] +
                                                        [[k, _fmt(v)] for k, v in summary[section].items()]))
+    if "summaries_by_report" in summary:
+        rows = [["report", "metadata", "key facts", "numbers", "missed key facts", "unsupported numbers"]]
+        for rid, r in summary["summaries_by_report"].items():
+            rows.append([rid, "—", "—", "—", r["error"], ""] if "error" in r else
+                        [rid, _fmt(r["metadata_accuracy"]), _fmt(r["key_fact_recall"]), _fmt(r["number_precision"]),
+                         "、".join(r["key_facts_missed"]) or "—", "、".join(r["numbers_unsupported"]) or "—"])
+        parts.append("## summaries_by_report\n\n" + _table(rows))
     return "\n\n".join(parts) + "\n"
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 
 from pydantic import BaseModel, Field
 
+from . import indicator_answer
 from .config import Settings
 from .llm import LLM
 from .prompts import load
@@ -230,6 +231,11 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
     if not hits:
         listener.emit(NOT_MENTIONED)
         return finish(NOT_MENTIONED, "refusal", [], ["没有检索到相关内容"], refused=True)
+    if (table := _from_indicators(question, store, scope, exempt)):
+        listener.emit(table.answer)
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        return table.model_copy(update={"question": question, "scope": scope_info, "timings": timings,
+                                        "usage": usage, "model": getattr(llm, "name", "")})
 
     t1 = time.perf_counter()
     sources = build_sources(hits, llm, settings, question)
@@ -270,6 +276,24 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
             attempts.append(("model-retry", load("answer_strict"),
                              {"problem": "上一次回答有问题：" + "；".join(current) + "。"}))
     return _fallback(sources, terms, wants_number, listener, problems, finish)
+
+
+def _from_indicators(question: str, store: Store, scope: Scope, exempt: set[str]) -> Answer | None:
+    """A comparison of one indicator across reports, read off the indicator cards (see
+    indicator_answer.py); kept only if every number in it is in its quotes."""
+    everything = store.reports()
+    by_id = {r.report_id: r for r in everything}
+    found = indicator_answer.answer(question, store, [by_id[i] for i in scope.report_ids if i in by_id], everything)
+    if found is None:
+        return None
+    citations = [Citation(n=i, report=c.report.label, report_id=c.report.report_id, section=chunk.section,
+                          quote=c.value.quote, start=c.value.start, end=c.value.end, chunk_id=chunk.chunk_id)
+                 for i, (c, chunk) in enumerate(zip(found.cells, found.chunks), 1)]
+    labels = {str(r.year) for r in everything if r.year}  # "乌海市2023年报告" names its year
+    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], exempt | labels):
+        return None
+    return Answer(question=question, answer=found.text, citations=citations, grounded=True,
+                  method="indicators", scope={}, prompt=f"indicators:{found.key}")
 
 
 def _with_citations(text: str, sources: list[Source], terms: list[str]) -> str:

@@ -24,199 +24,28 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Callable
+from typing import Callable
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from .chunking import heading_level, heading_title
 from .config import Settings
 from .errors import ContextTooLong
 from .llm import LLM
+from .outline import honours, outline, paragraphs, problems_and_plans
 from .prompts import Prompt, load
 from .records import Report
 from .store import Store
+from .summary_models import (OVERVIEW_CHARS, FigureDraft, KeyFigure, Metadata, Provenance, ReduceDraft,
+                             ReportSummary, SectionDraft, SectionSummary)
 from .verify import number_set, sentence_spans
 
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
 SECTION_TOKENS = 640  # most tokens one section's JSON may take: 6 要点 and 4 figures at their maximum length
-OVERVIEW_CHARS = 200
-# Length limits go into the grammar too: without them the 0.5B model copies whole paragraphs
-# into 要点 and runs out of tokens before the JSON closes.
-Short = Annotated[str, Field(max_length=40)]
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REASK_RESERVE = 128  # prompt tokens kept free for chat-template markup and the re-ask note
 Progress = Callable[[int, int, str], None]  # (done, total, what is being summarised now)
-
-
-class FigureDraft(BaseModel):
-    """One figure as the model writes it: the quote first, so the number is read off it."""
-
-    原文: str = Field(max_length=50, description="逐字摘自报告、包含该数字的分句")
-    数值: str = Field(max_length=16, description="原文中的数字，原样照抄，例如 124、98.4%、3000余")
-    单位: str = Field(max_length=8, description="紧跟数字的单位，例如 件、人、%、万元；没有则为空字符串")
-    指标: str = Field(max_length=20, description="统计的是什么，例如 行政应诉案件数")
-
-
-class KeyFigure(BaseModel):
-    """A verified figure: 原文 occurs verbatim at text[start:end] and holds 数值."""
-
-    指标: str
-    数值: str
-    单位: str
-    原文: str
-    start: int = Field(description="原文在报告清洗后文本中的起始字符位置 / offset of 原文 in the cleaned text")
-    end: int = Field(description="结束位置（不含）；text[start:end] == 原文")
-
-
-class SectionDraft(BaseModel):
-    """What the model writes for one section (the JSON schema it is constrained to)."""
-
-    # Figures first: asked for last, the 0.5B model had written its 要点 and then gave [].
-    关键数据: list[FigureDraft] = Field(max_length=6)
-    要点: list[Short] = Field(min_length=3, max_length=6)
-
-
-class ReduceDraft(BaseModel):
-    总体概述: str = Field(min_length=1, max_length=OVERVIEW_CHARS)
-    存在问题: list[Short] = Field(default_factory=list, max_length=5)
-    下一步计划: list[Short] = Field(default_factory=list, max_length=6)
-
-
-class SectionSummary(BaseModel):
-    标题: str = Field(description="章节标题，取自报告的提纲（不由模型生成）")
-    要点: list[str] = Field(max_length=6, description="3–6 条；含有报告中没有的数字的要点在核实时删去")
-    关键数据: list[KeyFigure] = Field(default_factory=list)
-
-
-class Metadata(BaseModel):
-    地区: str | None = None
-    行政层级: str | None = None
-    报告年度: int | None = None
-    标题: str | None = None
-    发布机关: str | None = None
-    日期: str | None = None
-    文号: str | None = None
-
-
-class Provenance(BaseModel):
-    report_id: str
-    report_version: str
-    model: str
-    prompt: str = Field(description="name@version of each prompt used, joined by +")
-    generated_at: str
-    dropped_unverified: int = Field(0, description="model statements dropped because the text does not bear them out")
-    dropped_detail: dict[str, int] = Field(default_factory=dict)
-    figures_proposed: int = Field(0, description="关键数据 entries the model proposed, kept or dropped")
-    failed_sections: list[str] = Field(default_factory=list, description="no valid output even after a re-ask")
-    truncated_sections: list[str] = Field(default_factory=list, description="cut to fit the context window")
-    usage: dict[str, int] = Field(default_factory=dict)
-    seconds: float = 0.0
-
-    def drop(self, what: str) -> None:
-        self.dropped_unverified += 1
-        self.dropped_detail[what] = self.dropped_detail.get(what, 0) + 1
-
-
-class ReportSummary(BaseModel):
-    元数据: Metadata
-    总体概述: str = Field(max_length=OVERVIEW_CHARS)
-    主要举措与成效: list[SectionSummary]
-    存在问题: list[str]
-    下一步计划: list[str]
-    荣誉与示范: list[str]
-    来源: Provenance
-
-
-# --- the outline ---------------------------------------------------------------------
-@dataclass
-class Part:
-    title: str
-    start: int
-    end: int
-    kind: str = "body"  # body | problems | plans | problems+plans
-
-
-_PROBLEMS = re.compile(r"问题|不足|短板|差距")
-_PLANS = re.compile(r"下一步|安排|计划|打算|思路|展望|今后")
-_LINE = re.compile(r"(?m)^[ \t\u3000]*(\S[^\n]*)")
-
-
-def outline(text: str, depth: int = 2) -> tuple[str, list[Part]]:
-    """(preamble, parts): top-level sections, body sections split into their subsections
-    when depth is 2. Sections after the first whose titles name 问题 / 下一步 get that kind."""
-    heads = [(m.start(1), lvl, m.group(1)) for m in _LINE.finditer(text) if (lvl := heading_level(m.group(1)))]
-    if not heads:
-        return "", [Part("正文", 0, len(text))]
-    top = min(lvl for _, lvl, _ in heads)
-    tops = [h for h in heads if h[1] == top]
-    parts: list[Part] = []
-    for i, (pos, _, line) in enumerate(tops):
-        end = tops[i + 1][0] if i + 1 < len(tops) else len(text)
-        title = heading_title(line)
-        kinds = [k for k, rx in (("problems", _PROBLEMS), ("plans", _PLANS)) if i and rx.search(title)]
-        subs = [h for h in heads if pos < h[0] < end and h[1] == top + 1] if depth >= 2 and not kinds else []
-        if not subs:
-            parts.append(Part(title, pos, end, "+".join(kinds) or "body"))
-        for j, (sub, _, sub_line) in enumerate(subs):
-            # Text between the heading and its first subsection belongs to that subsection.
-            start = pos + len(line) if j == 0 and text[pos + len(line):sub].strip() else sub
-            parts.append(Part(heading_title(sub_line), start, subs[j + 1][0] if j + 1 < len(subs) else end))
-    return text[: tops[0][0]], parts
-
-
-def _paragraphs(text: str, min_chars: int) -> list[str]:
-    return [line.strip() for line in text.split("\n") if len(line.strip()) >= min_chars]
-
-
-_ITEM = re.compile(r"(?:^|(?<=[。；;：:]))[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}是|[(（][一二三四五六七八九十]{1,2}[)）])", re.M)
-
-
-def enumerated_items(text: str, limit: int = 8) -> list[str]:
-    """The headline clause of each 一是… / (一)… item, verbatim; long ones cut at a comma.
-    enumerated_items("主要表现在:一是意识不强,能力不足;二是工作不平衡。") == ["意识不强,能力不足", "工作不平衡"]"""
-    items: list[str] = []
-    for m in _ITEM.finditer(text):
-        item = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0].strip(" ，,:：")
-        if len(item) > 60 and (head := re.split(r"[，,]", item, maxsplit=1)[0]) and len(head) >= 8:
-            item = head
-        if item and item not in items:
-            items.append(item)
-    return items[:limit]
-
-
-def problems_and_plans(text: str, parts: list[Part]) -> tuple[list[str], list[str]]:
-    problems, plans = [], []
-    for part in parts:
-        body = text[part.start:part.end].split("\n", 1)[-1]  # without the heading line
-        if part.kind == "problems+plans":
-            cut = m.start() if (m := re.search(r"(?:^|(?<=[。\n]))[ \t\u3000]*下一步", body, re.M)) else len(body)
-            problems += enumerated_items(body[:cut])
-            plans += enumerated_items(body[cut:])
-        elif part.kind == "problems":
-            problems += enumerated_items(body)
-        elif part.kind == "plans":
-            plans += enumerated_items(body)
-    return problems, plans
-
-
-_HONOUR = re.compile(r"获评|荣获|被命名|被评为|入选|授予|通报表扬|获[^，,。；;]{0,30}(?:奖|称号|荣誉)")
-_OPEN, _CLOSE = "“‘《（(「", "”’》）)」"
-
-
-def honours(text: str, limit: int = 10) -> list[str]:
-    """Clauses naming awards and demonstration titles, verbatim (quotes are never split)."""
-    found, start, depth = [], 0, 0
-    for i, ch in enumerate(text + "\n"):
-        depth += (ch in _OPEN) - (ch in _CLOSE and depth > 0)
-        if ch == "\n" or (ch in "，,。；;！？!?" and depth == 0):
-            clause = text[start:i].strip()
-            if _HONOUR.search(clause) and clause not in found:
-                found.append(clause)
-            start, depth = i + 1, 0 if ch == "\n" else depth
-    return found[:limit]
 
 
 # --- model calls ----------------------------------------------------------------------
@@ -367,8 +196,8 @@ def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str,
     if progress:
         progress(len(body), len(body) + 1, "总体概述")
     problems, plans = problems_and_plans(text, parts)
-    opening = max(_paragraphs(preamble, 20), key=len, default="") or next(iter(_paragraphs(text, 20)), "")
-    closing = (_paragraphs(text, 40) or [""])[-1]
+    opening = max(paragraphs(preamble, 20), key=len, default="") or next(iter(paragraphs(text, 20)), "")
+    closing = (paragraphs(text, 40) or [""])[-1]
     ask_lists = not (problems and plans)
     values = {"report": report.label, "opening": opening[:600], "closing": closing[-600:], "ask_lists": ask_lists,
               "sections": "\n".join(f"{s.标题}：" + "；".join(s.要点) for s in sections) or "（无）"}

@@ -15,8 +15,10 @@ import pytest
 
 from assistant import summarize
 from assistant.llm import get_backend
-from assistant.summarize import (SCHEMA_PATH, FigureDraft, ReportSummary, check_figure, enumerated_items, honours,
-                                 outline, render_markdown, summarize_report, summary_json_schema)
+from assistant.outline import enumerated_items, honours, outline
+from assistant.summarize import (SCHEMA_PATH, check_figure, render_markdown, summarize_report,
+                                 summary_json_schema)
+from assistant.summary_models import FigureDraft, ReportSummary
 from tests.fakes import ScriptedLLM
 
 WUHAI_SECTIONS = ["(一)聚焦统筹部署,法治政府建设持续加强", "(二)聚焦依法决策,依法行政能力持续提升",

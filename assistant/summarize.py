@@ -42,6 +42,7 @@ from .summary_models import (OVERVIEW_CHARS, FigureDraft, KeyFigure, Metadata, P
 from .verify import number_set, sentence_spans
 
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
+PIPELINE = 2  # bump when a code change alters summaries, so cached ones are regenerated
 SECTION_TOKENS = 640  # most tokens one section's JSON may take: 6 要点 and 4 figures at their maximum length
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REASK_RESERVE = 128  # prompt tokens kept free for chat-template markup and the re-ask note
@@ -91,16 +92,54 @@ def _ask(llm: LLM, messages: list, model: type[BaseModel], schema: dict, max_tok
 
 
 # --- verification ----------------------------------------------------------------------
-def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None = None) -> KeyFigure | None:
-    """Keep a figure only if its 原文 is verbatim in the text (preferring the section
-    text[start:end]), its 数值 occurs in that 原文 and its 单位, if any, follows a number there."""
-    quote = figure.原文.strip()
-    if not quote:
+_CLAUSE = re.compile(r"[^，,。；;！？!?\n]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def relocate(figure: FigureDraft, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Small models paraphrase the 原文 they were asked to copy. When its 数值 occurs in the
+    section, the clause that holds that number and shares most wording with 原文 + 指标 is the
+    quote they meant — provided the 指标 itself shares wording with it, so the label belongs
+    to the number. Returns the clause's (start, end) in `text`, or None."""
+    value = number_set(figure.数值)
+    label = _bigrams(figure.指标)
+    if len(value) != 1 or not label:
         return None
-    at = text.find(quote, start, len(text) if end is None else end)
-    at = at if at >= 0 else text.find(quote)
+    wanted = _bigrams(figure.原文) | label
+    best, best_score = None, 1  # at least two shared bigrams
+    for m in _CLAUSE.finditer(text, start, end):
+        clause = m.group(0)
+        if not value <= number_set(clause) or not (label & _bigrams(clause)):
+            continue
+        score = len(wanted & _bigrams(clause))
+        if score > best_score:
+            lead = len(clause) - len(clause.lstrip())
+            best, best_score = (m.start() + lead, m.start() + len(clause.rstrip())), score
+    return best
+
+
+def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None = None,
+                 prov: Provenance | None = None) -> KeyFigure | None:
+    """Keep a figure only if its 原文 is verbatim in the text (preferring the section
+    text[start:end]) — or, paraphrased, can be `relocate`d to the clause it came from —, its
+    数值 occurs in that 原文 and its 单位, if any, follows a number there."""
+    quote = figure.原文.strip()
+    end = len(text) if end is None else end
+    at = text.find(quote, start, end) if quote else -1
+    at = at if at >= 0 or not quote else text.find(quote)
     value, unit = number_set(figure.数值), re.escape(figure.单位.strip())
-    if at < 0 or not value or not value <= number_set(quote):
+    if at < 0 or not value <= number_set(quote):
+        span = relocate(figure, text, start, end)
+        if span is None:
+            return None
+        at, quote = span[0], text[span[0]:span[1]]
+        if prov is not None:
+            prov.figures_relocated += 1
+    if not value:
         return None
     if unit and not re.search(rf"[\d零〇一二两三四五六七八九十百千][余多万亿]{{0,2}}{unit}", quote):
         return None  # the unit must follow a number, not just occur somewhere ("负责人")
@@ -134,7 +173,8 @@ def _trim(text: str, limit: int) -> str:
 # --- the pipeline -----------------------------------------------------------------------
 def cache_path(settings: Settings, report: Report, model: str, prompts: list[str], **params) -> Path:
     """A summary is reused only for the same report version, model, prompt versions and budget."""
-    blob = json.dumps({"version": report.version, "model": model, "prompts": prompts, **params}, sort_keys=True)
+    blob = json.dumps({"version": report.version, "model": model, "prompts": prompts, "pipeline": PIPELINE, **params},
+                      sort_keys=True)
     return settings.data_dir / "summaries" / f"{report.report_id}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
 
 
@@ -185,7 +225,7 @@ def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str,
         figures = []
         for figure in draft.关键数据[:max_figures]:
             prov.figures_proposed += 1
-            kept = check_figure(figure, text, part.start, part.end)
+            kept = check_figure(figure, text, part.start, part.end, prov)
             if kept is None:
                 prov.drop("关键数据")
             elif all((k.start, k.数值) != (kept.start, kept.数值) for k in figures):

@@ -74,6 +74,7 @@ class Provenance(BaseModel):
     dropped_unverified: int = Field(0, description="model statements dropped because the text does not bear them out")
     dropped_detail: dict[str, int] = Field(default_factory=dict)
     figures_proposed: int = Field(0, description="关键数据 entries the model proposed, kept or dropped")
+    figures_relocated: int = Field(0, description="kept 关键数据 whose paraphrased 原文 was replaced by the report's own clause")
     failed_sections: list[str] = Field(default_factory=list, description="no valid output even after a re-ask")
     truncated_sections: list[str] = Field(default_factory=list, description="cut to fit the context window")
     usage: dict[str, int] = Field(default_factory=dict)

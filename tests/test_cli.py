@@ -138,3 +138,8 @@ def test_summarize_writes_json_and_markdown_and_reuses_the_cache(tmp_path):
     again = run(data, "summarize", "--report", "dengkou-2021", "--depth", "1", timeout=60)
     assert again.returncode == 0 and again.stdout.startswith("# ") and "## 总体概述" in again.stdout
     assert summary["来源"]["generated_at"] in again.stdout
+
+
+def test_the_web_app_refuses_a_public_address_without_a_login(tmp_path):
+    result = run(tmp_path / "data", "--ui-host", "0.0.0.0", "ui", timeout=60)
+    assert result.returncode == 2 and "ASSISTANT_UI_AUTH" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,193 @@
+"""The web app end to end in a real browser: Debian's Chromium driven by Playwright,
+against the app served on a free localhost port with the real packaged 0.5B model over
+the five seeds ingested into this module's own data dir.
+
+The summary tab is checked on a summary pre-generated with a JSON-emitting fake model
+under the real model's name (so the app finds it in its cache): a real 0.5B summary
+takes about 1.5 minutes per report and is tested in tests/test_summarize.py.
+Screenshots go to each test's tmp_path.
+"""
+
+import socket
+
+import pytest
+
+from assistant.config import Settings
+from assistant.ingest import ingest_paths
+from assistant.store import Store
+from assistant.summarize import summarize_report
+from assistant.ui import build_app
+from assistant.ui.app import launch_options
+from tests.test_ui_handlers import JsonLLM
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations inside Gradio
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ANSWER_TIMEOUT_MS = 150_000  # two answers in a row on a busy 2-core machine
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, embedder, small_llm, seeds_dir, default_cache_dir):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("ui-data"), cache_dir=default_cache_dir,
+                        model="qwen2.5-coder-0.5b", ui_port=_free_port())
+    store = Store(settings, embedder=embedder)
+    ingest_paths([seeds_dir], store, progress=False)
+    fake = JsonLLM()
+    fake.name = small_llm.name
+    summarize_report(store, fake, settings, "wuhai-2023")
+    demo = build_app(settings, store=store, llm=small_llm)
+    demo.launch(**launch_options(settings), prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{settings.ui_port}", settings
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not __import__("os").path.exists(CHROMIUM):
+        pytest.skip("Debian chromium not installed (scripts/system-deps.sh --browser)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, url, width=1280, height=900):
+    # A Chinese browser: Gradio's own labels (upload area, queue status) follow the browser's language.
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    page.goto(url)
+    page.wait_for_selector("#question textarea", timeout=30_000)
+    return page
+
+
+def _ask(page, question):
+    page.fill("#question textarea", question)
+    page.click("#send")
+
+
+def _last_answer(page):
+    return page.locator("#chatbot .message-row").last
+
+
+def _wait_answer(page):
+    page.wait_for_function(
+        "() => { const rows = document.querySelectorAll('#chatbot .cite-card, #chatbot .message');"
+        " const t = document.querySelector('#chatbot')?.innerText || '';"
+        " return document.querySelector('#chatbot .cite-card') || t.includes('未作回答') || t.includes('出错了'); }",
+        timeout=ANSWER_TIMEOUT_MS)
+
+
+def _tab(page, name):
+    page.get_by_role("tab", name=name).click()
+
+
+def _choose(page, elem_id, text):
+    page.click(f"#{elem_id} input")
+    page.get_by_role("option", name=text).first.click()
+
+
+@pytest.mark.model
+def test_a_seed_question_gets_an_answer_with_a_citation_card(served, browser, tmp_path):
+    url, _ = served
+    page = _open(browser, url)
+    _ask(page, "2023年乌海市行政机关负责人出庭应诉率是多少？")
+    _wait_answer(page)
+    chat = page.inner_text("#chatbot")
+    assert "98.4%" in chat and "乌海市2023年报告" in chat
+    page.locator("#chatbot .cite-card summary").first.click()
+    assert "98.4%" in page.locator("#chatbot .cite-card mark").first.inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    # A follow-up is resolved against the question before it.
+    _ask(page, "那磴口县呢？")
+    page.wait_for_function("() => document.querySelectorAll('#chatbot .cite-card').length >= 2"
+                           " || document.querySelector('#chatbot').innerText.includes('未作回答')",
+                           timeout=ANSWER_TIMEOUT_MS)
+    assert "理解为：磴口县行政机关负责人出庭应诉率是多少？" in page.inner_text("#chatbot")
+    page.screenshot(path=str(tmp_path / "followup.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+
+
+@pytest.mark.model
+def test_two_clients_chat_at_once_and_each_gets_its_own_answer(served, browser, tmp_path):
+    url, _ = served
+    questions = {"2023年乌海市行政机关负责人出庭应诉率是多少？": "98.4%",
+                 "磴口县行政机关负责人出庭应诉率是多少？": "100%"}
+    pages = [_open(browser, url) for _ in questions]
+    for page, question in zip(pages, questions):
+        _ask(page, question)
+    page.wait_for_timeout(1500)
+    pages[1].screenshot(path=str(tmp_path / "client-1-waiting.png"), full_page=True)  # queue position
+    for page, (question, fact) in zip(pages, questions.items()):
+        _wait_answer(page)
+        text = page.inner_text("#chatbot")
+        assert question in text and fact in text, text
+        assert len(page.locator("#chatbot .message-row").all()) <= 2 or "理解为" not in text
+    a, b = (p.inner_text("#chatbot") for p in pages)
+    assert "磴口县" not in a and "乌海市" not in b  # no mixed-up streams
+    for i, page in enumerate(pages):
+        page.screenshot(path=str(tmp_path / f"client-{i}.png"), full_page=True)
+
+
+def test_upload_a_report_and_see_it_listed(served, browser, tmp_path):
+    url, _ = served
+    report = tmp_path / "ningbo-2024.txt"
+    report.write_text("宁波市人民政府关于2024年法治政府建设情况的报告\n\n一、主要工作\n全年办理行政复议案件12件。\n",
+                      encoding="utf-8")
+    page = _open(browser, url)
+    _tab(page, "报告库")
+    page.wait_for_selector("#library-table >> text=wuhai-2023", timeout=30_000)
+    page.set_input_files("#upload input[type=file]", str(report))
+    page.wait_for_selector("#upload >> text=ningbo-2024.txt", timeout=30_000)
+    page.click("#ingest")
+    page.wait_for_selector("#library-status >> text=新增", timeout=60_000)
+    page.wait_for_selector("#library-table >> text=ningbo-2024", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "library.png"), full_page=True)
+    page.click("#remove")  # nothing chosen: a readable message, not a trace
+    page.wait_for_selector("text=没有选择报告", timeout=30_000)
+    _choose(page, "remove-report", "宁波市2024年报告（ningbo-2024）")
+    page.click("#remove")
+    page.wait_for_selector("#library-status >> text=已删除", timeout=30_000)
+    assert "ningbo-2024" not in page.inner_text("#library-table")
+    page.screenshot(path=str(tmp_path / "removed.png"), full_page=True)
+
+
+def test_open_a_summary(served, browser, tmp_path):
+    url, _ = served
+    page = _open(browser, url)
+    _tab(page, "摘要")
+    _choose(page, "summary-report", "乌海市2023年报告（wuhai-2023）")
+    page.click("#view-summary")
+    page.wait_for_selector("#summary-text >> text=总体概述", timeout=60_000)
+    assert "主要举措与成效" in page.inner_text("#summary-text")
+    page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+
+
+def test_compare_tab_shows_the_table_and_a_cells_quote(served, browser, tmp_path):
+    url, _ = served
+    page = _open(browser, url)
+    _tab(page, "对比")
+    page.wait_for_selector("#compare-table >> text=乌海市2023", timeout=60_000)
+    page.locator("#compare-table [role=gridcell]", has_text="98.4%").first.click()
+    page.wait_for_selector("#cell-quote mark", timeout=30_000)
+    assert page.inner_text("#cell-quote mark") == "98.4%"
+    page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_retrieval_eval_runs_from_the_page(served, browser, tmp_path):
+    url, _ = served
+    page = _open(browser, url)
+    _tab(page, "评测")
+    page.get_by_label("只评前 N 题（空 = 全部）").fill("8")
+    page.click("#run-eval")
+    page.wait_for_selector("text=已完成", timeout=60_000)
+    assert "recall@5" in page.inner_text("body")
+    page.screenshot(path=str(tmp_path / "evals.png"), full_page=True)

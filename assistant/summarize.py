@@ -42,7 +42,7 @@ from .summary_models import (OVERVIEW_CHARS, FigureDraft, KeyFigure, Metadata, P
 from .verify import number_set, sentence_spans
 
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
-PIPELINE = 2  # bump when a code change alters summaries, so cached ones are regenerated
+PIPELINE = 3  # bump when a code change alters summaries, so cached ones are regenerated
 SECTION_TOKENS = 640  # most tokens one section's JSON may take: 6 要点 and 4 figures at their maximum length
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REASK_RESERVE = 128  # prompt tokens kept free for chat-template markup and the re-ask note
@@ -100,6 +100,13 @@ def _bigrams(text: str) -> set[str]:
     return {han[i:i + 2] for i in range(len(han) - 1)}
 
 
+def _labels(label: str, quote: str) -> bool:
+    """Does the 指标 share wording with the quote ("出庭应诉率" with a clause about 建议 and
+    提案 does not)? Labels without two Chinese characters in a row are not checked."""
+    wanted = _bigrams(label)
+    return not wanted or bool(wanted & _bigrams(quote))
+
+
 def relocate(figure: FigureDraft, text: str, start: int, end: int) -> tuple[int, int] | None:
     """Small models paraphrase the 原文 they were asked to copy. When its 数值 occurs in the
     section, the clause that holds that number and shares most wording with 原文 + 指标 is the
@@ -126,7 +133,8 @@ def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None
                  prov: Provenance | None = None) -> KeyFigure | None:
     """Keep a figure only if its 原文 is verbatim in the text (preferring the section
     text[start:end]) — or, paraphrased, can be `relocate`d to the clause it came from —, its
-    数值 occurs in that 原文 and its 单位, if any, follows a number there."""
+    数值 is one number that occurs in that 原文, its 指标 shares wording with it, and its
+    单位, if any, follows a number there."""
     quote = figure.原文.strip()
     end = len(text) if end is None else end
     at = text.find(quote, start, end) if quote else -1
@@ -139,8 +147,8 @@ def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None
         at, quote = span[0], text[span[0]:span[1]]
         if prov is not None:
             prov.figures_relocated += 1
-    if not value:
-        return None
+    if len(value) != 1 or not _labels(figure.指标, quote):
+        return None  # one figure is one number, and its 指标 must be about the quoted clause
     if unit and not re.search(rf"[\d零〇一二两三四五六七八九十百千][余多万亿]{{0,2}}{unit}", quote):
         return None  # the unit must follow a number, not just occur somewhere ("负责人")
     return KeyFigure(**{**figure.model_dump(), "原文": quote, "start": at, "end": at + len(quote)})

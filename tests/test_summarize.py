@@ -175,7 +175,10 @@ def test_a_paraphrased_quote_is_replaced_by_the_clause_that_holds_its_number():
     for figure, clause in ((spaced, "2019年至今我县共办理行政复议案件11件"), (paraphrase, "代理县政府行政应诉案件6件")):
         kept = check_figure(figure, text)
         assert kept.原文 == clause and text[kept.start:kept.end] == clause
-    # The label must belong to the number: 11 is no 调解员 count, and 7 is nowhere.
+    # One number per figure, and the label must belong to it: 11 is no 调解员 count, 7 is nowhere.
+    assert check_figure(FigureDraft(指标="出庭应诉率", 数值="11件、6件", 单位="件",
+                                    原文="2019年至今我县共办理行政复议案件11件,代理县政府行政应诉案件6件"), text) is None
+    assert check_figure(FigureDraft(指标="出庭应诉率", 数值="11", 单位="件", 原文="办理行政复议案件11件"), text) is None
     assert check_figure(FigureDraft(指标="调解员数", 数值="11", 单位="名", 原文="调解员11名"), text) is None
     assert check_figure(FigureDraft(指标="行政应诉案件数", 数值="7", 单位="件", 原文="行政应诉案件7件"), text) is None
 

@@ -43,6 +43,7 @@ class Citation(BaseModel):
     start: int = Field(description="Offset of the quote in the report's cleaned text")
     end: int
     chunk_id: str
+    location: str | None = Field(default=None, description="第3页 (PDF page) / 第12段 (DOCX paragraph); None for text")
 
 
 class Answer(BaseModel):
@@ -184,7 +185,7 @@ def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
                                           coverage(chunk.text[sp[0]:sp[1]], terms)))
         out.append(Citation(n=src.n, report=src.label, report_id=chunk.report_id, section=chunk.section,
                             quote=chunk.text[s:e], start=chunk.start + s, end=chunk.start + e,
-                            chunk_id=chunk.chunk_id))
+                            chunk_id=chunk.chunk_id, location=src.hit.report.locate(chunk.start + s)))
     return out
 
 
@@ -287,7 +288,8 @@ def _from_indicators(question: str, store: Store, scope: Scope, exempt: set[str]
     if found is None:
         return None
     citations = [Citation(n=i, report=c.report.label, report_id=c.report.report_id, section=chunk.section,
-                          quote=c.value.quote, start=c.value.start, end=c.value.end, chunk_id=chunk.chunk_id)
+                          quote=c.value.quote, start=c.value.start, end=c.value.end, chunk_id=chunk.chunk_id,
+                          location=c.report.locate(c.value.start))
                  for i, (c, chunk) in enumerate(zip(found.cells, found.chunks), 1)]
     labels = {str(r.year) for r in everything if r.year}  # "乌海市2023年报告" names its year
     if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], exempt | labels):

@@ -112,7 +112,10 @@ def _split_long(text: str, start: int, end: int, budget: int) -> list[tuple[int,
     return pieces
 
 
-def chunk_text(text: str, budget: int, *, id_prefix: str = "") -> list[Chunk]:
+def chunk_text(text: str, budget: int, *, id_prefix: str = "",
+               headings: dict[int, int] | None = None) -> list[Chunk]:
+    """`headings` maps line-start offsets to heading levels known from the source
+    (DOCX 标题 1/2/3 styles); other headings are recognised by their outline marker."""
     if not text:
         return []
     prefix = id_prefix or hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -121,7 +124,7 @@ def chunk_text(text: str, budget: int, *, id_prefix: str = "") -> list[Chunk]:
     for s, e in sentence_spans(text):
         at_line_start = s == 0 or text[s - 1] == "\n"
         starts_section = False
-        if at_line_start and (level := heading_level(text[s:e])):
+        if at_line_start and (level := (headings or {}).get(s) or heading_level(text[s:e])):
             section = section[: level - 1] + [heading_title(text[s:e].split("\n")[0])]
             starts_section = level <= 2
         pieces = _split_long(text, s, e, budget) if count_tokens(text[s:e]) > budget else [(s, e)]

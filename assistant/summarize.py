@@ -32,6 +32,8 @@ from pydantic import BaseModel, ValidationError
 
 from .config import Settings
 from .errors import ContextTooLong
+from .indicators import BY_KEY
+from .indicators import extract as extract_indicators
 from .llm import LLM
 from .outline import honours, outline, paragraphs, problems_and_plans
 from .prompts import Prompt, load
@@ -42,7 +44,7 @@ from .summary_models import (OVERVIEW_CHARS, FigureDraft, KeyFigure, Metadata, P
 from .verify import number_set, sentence_spans
 
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")
-PIPELINE = 3  # bump when a code change alters summaries, so cached ones are regenerated
+PIPELINE = 4  # bump when a code change alters summaries, so cached ones are regenerated
 SECTION_TOKENS = 640  # most tokens one section's JSON may take: 6 要点 and 4 figures at their maximum length
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REASK_RESERVE = 128  # prompt tokens kept free for chat-template markup and the re-ask note
@@ -178,6 +180,23 @@ def _trim(text: str, limit: int) -> str:
     return text[:cut] if text[cut - 1] in "。！？!?；;\n" else text[: limit - 1] + "…"
 
 
+def _add_indicator_figures(text: str, body: list, sections: list[SectionSummary], prov: Provenance) -> None:
+    """The indicator cards' values (read by rule, quoted, see indicators.py) join the
+    section that holds them, unless the model already gave that number from that sentence."""
+    for key, v in extract_indicators(text).items():
+        i = next((i for i, part in enumerate(body) if part.start <= v.start < part.end), None)
+        if i is None:
+            continue
+        number = v.raw.removesuffix(v.unit) if v.raw.endswith(v.unit) else v.raw
+        figures = sections[i].关键数据
+        if any(f.start < v.end and v.start < f.end and number_set(f.数值) == number_set(number) for f in figures):
+            continue
+        figures.append(KeyFigure(指标=BY_KEY[key].name, 数值=number, 单位=v.unit, 原文=v.quote, start=v.start,
+                                 end=v.end, 依据="规则"))
+        figures.sort(key=lambda f: f.start)
+        prov.figures_from_rules += 1
+
+
 # --- the pipeline -----------------------------------------------------------------------
 def cache_path(settings: Settings, report: Report, model: str, prompts: list[str], **params) -> Path:
     """A summary is reused only for the same report version, model, prompt versions and budget."""
@@ -227,19 +246,20 @@ def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str,
         has_numbers = any(not _YEAR.fullmatch(n) for n in number_set(values["text"]))
         schema["properties"]["关键数据"]["minItems"] = 1 if has_numbers and max_figures else 0
         draft = _ask(llm, messages, SectionDraft, schema, max_tokens, settings, prov)
+        figures = []
         if draft is None:
             prov.failed_sections.append(part.title)
-            continue
-        figures = []
-        for figure in draft.关键数据[:max_figures]:
+        for figure in draft.关键数据[:max_figures] if draft else []:
             prov.figures_proposed += 1
             kept = check_figure(figure, text, part.start, part.end, prov)
             if kept is None:
                 prov.drop("关键数据")
             elif all((k.start, k.数值) != (kept.start, kept.数值) for k in figures):
                 figures.append(kept)
-        sections.append(SectionSummary(标题=part.title, 要点=_grounded(draft.要点, available, "要点", prov),
-                                       关键数据=figures))
+        points = _grounded(draft.要点, available, "要点", prov) if draft else []
+        sections.append(SectionSummary(标题=part.title, 要点=points, 关键数据=figures))
+    _add_indicator_figures(text, body, sections, prov)
+    sections = [s for s in sections if s.要点 or s.关键数据]
 
     if progress:
         progress(len(body), len(body) + 1, "总体概述")
@@ -295,7 +315,8 @@ def render_markdown(summary: ReportSummary) -> str:
     for section in summary.主要举措与成效:
         lines += ["", f"### {section.标题}", ""] + [f"- {p}" for p in section.要点]
         for f in section.关键数据:
-            notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字）")
+            how = "，规则提取" if f.依据 == "规则" else ""
+            notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字{how}）")
             unit = "" if f.数值.endswith(f.单位) else f.单位
             lines.append(f"- **{f.指标}**：{f.数值}{unit}[^{len(notes)}]")
     for title, items in (("存在问题", summary.存在问题), ("下一步计划", summary.下一步计划),

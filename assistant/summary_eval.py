@@ -11,6 +11,7 @@ precision is what guards against padding it with invented figures.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -57,7 +58,7 @@ def load_report_gold(path: str | Path = REPORTS_GOLD) -> list[ReportGold]:
 def content_text(summary) -> str:
     """Everything a reader sees of the summary's substance; provenance (model name, dates
     of generation) is left out so that it cannot count as a fact or a number."""
-    parts = [summary.总体概述]
+    parts = [str(v) for v in summary.元数据.model_dump().values() if v not in (None, "")] + [summary.总体概述]
     for s in summary.主要举措与成效:
         parts += [s.标题, *s.要点]
         parts += [f"{f.指标} {f.数值}{f.单位} {f.原文}" for f in s.关键数据]
@@ -66,9 +67,11 @@ def content_text(summary) -> str:
 
 
 def _same(got, want) -> bool:
+    """Equal after normalisation; separators between names (、，, spaces) do not count."""
     if want is None:
         return got in (None, "")
-    return got is not None and normalize(str(got)) == normalize(str(want))
+    bare = lambda v: re.sub(r"[、，,;；\s]", "", normalize(str(v)))  # noqa: E731
+    return got is not None and bare(got) == bare(want)
 
 
 def score_summary(summary, gold: ReportGold, report_text: str) -> dict:

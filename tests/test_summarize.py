@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_schema_valid_output_is_kept_with_exact_offsets(seeded_store, settings_f
     llm = ScriptedLLM(*wuhai_replies())
     summary = summarize_report(store, llm, settings_factory(), "wuhai-2023")
     assert [s.标题 for s in summary.主要举措与成效] == WUHAI_SECTIONS
-    figures = [f for s in summary.主要举措与成效 for f in s.关键数据]
+    figures = [f for s in summary.主要举措与成效 for f in s.关键数据 if f.依据 == "模型"]
     assert [(f.指标, f.数值) for f in figures] == [("公职律师数", "63"), ("行政应诉案件数", "124")]
     assert all(wuhai_text[f.start:f.end] == f.原文 for f in figures)
     assert summary.总体概述.endswith("出庭应诉率98.4%。")
@@ -77,7 +78,7 @@ def test_a_corrupted_quote_or_value_is_dropped_and_counted(seeded_store, setting
                      ("负责人出庭应诉数", "122", "人", "负责人出庭应诉122件"))  # 单位 not in 原文
     summary = summarize_report(store, ScriptedLLM(*wuhai_replies(fourth)), settings_factory(), "wuhai-2023")
     fourth_section = summary.主要举措与成效[3]
-    assert [f.原文 for f in fourth_section.关键数据] == ["我市行政应诉案件124件"]
+    assert [f.原文 for f in fourth_section.关键数据 if f.依据 == "模型"] == ["我市行政应诉案件124件"]
     assert fourth_section.要点 == ["行政应诉案件124件", "评查案卷127卷"]
     assert summary.来源.dropped_unverified == 4
     assert summary.来源.dropped_detail == {"关键数据": 3, "要点": 1}
@@ -140,7 +141,9 @@ def test_metadata_come_from_the_report_never_the_model(seeded_store, settings_fa
         meta = summary.元数据
         assert (meta.地区, meta.行政层级, meta.报告年度, meta.标题, meta.发布机关, meta.日期, meta.文号) == (
             report.place, report.level, report.year, report.title, report.issuer, report.date, report.doc_number)
-        assert summary.主要举措与成效 == [] and "总体概述" in summary.来源.failed_sections
+        # Sections keep only what the rules read off the text: no 要点, no model figures.
+        assert all(not s.要点 and {f.依据 for f in s.关键数据} == {"规则"} for s in summary.主要举措与成效)
+        assert "总体概述" in summary.来源.failed_sections
         assert summary.总体概述 and summary.总体概述.rstrip("…") in store.report_text(report.report_id)
         ReportSummary.model_validate_json(summary.model_dump_json())
     wuwei = summarize_report(store, ScriptedLLM(), settings, "wuwei-2021").元数据
@@ -197,8 +200,10 @@ def test_markdown_digest_has_metadata_bullets_and_footnotes(seeded_store, settin
     md = render_markdown(summarize_report(store, ScriptedLLM(*wuhai_replies()), settings_factory(), "wuhai-2023"))
     assert "| 地区 | 乌海市 |" in md and "| 文号 | — |" in md
     assert "### (四)聚焦严格公正文明执法,执法质量水平持续提高" in md
-    assert "- **行政应诉案件数**：124件[^2]" in md
-    assert "[^2]: “我市行政应诉案件124件”（第 " in md
+    note = re.search(r"- \*\*行政应诉案件数\*\*：124件\[\^(\d+)\]", md).group(1)
+    assert f"[^{note}]: “我市行政应诉案件124件”（第 " in md  # the model's figure, verified
+    assert re.search(r"- \*\*行政机关负责人出庭应诉率\*\*：98.4%\[\^\d+\]", md)  # read by rule
+    assert "行政机关负责人出庭应诉率98.4%。”（第 1807–1916 字，规则提取）" in md
     assert "## 存在问题" in md and "- 法治人才队伍建设还需强化" in md
 
 
@@ -223,3 +228,15 @@ def test_the_real_model_summarises_a_seed_with_verified_figures(seeded_store, se
             assert summarize.number_set(f.数值) <= summarize.number_set(f.原文)
         assert all(summarize.number_set(p) <= summarize.number_set(text) for p in s.要点)
     assert summary.存在问题 == ["群众法治观念仍需提高", "推进法治政府建设工作力量薄弱"]
+
+
+def test_indicator_values_join_their_sections_without_duplicating_the_models(seeded_store, settings_factory,
+                                                                             wuhai_text):
+    store, _ = seeded_store
+    summary = summarize_report(store, ScriptedLLM(*wuhai_replies()), settings_factory(), "wuhai-2023")
+    fourth = summary.主要举措与成效[3].关键数据
+    ruled = {f.指标: f for f in fourth if f.依据 == "规则"}
+    assert ruled["行政机关负责人出庭应诉率"].数值 == "98.4" and ruled["行政机关负责人出庭应诉率"].单位 == "%"
+    assert "行政应诉案件数" not in ruled  # the model gave 124 from that sentence already
+    assert all(wuhai_text[f.start:f.end] == f.原文 for s in summary.主要举措与成效 for f in s.关键数据)
+    assert summary.来源.figures_from_rules == sum(f.依据 == "规则" for s in summary.主要举措与成效 for f in s.关键数据)

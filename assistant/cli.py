@@ -1,4 +1,4 @@
-"""Command line: ingest, reports, remove, ask, eval, summarize, compare, ui, model.
+"""Command line: ingest, reports, remove, ask, eval, summarize, compare, ui, serve, doctor, rebuild, model.
 
 Global flags are generated from `Settings` (one flag per field, same description), so
 `--help`, environment variables and the config file always agree. AssistantError
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", metavar="FILE.png",
                    help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
+    sub.add_parser("serve", help="OpenAI-compatible API (/v1/chat/completions, /v1/models) on serve_host:serve_port")
     sub.add_parser("ui", help="start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
     sub.add_parser("doctor", help="check the install: model hash, llama.cpp, Chroma, BM25 vs Chroma, hosted endpoint")
     sub.add_parser("rebuild", help="re-ingest the recorded source files into a fresh data dir (the old one is kept)")
@@ -301,6 +302,13 @@ def cmd_compare(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    from .server import serve
+
+    serve(settings)  # blocks until Ctrl+C
+    return 0
+
+
 def cmd_ui(args, settings: Settings) -> int:
     from .ui import launch
 
@@ -310,7 +318,8 @@ def cmd_ui(args, settings: Settings) -> int:
 
 COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model,
             "doctor": cmd_doctor, "rebuild": cmd_rebuild,
-            "summarize": cmd_summarize, "compare": cmd_compare, "ui": cmd_ui}
+            "summarize": cmd_summarize, "compare": cmd_compare, "ui": cmd_ui,
+            "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

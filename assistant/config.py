@@ -77,7 +77,10 @@ class Settings(BaseSettings):
         default="qwen2.5-coder-1.5b",
         description="Packaged model name (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b) or a path to any .gguf file.",
     )
-    n_ctx: int = Field(default=4096, ge=512, description="Context window for the local model.")
+    n_ctx: int = Field(
+        default=4096, ge=512,
+        description="Context window the prompts are budgeted against: the local model's, or the hosted model's (set it to match the server).",
+    )
     n_threads: int | None = Field(default=None, description="CPU threads for llama.cpp (default: all cores).")
     max_tokens: int = Field(default=256, ge=16, description="Most tokens an answer may generate.")
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
@@ -108,6 +111,16 @@ class Settings(BaseSettings):
     serve_port: int = Field(default=8001, ge=1, le=65535, description="Port of `assistant serve`.")
     serve_api_key: SecretStr | None = Field(
         default=None, description="Bearer key clients of `assistant serve` must send (environment or config file only)."
+    )
+    serve_concurrency: int = Field(
+        default=1, ge=1, le=64,
+        description="Answers `assistant serve` computes at once; 1 suits the local model (it runs one request at a time), more suits a hosted backend that serves requests in parallel.",
+    )
+    serve_queue: int = Field(
+        default=32, ge=0, description="Requests `assistant serve` lets wait for a free slot; beyond this it answers 503 with Retry-After."
+    )
+    serve_max_body_kb: int = Field(
+        default=64, ge=1, description="Largest request body `assistant serve` accepts, in KiB (413 beyond)."
     )
 
     @classmethod

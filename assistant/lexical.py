@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +59,8 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         """Write to a temporary sibling and rename, so a crash never leaves half an index."""
-        tmp = directory.with_name(directory.name + ".tmp")
+        # Unique per writer: processes sharing a data dir (one Chroma server) may save at once.
+        tmp = directory.with_name(f"{directory.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self.retriever is not None:

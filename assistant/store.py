@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -137,6 +138,7 @@ class Store:
             f"{settings.collection}_registry", embedding_function=None, metadata={"kind": "registry"}
         )
         self._lexical: tuple[str, LexicalIndex] | None = None
+        self._lexical_lock = threading.Lock()
 
     # --- locking (embedded mode: one writer at a time across processes) ------------
     def write_lock(self) -> AbstractContextManager[None]:
@@ -291,20 +293,23 @@ class Store:
             [TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()).hexdigest()[:16]
         if self._lexical and self._lexical[0] == fingerprint:
             return self._lexical[1]
-        directory = self.settings.bm25_dir / f"{self.settings.collection}-{fingerprint}"
-        try:
-            index = LexicalIndex.load(directory)
-        except (OSError, ValueError, KeyError):
-            by_id = {r.report_id: r for r in reports}
-            records = self.chunk_records()
-            index = LexicalIndex.build([c.chunk_id for c in records],
-                                       [index_text(by_id[c.report_id], c) for c in records])
-            index.save(directory)
-            for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-" + "?" * 16):
-                if stale != directory:
-                    shutil.rmtree(stale, ignore_errors=True)
-        self._lexical = (fingerprint, index)
-        return index
+        with self._lexical_lock:  # threads of one server process: build once, not once each
+            if self._lexical and self._lexical[0] == fingerprint:
+                return self._lexical[1]
+            directory = self.settings.bm25_dir / f"{self.settings.collection}-{fingerprint}"
+            try:
+                index = LexicalIndex.load(directory)
+            except (OSError, ValueError, KeyError):
+                by_id = {r.report_id: r for r in reports}
+                records = self.chunk_records()
+                index = LexicalIndex.build([c.chunk_id for c in records],
+                                           [index_text(by_id[c.report_id], c) for c in records])
+                index.save(directory)
+                for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-" + "?" * 16):
+                    if stale != directory:
+                        shutil.rmtree(stale, ignore_errors=True)
+            self._lexical = (fingerprint, index)
+            return index
 
 
 def index_text(report: Report, chunk: ChunkRecord) -> str:

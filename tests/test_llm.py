@@ -74,9 +74,8 @@ def test_the_hosted_backend_needs_a_base_url(settings_for_models):
 
 def test_an_unreachable_hosted_server_gives_a_readable_error(settings_for_models):
     settings = settings_for_models.model_copy(update={
-        "backend": "openai", "openai_base_url": "http://127.0.0.1:9/v1", "request_timeout": 2.0})
+        "backend": "openai", "openai_base_url": "http://127.0.0.1:9/v1", "request_timeout": 2.0, "max_retries": 0})
     backend = OpenAIBackend(settings)
-    backend.client = backend.client.with_options(max_retries=0)
     with pytest.raises(BackendError, match="127.0.0.1:9"):
         backend.complete(MESSAGES, max_tokens=4)
 

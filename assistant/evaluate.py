@@ -14,7 +14,7 @@ import re
 import statistics
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 from pydantic import BaseModel
 
@@ -23,6 +23,7 @@ from .retrieve import retrieve
 from .store import Store
 from .verify import cn_to_int
 
+M = TypeVar("M", bound=BaseModel)
 GOLD = Path(__file__).resolve().parents[1] / "evals" / "gold" / "questions.jsonl"
 
 
@@ -36,17 +37,22 @@ class GoldItem(BaseModel):
     kind: str = "number"
 
 
-def load_gold(path: str | Path = GOLD) -> list[GoldItem]:
+def load_jsonl(path: str | Path, model: type[M], what: str) -> list[M]:
+    """One validated `model` per non-blank line; a bad line is named by file and number."""
     items = []
     for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             try:
-                items.append(GoldItem.model_validate_json(line))
+                items.append(model.model_validate_json(line))
             except ValueError as exc:
                 from .errors import ConfigError
 
-                raise ConfigError(f"{path}:{i}: 不是有效的金标准条目 / invalid gold line: {exc}") from exc
+                raise ConfigError(f"{path}:{i}: 不是有效的{what}条目 / invalid line: {exc}") from exc
     return items
+
+
+def load_gold(path: str | Path = GOLD) -> list[GoldItem]:
+    return load_jsonl(path, GoldItem, "金标准 / gold")
 
 
 def normalize(text: str) -> str:

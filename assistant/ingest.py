@@ -103,8 +103,7 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[ChunkRecord]]:
     report = Report(
         report_id=report_id_for(path), source=str(path.resolve()), version=version,
         raw_sha256=hashlib.sha256(data).hexdigest(), encoding=cleaned.encoding,
-        place=meta.place, level=meta.level, year=meta.year, title=meta.title, issuer=meta.issuer,
-        date=meta.date, doc_number=meta.doc_number, page_meta=cleaned.page_meta, chars=len(cleaned.text),
+        **meta.model_dump(), page_meta=cleaned.page_meta, chars=len(cleaned.text),
         format=doc.kind, anchors=anchors, anchor_unit=unit, notes=cleaned.notes,
     )
     chunks = chunk_text(cleaned.text, settings.chunk_tokens, id_prefix=version[:16], headings=headings)

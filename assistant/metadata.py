@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import jieba.posseg as pseg
+
+from .records import ReportMetadata
 
 PLACE_SUFFIXES = ("自治州", "自治县", "市", "县", "区", "旗", "盟", "州")
 # jieba tags these as places (ns) but they are generic nouns, not the reporting place.
@@ -26,17 +27,6 @@ _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
 # ~10 s per MB, and the reporting place is named early (a real report is 3-10k characters).
 _PLACE_WINDOW = 30_000
 _ISSUER_LINE = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{2,20}(?:人民政府|政府|委员会|市委|县委|区委|委|办公室|司法局|局)$")
-
-
-@dataclass
-class ReportMeta:
-    place: str | None = None
-    level: str | None = None
-    year: int | None = None
-    title: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    doc_number: str | None = None
 
 
 def find_title(lines: list[str]) -> str | None:
@@ -112,7 +102,7 @@ def find_issuer(title: str | None, signature: list[str], place: str | None) -> s
     return None
 
 
-def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMeta:
+def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadata:
     page_meta = page_meta or {}
     lines = [ln for ln in text.split("\n") if ln.strip()]
     # The signature block: the short lines at the very end ("武威市人民政府 / 2022年2月17日").
@@ -128,7 +118,7 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMeta:
     body = lines[: len(lines) - len(signature)] if len(signature) < len(lines) else lines
     doc = _DOC_NUMBER.search("\n".join(lines[:15]))
     doc_number = doc.group(0) if doc else (page_meta.get("发文字号") or page_meta.get("文件编号") or None)
-    return ReportMeta(
+    return ReportMetadata(
         place=place,
         level=level_of(place),
         year=find_year(title, body, date),

@@ -9,7 +9,20 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
-class Report(BaseModel):
+class ReportMetadata(BaseModel):
+    """What a report says about itself, read from its text (metadata.py); also the shape of
+    the report gold (evals/gold/reports.jsonl)."""
+
+    place: str | None = Field(None, description="地区, e.g. 乌海市")
+    level: str | None = Field(None, description="行政层级: 省/市/县/区/旗/…")
+    year: int | None = Field(None, description="The year reported on (not the year it was signed).")
+    title: str | None = None
+    issuer: str | None = Field(None, description="发布机关, from the signature block or the title")
+    date: str | None = Field(None, description="成文或发布日期, ISO (2022-02-17)")
+    doc_number: str | None = Field(None, description="文号, e.g. 醴报〔2024〕2号")
+
+
+class Report(ReportMetadata):
     """One ingested report: its metadata and where it came from (the text lives in its chunks)."""
 
     report_id: str = Field(description="Stable id, from the source file name (e.g. wuhai-2023).")
@@ -17,13 +30,6 @@ class Report(BaseModel):
     version: str = Field(description="SHA-256 of the cleaned text; chunk ids derive from it.")
     raw_sha256: str
     encoding: str
-    place: str | None = None
-    level: str | None = None
-    year: int | None = None
-    title: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    doc_number: str | None = None
     page_meta: dict[str, str] = Field(default_factory=dict)
     chars: int = 0
     n_chunks: int = 0

@@ -15,9 +15,8 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from pydantic import BaseModel
-
-from .evaluate import fact_present, normalize
+from .evaluate import fact_present, load_jsonl, normalize
+from .records import ReportMetadata
 from .verify import number_set
 
 REPORTS_GOLD = Path(__file__).resolve().parents[1] / "evals" / "gold" / "reports.jsonl"
@@ -26,15 +25,8 @@ FIELDS = {"place": "地区", "level": "行政层级", "year": "报告年度", "t
           "date": "日期", "doc_number": "文号"}
 
 
-class ReportGold(BaseModel):
+class ReportGold(ReportMetadata):
     file: str
-    place: str | None = None
-    level: str | None = None
-    year: int | None = None
-    title: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    doc_number: str | None = None
     key_facts: list[str] = []
 
     @property
@@ -43,16 +35,7 @@ class ReportGold(BaseModel):
 
 
 def load_report_gold(path: str | Path = REPORTS_GOLD) -> list[ReportGold]:
-    from .errors import ConfigError
-
-    items = []
-    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                items.append(ReportGold.model_validate_json(line))
-            except ValueError as exc:
-                raise ConfigError(f"{path}:{i}: 不是有效的报告金标准 / invalid report gold line: {exc}") from exc
-    return items
+    return load_jsonl(path, ReportGold, "报告金标准 / report gold")
 
 
 def content_text(summary) -> str:

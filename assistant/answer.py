@@ -25,8 +25,18 @@ from .llm import LLM
 from .prompts import load
 from .retrieve import Hit, Scope, place_stem, retrieve
 from .store import Store
-from .verify import (clauses, coverage, cited_ids, key_terms, number_set, numbers_in, sentence_spans,
-                     strip_citations, ungrounded_numbers, unsupported_numbers)
+from .verify import (
+    cited_ids,
+    clauses,
+    coverage,
+    key_terms,
+    number_set,
+    numbers_in,
+    sentence_spans,
+    strip_citations,
+    ungrounded_numbers,
+    unsupported_numbers,
+)
 
 NOT_MENTIONED = "报告中未提及"
 _REFUSAL = re.compile(r"未提及|没有提及|未涉及|没有提到|未提到|无法回答|无法确定|没有相关|未找到")

@@ -270,7 +270,14 @@ def cmd_summarize(args, settings: Settings) -> int:
 
 
 def cmd_compare(args, settings: Settings) -> int:
-    from .indicators import INDICATORS, bar_chart, cards, comparison_table, render_table, resolve
+    from .indicators import (
+        INDICATORS,
+        bar_chart,
+        cards,
+        comparison_table,
+        render_table,
+        resolve,
+    )
     from .store import Store
 
     if args.list_metrics:

@@ -76,7 +76,7 @@ def check_llama(settings: Settings, path: Path) -> Check:
 
 
 def check_hosted(settings: Settings) -> Check:
-    from .llm import OpenAIBackend
+    from .hosted import OpenAIBackend
 
     try:
         backend = OpenAIBackend(settings.model_copy(update={"max_retries": 0,

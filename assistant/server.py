@@ -34,7 +34,13 @@ from pydantic import BaseModel, ValidationError
 
 from .answer import Answer, Listener, ask
 from .config import Settings
-from .errors import AssistantError, BackendError, ConfigError, ContextTooLong, StoreError
+from .errors import (
+    AssistantError,
+    BackendError,
+    ConfigError,
+    ContextTooLong,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
 MODEL_ID = "assistant"

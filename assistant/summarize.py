@@ -39,8 +39,17 @@ from .outline import honours, outline, paragraphs, problems_and_plans
 from .prompts import Prompt, load
 from .records import Report
 from .store import Store
-from .summary_models import (OVERVIEW_CHARS, FigureDraft, KeyFigure, Metadata, Provenance, ReduceDraft,
-                             ReportSummary, SectionDraft, SectionSummary)
+from .summary_models import (
+    OVERVIEW_CHARS,
+    FigureDraft,
+    KeyFigure,
+    Metadata,
+    Provenance,
+    ReduceDraft,
+    ReportSummary,
+    SectionDraft,
+    SectionSummary,
+)
 from .verify import number_set, sentence_spans
 
 SCHEMA_PATH = Path(__file__).with_name("summary.schema.json")

@@ -45,9 +45,8 @@ import random
 import re
 import time
 
-import numpy as np
-
 import _common as C
+import numpy as np
 
 MODES = [("hybrid, auto-scope", {}), ("hybrid, no scope", {"auto_scope": False}),
          ("BM25 only, auto-scope", {"dense_weight": 0.0}),
@@ -202,7 +201,9 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
 def batched_write(store, items, reports_per_batch: int = 400) -> None:
     """The writes put_report makes (chunks, then registry records), but for many reports per
     Chroma call; there are no old versions to delete in a fresh store."""
-    from assistant.store import _chunk_meta  # private: the exact metadata put_report writes
+    from assistant.store import (
+        _chunk_meta,  # private: the exact metadata put_report writes
+    )
 
     page = 2000
     for b in range(0, len(items), reports_per_batch):

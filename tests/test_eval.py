@@ -11,7 +11,15 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.evalrun import compare, run_eval
-from assistant.evaluate import GOLD, answer_eval, fact_present, grade, load_gold, normalize, retrieval_eval
+from assistant.evaluate import (
+    GOLD,
+    answer_eval,
+    fact_present,
+    grade,
+    load_gold,
+    normalize,
+    retrieval_eval,
+)
 from assistant.llm import get_backend
 
 RECALL_AT_5_FLOOR = 0.95

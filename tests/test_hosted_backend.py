@@ -19,11 +19,17 @@ from pydantic import SecretStr
 
 from assistant.answer import Listener, ask
 from assistant.errors import BackendError, ContextTooLong
-from assistant.llm import OpenAIBackend
+from assistant.hosted import OpenAIBackend
 from assistant.models import resolve_model_path
 from assistant.verify import number_set
 from tests.conftest import DEFAULT_CACHE_DIR
-from tests.servers import ScriptedHTTPServer, StallingServer, free_port, shared_llama_server, start_llama_server
+from tests.servers import (
+    ScriptedHTTPServer,
+    StallingServer,
+    free_port,
+    shared_llama_server,
+    start_llama_server,
+)
 
 QUESTION = "2023年乌海市行政机关负责人出庭应诉率是多少？"
 MESSAGES = [{"role": "system", "content": "只用一个词回答。"}, {"role": "user", "content": "中国的首都是哪里？"}]

@@ -11,7 +11,15 @@ import pytest
 
 from assistant import indicators
 from assistant.errors import ConfigError
-from assistant.indicators import bar_chart, cards, check, comparison_table, extract, normalise, render_table
+from assistant.indicators import (
+    bar_chart,
+    cards,
+    check,
+    comparison_table,
+    extract,
+    normalise,
+    render_table,
+)
 
 SEED_VALUES = [  # (report, metric, value, unit, qualifier): read off the seed texts and evals/gold
     ("wuhai-2023", "litigation", 124, "件", ""),

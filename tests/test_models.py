@@ -16,8 +16,13 @@ import pytest
 from assistant import models
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.models import PACKAGED, PackagedModel, ensure_packaged_model, model_sha256, resolve_model_path
-
+from assistant.models import (
+    PACKAGED,
+    PackagedModel,
+    ensure_packaged_model,
+    model_sha256,
+    resolve_model_path,
+)
 
 # --- the registry ------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.errors import StoreError
 from assistant.records import Report
 from assistant.retrieve import Scope, _names, detect_scope, retrieve
-from assistant.errors import StoreError
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,13 @@ import pytest
 from assistant import summarize
 from assistant.llm import get_backend
 from assistant.outline import enumerated_items, honours, outline
-from assistant.summarize import (SCHEMA_PATH, check_figure, render_markdown, summarize_report,
-                                 summary_json_schema)
+from assistant.summarize import (
+    SCHEMA_PATH,
+    check_figure,
+    render_markdown,
+    summarize_report,
+    summary_json_schema,
+)
 from assistant.summary_models import FigureDraft, ReportSummary
 from tests.fakes import ScriptedLLM
 

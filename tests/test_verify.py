@@ -2,8 +2,16 @@
 
 import pytest
 
-from assistant.verify import (cn_to_int, cited_ids, coverage, key_terms, numbers_in, sentence_spans,
-                              ungrounded_numbers, unsupported_numbers)
+from assistant.verify import (
+    cited_ids,
+    cn_to_int,
+    coverage,
+    key_terms,
+    numbers_in,
+    sentence_spans,
+    ungrounded_numbers,
+    unsupported_numbers,
+)
 
 SOURCE = "我市行政应诉案件124件,负责人出庭应诉122件,行政机关负责人出庭应诉率98.4%。全市受理问题线索案件共26件,办结率100%。"
 

@@ -124,9 +124,10 @@ def answer_eval(store: Store, llm, settings: Settings, items: list[GoldItem],
     for item in items:
         answer = ask(item.question, store, llm, settings)
         cited = " ".join(c.quote for c in answer.citations)
-        # Numbers the question itself supplies (years) are not claims the answer makes.
-        numbers = (number_set(strip_citations(answer.answer)) - number_set(item.question)
-                   if not answer.refused else set())
+        # Numbers the question supplies, and the years in the cited reports' names ("根据武威市2021年
+        # 报告"), are not claims the answer makes.
+        exempt = number_set(item.question) | number_set(" ".join(c.report for c in answer.citations))
+        numbers = number_set(strip_citations(answer.answer)) - exempt if not answer.refused else set()
         rows.append({
             "id": item.id, "kind": item.kind, "report": item.report, "question": item.question,
             "answer": answer.answer, "grade": grade(item, answer), "method": answer.method,

@@ -108,3 +108,15 @@ def test_answers_on_the_smoke_set_stay_above_their_floors(seeded_store):
     assert metrics["fact_accuracy"] >= SMOKE_FACT_ACCURACY_FLOOR, wrong
     assert metrics["refusal_accuracy"] >= SMOKE_REFUSAL_ACCURACY_FLOOR, wrong
     assert metrics["grounded_rate"] == 1.0, "every answer shown must pass verification or be a refusal"
+    assert metrics["numeric_faithfulness"] == 1.0, "a number not in the cited quotes was shown as fact"
+
+
+def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seeded_store):
+    from tests.fakes import ScriptedLLM
+
+    store, settings = seeded_store
+    cross = [i for i in load_gold() if i.id == "cross-012"]  # answered from the cards, no model call
+    metrics, rows = answer_eval(store, ScriptedLLM(), settings, cross)
+    assert "磴口县2021年报告为750件" in rows[0]["answer"]
+    assert rows[0]["numbers"] == 2 and metrics["numeric_faithfulness"] == 1.0  # 750 and 274, not 2021/2022
+

@@ -25,8 +25,9 @@ from assistant.llm import get_backend
 RECALL_AT_5_FLOOR = 0.95
 MRR_FLOOR = 0.93
 # evals/gold/smoke.jsonl (20 items: 16 answerable, 4 unanswerable) with the packaged 0.5B model
-# measured fact accuracy 0.812 (13/16) and refusal accuracy 1.0 (4/4); each floor allows one miss.
-SMOKE_FACT_ACCURACY_FLOOR = 0.75
+# measured fact accuracy 0.875 (14/16; 0.812 before comparison questions were answered from the
+# indicator cards) and refusal accuracy 1.0 (4/4); each floor allows one miss.
+SMOKE_FACT_ACCURACY_FLOOR = 0.8
 SMOKE_REFUSAL_ACCURACY_FLOOR = 0.75
 
 

@@ -41,7 +41,11 @@ def load_report_gold(path: str | Path = REPORTS_GOLD) -> list[ReportGold]:
 def content_text(summary) -> str:
     """Everything a reader sees of the summary's substance; provenance (model name, dates
     of generation) is left out so that it cannot count as a fact or a number."""
-    parts = [str(v) for v in summary.元数据.model_dump().values() if v not in (None, "")] + [summary.总体概述]
+    meta = [str(v) for v in summary.元数据.model_dump().values() if v not in (None, "")]
+    # The ISO date (2024-01-22) is the report's own 2024年1月22日: "01" is no number it states.
+    meta = [re.sub(r"^(\d{4})-(\d{2})-(\d{2})$", lambda m: "{}年{}月{}日".format(*map(int, m.groups())), v)
+            for v in meta]
+    parts = meta + [summary.总体概述]
     for s in summary.主要举措与成效:
         parts += [s.标题, *s.要点]
         parts += [f"{f.指标} {f.数值}{f.单位} {f.原文}" for f in s.关键数据]

@@ -80,3 +80,12 @@ def test_eval_runs_include_summary_metrics_and_a_per_report_table(seeded_store, 
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## summaries_by_report" in report and "乌海市节约用水条例" in report
     assert summary["config"]["model"] == "scripted"
+
+
+def test_an_iso_date_is_compared_as_the_report_writes_it(seeded_store, settings_factory):
+    store, _ = seeded_store
+    summary = summarize_report(store, ScriptedLLM(), settings_factory(), "liling-2023")
+    assert summary.元数据.日期 == "2024-01-22"
+    gold = next(g for g in load_report_gold() if g.report_id == "liling-2023")
+    score = score_summary(summary, gold, store.report_text("liling-2023"))
+    assert "01" not in score["numbers_unsupported"] and score["number_precision"] == 1.0

@@ -272,6 +272,8 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
             break  # the model says the sources do not answer: check extractively below
         text = _with_citations(text, sources, terms)
         current = problems_with(text, sources, terms, exempt)
+        if not cited_ids(text):  # an answer is shown only with the sources that back it
+            current.append("回答没有引用资料")
         if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < 6:
             current.append("回答没有实质内容")
         elif wants_number and not (number_set(text) - exempt):
@@ -314,10 +316,12 @@ def _with_citations(text: str, sources: list[Source], terms: list[str]) -> str:
     if cited_ids(text) or not text:
         return text
     wanted = number_set(text)
-    holders = [s.n for s in sources if wanted and wanted <= number_set(s.full)]
+    holders = [s.n for s in sources if wanted and wanted <= number_set(s.full)][:1]
+    if not holders and wanted:  # numbers from several sources: cite each source that holds some
+        holders = [s.n for s in sources if wanted & number_set(s.full)][:3]
     if not holders and not wanted:
         holders = [max(sources, key=lambda s: coverage(s.text, terms) + coverage(s.text, [text])).n]
-    return text + "".join(f" [{n}]" for n in holders[:1])
+    return text + "".join(f" [{n}]" for n in holders)
 
 
 def _fallback(sources, terms, wants_number, listener, problems, finish) -> Answer:

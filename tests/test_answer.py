@@ -72,6 +72,16 @@ def test_a_missing_citation_marker_is_added_from_the_source_holding_the_number(s
     assert answer.grounded and answer.citations and "[" in answer.answer
 
 
+def test_numbers_from_two_sources_without_markers_cite_both(seeded_store):
+    store, settings = seeded_store
+    question = "醴陵市收到多少件行政复议申请？办理了多少件法律援助案件？"
+    answer = ask(question, store, ScriptedLLM("收到行政复议申请122件，办理法律援助案件659件。"), settings)
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert answer.method == "model" and answer.grounded, answer.problems
+    assert len(answer.citations) == 2 and "122" in quotes and "659" in quotes
+    assert_citations_slice_back(store, answer)
+
+
 def test_a_question_about_a_year_we_do_not_have_is_declined_without_the_model(seeded_store):
     store, settings = seeded_store
     llm = ScriptedLLM()

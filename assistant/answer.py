@@ -233,7 +233,8 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
                       method=method, scope=scope_info, problems=problems, prompt=prompt_ref,
                       model=getattr(llm, "name", ""), timings=timings, usage=usage)
 
-    terms = key_terms(question, ignore=_places(store.reports()))
+    everything = store.reports()
+    terms = key_terms(question, ignore=_places(everything))
     exempt: set[str] = number_set(question)
     wants_number = bool(_WANTS_NUMBER.search(question))
     if scope.missing:
@@ -242,7 +243,7 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
     if not hits:
         listener.emit(NOT_MENTIONED)
         return finish(NOT_MENTIONED, "refusal", [], ["没有检索到相关内容"], refused=True)
-    if (table := _from_indicators(question, store, scope, exempt)):
+    if (table := _from_indicators(question, store, scope, exempt, everything)):
         listener.emit(table.answer)
         timings["total_ms"] = (time.perf_counter() - t0) * 1000
         return table.model_copy(update={"question": question, "scope": scope_info, "timings": timings,
@@ -291,10 +292,11 @@ def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: st
     return _fallback(sources, terms, wants_number, listener, problems, finish)
 
 
-def _from_indicators(question: str, store: Store, scope: Scope, exempt: set[str]) -> Answer | None:
+def _from_indicators(question: str, store: Store, scope: Scope, exempt: set[str],
+                     everything: list) -> Answer | None:
     """A comparison of one indicator across reports, read off the indicator cards (see
-    indicator_answer.py); kept only if every number in it is in its quotes."""
-    everything = store.reports()
+    indicator_answer.py); kept only if every number in it is in its quotes. `everything` is
+    the registry ask() has already read (each read is a round trip to Chroma)."""
     by_id = {r.report_id: r for r in everything}
     found = indicator_answer.answer(question, store, [by_id[i] for i in scope.report_ids if i in by_id], everything)
     if found is None:

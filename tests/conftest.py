@@ -85,6 +85,17 @@ def settings_factory(tmp_path):
     return make
 
 
+@pytest.fixture
+def make_store(settings_factory, embedder):
+    """``make(**overrides)`` -> (a fresh Store with the shared embedder, its Settings)."""
+    from assistant.store import Store
+
+    def make(**overrides):
+        settings = settings_factory(**overrides)
+        return Store(settings, embedder=embedder), settings
+    return make
+
+
 @pytest.fixture(scope="session")
 def seeded_ingest(tmp_path_factory, embedder):
     """(store, settings, ingest results) for the five seeds, ingested once per session.

@@ -22,7 +22,6 @@ from assistant.errors import IngestError
 from assistant.formats import load
 from assistant.ingest import ingest_paths, prepare
 from assistant.metadata import extract
-from assistant.store import Store
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -160,14 +159,6 @@ def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
-
-
-@pytest.fixture
-def make_store(settings_factory, embedder):
-    def make(**overrides):
-        settings = settings_factory(**overrides)
-        return Store(settings, embedder=embedder), settings
-    return make
 
 
 # --- HTML ------------------------------------------------------------------------------

@@ -55,14 +55,6 @@ def small_report(place: str, year: int, topic: str, extra: str = "") -> str:
     )
 
 
-@pytest.fixture
-def make_store(settings_factory, embedder):
-    def make(**overrides):
-        settings = settings_factory(**overrides)
-        return Store(settings, embedder=embedder), settings
-    return make
-
-
 def write(path: Path, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))

@@ -57,7 +57,7 @@ def temp_data_dir(keep: bool = False) -> Iterator[Path]:
 
 
 def settings(data_dir: Path, **overrides):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
 
     return Settings(data_dir=data_dir, **overrides)
 
@@ -273,7 +273,7 @@ def embed_ab(batches: list[list[str]], rounds: int = 1, mode: str = "batches") -
 def _embed_worker(path: str) -> None:
     import json
 
-    from assistant.embedding import USEEmbedding
+    from assistant.index.embedding import USEEmbedding
 
     job = json.loads(Path(path).read_text(encoding="utf-8"))
     e = USEEmbedding()

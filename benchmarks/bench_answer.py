@@ -4,7 +4,7 @@ Setup: the five seeds are ingested into a temporary store; the local model
 (`--model`, default the packaged qwen2.5-coder-0.5b) is loaded once through
 assistant.llm.get_backend, and a warm-up call is made so that mapping the weights into
 memory is not charged to the first question. `--questions` answerable gold questions
-(evals/gold/questions.jsonl, spread over the reports) are asked.
+(assistant/evals/gold/questions.jsonl, spread over the reports) are asked.
 
 1. Split: assistant.answer.ask's own timings (retrieve_ms, prompt_ms, prefill_ms,
    generate_ms, total_ms) per question; mean and p50. "other" = total minus the four
@@ -107,11 +107,11 @@ def main() -> None:
     if args.quick:
         args.questions, args.kv_pairs, args.max_tokens = 2, 1, args.max_tokens or 48
 
-    from assistant.answer import ask
-    from assistant.embedding import USEEmbedding
-    from assistant.ingest import ingest_paths
-    from assistant.llm import get_backend
-    from assistant.store import Store
+    from assistant.qa.answer import ask
+    from assistant.index.embedding import USEEmbedding
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.backends.llama import get_backend
+    from assistant.index.store import Store
 
     print(C.machine_line())
     questions = pick_questions(args.questions)
@@ -130,7 +130,7 @@ def main() -> None:
             llama = backend._load()  # private, but the only handle on the Llama instance
         with C.Timer() as t_warm:
             backend.complete([{"role": "user", "content": "你好"}], max_tokens=8)
-            from assistant.retrieve import retrieve
+            from assistant.qa.retrieve import retrieve
             retrieve(questions[0]["question"], store, s)
         print(f"model: {backend.name} (n_ctx={s.n_ctx}, threads={backend._n_threads}), max_tokens={s.max_tokens}, "
               f"temperature={s.temperature}; ingest {t_ingest.s:.1f} s, model load {t_load.s:.1f} s, "

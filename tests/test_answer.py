@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.answer import NOT_MENTIONED, Listener, ask
-from assistant.llm import get_backend
+from assistant.qa.answer import NOT_MENTIONED, Listener, ask
+from assistant.backends.llama import get_backend
 
 from .fakes import ScriptedLLM
 

@@ -19,10 +19,10 @@ import uuid
 
 import pytest
 
-from assistant.answer import ask
-from assistant.ingest import ingest_paths
-from assistant.retrieve import retrieve
-from assistant.store import Store
+from assistant.qa.answer import ask
+from assistant.ingest.pipeline import ingest_paths
+from assistant.qa.retrieve import retrieve
+from assistant.index.store import Store
 from tests.conftest import REPO_ROOT, SEEDS_DIR
 from tests.fakes import ScriptedLLM
 from tests.servers import start_chroma
@@ -106,9 +106,9 @@ def test_bm25_follows_the_server_not_the_local_disk(chroma, server_settings, emb
 
 PROBE = """
 import json, sys
-from assistant.config import Settings
-from assistant.retrieve import retrieve
-from assistant.store import Store
+from assistant.core.config import Settings
+from assistant.qa.retrieve import retrieve
+from assistant.index.store import Store
 store = Store(Settings())
 hits, _ = retrieve(sys.argv[1], store, store.settings)
 print(json.dumps({"reports": [r.report_id for r in store.reports()],
@@ -126,7 +126,7 @@ def test_two_product_processes_sharing_one_server_see_each_others_ingests(chroma
         return subprocess.run(argv, env=other_env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
 
     # Process 2 (the CLI) ingests; process 1 (this one) sees it, in Chroma and in BM25.
-    done = other(sys.executable, "-m", "assistant.cli", "ingest", str(SEEDS_DIR / "wuhai-2023.txt"))
+    done = other(sys.executable, "-m", "assistant.apps.cli", "ingest", str(SEEDS_DIR / "wuhai-2023.txt"))
     assert done.returncode == 0, done.stderr
     store = Store(mine, embedder=embedder)
     assert [r.report_id for r in store.reports()] == ["wuhai-2023"]

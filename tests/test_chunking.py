@@ -31,9 +31,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_text, heading_level, sentence_spans
-from assistant.cleaning import clean
-from assistant.tokens import count_tokens
+from assistant.ingest.chunking import chunk_text, heading_level, sentence_spans
+from assistant.ingest.cleaning import clean
+from assistant.text.tokens import count_tokens
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -14,14 +14,14 @@ import random
 
 import pytest
 
-from assistant.cleaning import (
+from assistant.ingest.cleaning import (
     clean,
     decode,
     normalize,
     parse_meta_line,
     strip_boilerplate,
 )
-from assistant.errors import IngestError
+from assistant.core.errors import IngestError
 
 SAMPLE = "乌海市法治政府建设情况报告\n一、主要工作\n全市行政机关负责人出庭应诉率98.4%。\n"
 

@@ -14,7 +14,7 @@ from tests.conftest import DEFAULT_CACHE_DIR, SEEDS_DIR
 def run(data_dir: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
            "ASSISTANT_MODEL": "qwen2.5-coder-0.5b"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant.apps.cli", *args], capture_output=True, text=True,
                           env=env, timeout=timeout)
 
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import StoreError
-from assistant.store import DATA_FORMAT, Store
+from assistant.core.errors import StoreError
+from assistant.index.store import DATA_FORMAT, Store
 
 from .test_ingest import small_report
 
@@ -35,9 +35,9 @@ KILLS = 5
 DRIVER = r"""
 import json, sys
 from pathlib import Path
-from assistant.config import Settings
-from assistant.ingest import ingest_paths
-from assistant.store import Store
+from assistant.core.config import Settings
+from assistant.ingest.pipeline import ingest_paths
+from assistant.index.store import Store
 
 store = Store(Settings(data_dir=sys.argv[2]))
 reports = store.reports()
@@ -148,7 +148,7 @@ def test_sigkill_at_random_points_never_leaves_a_half_report(tmp_path):
 
 
 def _settings(data_dir: Path):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
 
     return Settings(data_dir=data_dir)
 
@@ -159,7 +159,7 @@ def _settings(data_dir: Path):
 @pytest.fixture
 def seeded_dir(tmp_path, embedder):
     data_dir = tmp_path / "data"
-    from assistant.ingest import ingest_paths
+    from assistant.ingest.pipeline import ingest_paths
 
     ingest_paths([REPO / "seeds" / "dengkou-2021.txt"], Store(_settings(data_dir), embedder=embedder), progress=False)
     _forget_clients()

@@ -3,8 +3,8 @@ environment variable and flag the code really derives from it."""
 
 import re
 
-from assistant.cli import build_parser
-from assistant.config import Settings
+from assistant.apps.cli import build_parser
+from assistant.core.config import Settings
 from tests.conftest import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.doctor import doctor, rebuild, run_checks
-from assistant.ingest import ingest_paths
-from assistant.store import Store
+from assistant.apps.doctor import doctor, rebuild, run_checks
+from assistant.ingest.pipeline import ingest_paths
+from assistant.index.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -148,7 +148,7 @@ def test_rebuild_reports_sources_that_are_gone(settings_factory, embedder, tmp_p
 
 
 def test_assistant_doctor_on_the_command_line(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(tmp_path / "d"),
+    done = subprocess.run([sys.executable, "-m", "assistant.apps.cli", "--data-dir", str(tmp_path / "d"),
                            "--model", str(tmp_path / "none.gguf"), "doctor"], capture_output=True, text=True, cwd=REPO,
                           timeout=120)
     assert done.returncode == 1

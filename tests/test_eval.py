@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from assistant.answer import Answer
-from assistant.evalrun import compare, run_eval
-from assistant.evaluate import (
+from assistant.qa.answer import Answer
+from assistant.evals.runner import compare, run_eval
+from assistant.evals.scoring import (
     GOLD,
     answer_eval,
     fact_present,
@@ -20,11 +20,11 @@ from assistant.evaluate import (
     normalize,
     retrieval_eval,
 )
-from assistant.llm import get_backend
+from assistant.backends.llama import get_backend
 
 RECALL_AT_5_FLOOR = 0.95
 MRR_FLOOR = 0.93
-# evals/gold/smoke.jsonl (20 items: 16 answerable, 4 unanswerable) with the packaged 0.5B model
+# assistant/evals/gold/smoke.jsonl (20 items: 16 answerable, 4 unanswerable) with the packaged 0.5B model
 # measured fact accuracy 0.875 (14/16; 0.812 before comparison questions were answered from the
 # indicator cards) and refusal accuracy 1.0 (4/4); each floor allows one miss.
 SMOKE_FACT_ACCURACY_FLOOR = 0.8
@@ -94,7 +94,7 @@ def test_compare_prints_runs_side_by_side_and_draws_a_chart(seeded_store, tmp_pa
 def test_a_bring_your_own_gold_file_is_validated(tmp_path):
     bad = tmp_path / "gold.jsonl"
     bad.write_text('{"id": "x"}\n', encoding="utf-8")
-    from assistant.errors import ConfigError
+    from assistant.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="gold.jsonl:1"):
         load_gold(bad)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.followup import find_place, is_followup, resolve
+from assistant.qa.followup import find_place, is_followup, resolve
 
 PLACES = ["乌海市", "武威市", "醴陵市", "磴口县", "乌鲁木齐县"]
 PREVIOUS = "2023年乌海市行政机关负责人出庭应诉率是多少？"

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cleaning import clean
-from assistant.errors import IngestError
-from assistant.formats import load
-from assistant.ingest import ingest_paths, prepare
-from assistant.metadata import extract
+from assistant.ingest.cleaning import clean
+from assistant.core.errors import IngestError
+from assistant.ingest.formats import load
+from assistant.ingest.pipeline import ingest_paths, prepare
+from assistant.ingest.metadata import extract
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -234,7 +234,7 @@ def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path):
 
 
 def _settings(tmp_path):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
 
     return Settings(data_dir=tmp_path / "unused")
 

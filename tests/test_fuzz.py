@@ -16,17 +16,17 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_text
-from assistant.cleaning import (
+from assistant.ingest.chunking import chunk_text
+from assistant.ingest.cleaning import (
     _INLINE_WIDGETS,
     clean_text,
     line_parts,
     normalize,
     read_text,
 )
-from assistant.errors import IngestError
-from assistant.formats import _reflow, _strip_furniture
-from assistant.metadata import extract
+from assistant.core.errors import IngestError
+from assistant.ingest.formats import _reflow, _strip_furniture
+from assistant.ingest.metadata import extract
 
 from .test_chunking import ATOM, HANZI, NUMBERS, TEXT
 

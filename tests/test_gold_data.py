@@ -1,4 +1,4 @@
-"""Specification of the gold evaluation data in evals/gold/.
+"""Specification of the gold evaluation data in assistant/evals/gold/.
 
 The gold set is hand-built from the five seed reports in seeds/. These tests
 pin down its format and, above all, that every gold fact and every evidence
@@ -20,7 +20,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = REPO_ROOT / "seeds"
-GOLD_DIR = REPO_ROOT / "evals" / "gold"
+GOLD_DIR = REPO_ROOT / "assistant" / "evals" / "gold"
 QUESTIONS_PATH = GOLD_DIR / "questions.jsonl"
 REPORTS_PATH = GOLD_DIR / "reports.jsonl"
 

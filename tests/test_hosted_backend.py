@@ -16,11 +16,11 @@ import logging
 import pytest
 from pydantic import SecretStr
 
-from assistant.answer import Listener, ask
-from assistant.errors import BackendError, ContextTooLong
-from assistant.hosted import OpenAIBackend
-from assistant.models import resolve_model_path
-from assistant.verify import number_set
+from assistant.qa.answer import Listener, ask
+from assistant.core.errors import BackendError, ContextTooLong
+from assistant.backends.hosted import OpenAIBackend
+from assistant.backends.packaged import resolve_model_path
+from assistant.qa.verify import number_set
 from tests.conftest import DEFAULT_CACHE_DIR
 from tests.servers import (
     ScriptedHTTPServer,
@@ -36,7 +36,7 @@ MESSAGES = [{"role": "system", "content": "只用一个词回答。"}, {"role": 
 
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
 
     return resolve_model_path(Settings(data_dir=tmp_path_factory.mktemp("m"), cache_dir=DEFAULT_CACHE_DIR,
                                        model="qwen2.5-coder-0.5b"))
@@ -113,9 +113,9 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_
     """One short report: one body section and an overview, two schema-constrained calls (its
     problems and plans are quoted from the text). Grammar-constrained sampling runs at 1-5
     tokens/s on two busy cores, so budgets are tight."""
-    from assistant import summarize
-    from assistant.ingest import ingest_paths
-    from assistant.store import Store
+    from assistant.reports import summarize
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.index.store import Store
 
     source = tmp_path / "dengkou-brief.txt"
     source.write_text(TINY_REPORT, encoding="utf-8")
@@ -140,8 +140,8 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_
 
 @pytest.mark.model
 def test_a_small_eval_runs_through_the_hosted_backend(llama_server, seeded_store, tmp_path):
-    from assistant.evalrun import run_eval
-    from assistant.evaluate import GOLD
+    from assistant.evals.runner import run_eval
+    from assistant.evals.scoring import GOLD
 
     _, settings = seeded_store
     smoke = [json.loads(line) for line in (GOLD.parent / "smoke.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -157,7 +157,7 @@ def test_a_small_eval_runs_through_the_hosted_backend(llama_server, seeded_store
 
 # --- faults ------------------------------------------------------------------------------------
 def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, monkeypatch, capsys, caplog):
-    from assistant import cli
+    from assistant.apps import cli
 
     store, settings = seeded_store
     before = snapshot(store)
@@ -165,7 +165,7 @@ def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, m
     for name, value in {"BACKEND": "openai", "OPENAI_BASE_URL": url, "MAX_RETRIES": "2",
                         "DATA_DIR": str(settings.data_dir), "CACHE_DIR": str(DEFAULT_CACHE_DIR)}.items():
         monkeypatch.setenv(f"ASSISTANT_{name}", value)
-    with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+    with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"):
         assert cli.main(["ask", QUESTION]) == BackendError.exit_code
     err = capsys.readouterr().err
     assert f"cannot reach {url}" in err and "ASSISTANT_OPENAI_BASE_URL" in err and "Traceback" not in err
@@ -176,7 +176,7 @@ def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, m
 
 def test_a_stalling_server_times_out_after_the_configured_retries(seeded_store, caplog):
     _, settings = seeded_store
-    with StallingServer() as stall, caplog.at_level(logging.WARNING, logger="assistant.hosted"):
+    with StallingServer() as stall, caplog.at_level(logging.WARNING, logger="assistant.backends.hosted"):
         llm = OpenAIBackend(hosted(settings, stall.base_url, request_timeout=1.0, max_retries=1))
         with pytest.raises(BackendError, match="timed out after 1.0s") as caught:
             llm.complete(MESSAGES, max_tokens=4)
@@ -221,7 +221,7 @@ def test_a_server_killed_mid_stream_keeps_only_verified_text_and_loses_nothing(k
 
     llm.complete = complete_then_kill
     shown: list[str] = []
-    with caplog.at_level(logging.WARNING, logger="assistant.llm"), pytest.raises(BackendError) as caught:
+    with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"), pytest.raises(BackendError) as caught:
         ask(QUESTION, store, llm, settings, listener=Listener(emit=shown.append))
     assert not caplog.records  # not retried: its first tokens were already out
     assert "stream broke off" in str(caught.value) or "ended unfinished" in str(caught.value)
@@ -234,7 +234,7 @@ def test_a_server_killed_mid_stream_keeps_only_verified_text_and_loses_nothing(k
 def test_5xx_and_429_are_retried_with_backoff_then_reported(seeded_store, caplog):
     _, settings = seeded_store
     with ScriptedHTTPServer((503, "overloaded"), (429, "slow down"), (200, "北京")) as server:
-        with caplog.at_level(logging.WARNING, logger="assistant.llm"):
+        with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"):
             completion = OpenAIBackend(hosted(settings, server.base_url, max_retries=3)).complete(MESSAGES, max_tokens=4)
         assert completion.text == "北京" and len(server.requests) == 3
     assert [r.getMessage() for r in caplog.records] == ["hosted model: HTTP 503; retry 1/3 in 0.5s",
@@ -266,7 +266,7 @@ def test_404_and_leaky_401_messages_name_the_settings_without_the_key(seeded_sto
 
 def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_nothing_invented(
         seeded_store, settings_factory):
-    from assistant.summarize import ReportSummary, summarize_report
+    from assistant.reports.summarize import ReportSummary, summarize_report
 
     store, settings = seeded_store
     before, text = snapshot(store), store.report_text("dengkou-2021")

@@ -34,11 +34,11 @@ import numpy as np
 import pytest
 from tqdm import tqdm
 
-from assistant import formats
-from assistant.cleaning import clean
-from assistant.embedding import USEEmbedding
-from assistant.ingest import failure_summary, ingest_paths, prepare
-from assistant.store import Store
+from assistant.ingest import formats
+from assistant.ingest.cleaning import clean
+from assistant.index.embedding import USEEmbedding
+from assistant.ingest.pipeline import failure_summary, ingest_paths, prepare
+from assistant.index.store import Store
 
 from .test_formats import make_pdf, seed_lines
 from .test_ingest import small_report
@@ -99,7 +99,7 @@ ENCODINGS = {
 
 @pytest.mark.parametrize("name", list(ENCODINGS))
 def test_every_encoding_and_character_oddity_gives_the_same_report(tmp_path, name):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
 
     settings = Settings(data_dir=tmp_path / "unused")
     reference, ref_chunks = prepare(write(tmp_path / "ref" / "gaotai-2023.txt", TEXT), settings)
@@ -173,9 +173,9 @@ def test_a_pdf_named_txt_is_read_as_a_pdf(tmp_path, store, small_pdf):
 
 _CHILD = """
 import resource, sys
-from assistant.config import Settings
-from assistant.ingest import ingest_paths
-from assistant.store import Store
+from assistant.core.config import Settings
+from assistant.ingest.pipeline import ingest_paths
+from assistant.index.store import Store
 store = Store(Settings(data_dir=sys.argv[2]))
 [res] = ingest_paths([sys.argv[1]], store, progress=False)
 print(res.status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, res.message.split(chr(10))[0])
@@ -221,7 +221,7 @@ class RecordingBar(tqdm):
 def bars(monkeypatch) -> list[tuple[str, int, int | None]]:
     """The bars ingest shows, as (description, count, total) when each closes."""
     RecordingBar.finished = []
-    monkeypatch.setattr("assistant.ingest.tqdm", RecordingBar)
+    monkeypatch.setattr("assistant.ingest.pipeline.tqdm", RecordingBar)
     return RecordingBar.finished
 
 
@@ -242,7 +242,7 @@ class ZeroEmbedding(USEEmbedding):
 
 def test_a_large_file_is_embedded_and_written_in_bounded_batches(tmp_path, settings_factory, capsys, monkeypatch,
                                                                   bars):
-    monkeypatch.setattr("assistant.ingest._ANNOUNCE_BYTES", 100_000)  # 2 MB in real use
+    monkeypatch.setattr("assistant.ingest.pipeline._ANNOUNCE_BYTES", 100_000)  # 2 MB in real use
     text = "\n".join(seed_lines("wuwei-2021.txt")) + "\n"
     big = write(tmp_path / "wuwei-many.txt", text * 25)
     assert big.stat().st_size > 300_000
@@ -281,7 +281,7 @@ def test_a_thousand_small_files_report_progress_and_every_failure_with_its_reaso
             raise RuntimeError("parser exploded")
         return real_load(data, source, suffix)
 
-    monkeypatch.setattr("assistant.ingest.load", load)
+    monkeypatch.setattr("assistant.ingest.pipeline.load", load)
     results = ingest_paths([folder], store, progress=True)
     assert len(results) == 1000
     by_path = {r.path: r for r in results}
@@ -385,7 +385,7 @@ def injected_store(tmp_path, settings_factory, embedder):
 ])
 def test_an_injected_instruction_does_not_change_answers_about_other_facts(injected_store, small_llm, question,
                                                                            right, report_id):
-    from assistant.answer import ask
+    from assistant.qa.answer import ask
 
     store, settings = injected_store
     answer = ask(question, store, small_llm, settings)
@@ -398,7 +398,7 @@ def test_an_injected_instruction_does_not_change_answers_about_other_facts(injec
 def test_a_model_that_obeys_the_injection_is_caught_by_the_verifier(injected_store):
     """A scripted model that follows the injected instruction: 0% is in no source about 临泽县,
     so the answer is retried, then replaced by a quote of the report's own figure."""
-    from assistant.answer import ask
+    from assistant.qa.answer import ask
 
     from .fakes import ScriptedLLM
 

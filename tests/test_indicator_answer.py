@@ -3,10 +3,10 @@ quoted and cited, the comparison computed by rule, and anything unclear left to 
 
 import pytest
 
-from assistant import indicator_answer
-from assistant.answer import ask
-from assistant.evaluate import fact_present, load_gold
-from assistant.retrieve import detect_scope
+from assistant.qa import instant as indicator_answer
+from assistant.qa.answer import ask
+from assistant.evals.scoring import fact_present, load_gold
+from assistant.qa.retrieve import detect_scope
 from tests.fakes import ScriptedLLM
 
 
@@ -73,7 +73,7 @@ def test_ask_answers_a_comparison_without_calling_the_model(seeded_store):
     store, settings = seeded_store
     llm = ScriptedLLM()
     shown = []
-    from assistant.answer import Listener
+    from assistant.qa.answer import Listener
 
     answer = ask("醴陵市和武威市办理的政协委员提案分别有多少件？哪个更多？", store, llm, settings,
                  listener=Listener(emit=shown.append))

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from assistant import indicators
-from assistant.errors import ConfigError
-from assistant.indicators import (
+from assistant.reports import indicators
+from assistant.core.errors import ConfigError
+from assistant.reports.indicators import (
     bar_chart,
     cards,
     check,

@@ -27,15 +27,15 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.cleaning import clean
-from assistant.embedding import MODEL_ID, USEEmbedding
-from assistant.errors import IngestError, StoreError
-from assistant.ingest import ingest_paths, prepare
-from assistant.lexical import LexicalIndex
-from assistant.retrieve import retrieve
-from assistant.store import Store, _chunk_meta, index_text
+from assistant.ingest.cleaning import clean
+from assistant.index.embedding import MODEL_ID, USEEmbedding
+from assistant.core.errors import IngestError, StoreError
+from assistant.ingest.pipeline import ingest_paths, prepare
+from assistant.index.lexical import LexicalIndex
+from assistant.qa.retrieve import retrieve
+from assistant.index.store import Store, _chunk_meta, index_text
+from assistant.evals.summaries import REPORTS_GOLD as _GOLD_PATH
 
-_GOLD_PATH = Path(__file__).resolve().parents[1] / "evals" / "gold" / "reports.jsonl"
 GOLD = {g["file"]: g for g in (json.loads(line) for line in _GOLD_PATH.read_text("utf-8").splitlines() if line.strip())}
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from assistant.errors import BackendError, ConfigError, ContextTooLong
-from assistant.hosted import OpenAIBackend
-from assistant.llm import LlamaBackend, get_backend
-from assistant.models import resolve_model_path
+from assistant.core.errors import BackendError, ConfigError, ContextTooLong
+from assistant.backends.hosted import OpenAIBackend
+from assistant.backends.llama import LlamaBackend, get_backend
+from assistant.backends.packaged import resolve_model_path
 
 MESSAGES = [{"role": "system", "content": "只用一个词回答。"}, {"role": "user", "content": "中国的首都是哪里？"}]
 
@@ -17,7 +17,7 @@ def llama(settings_for_models):
 
 @pytest.fixture(scope="module")
 def settings_for_models(tmp_path_factory):
-    from assistant.config import Settings
+    from assistant.core.config import Settings
     from tests.conftest import DEFAULT_CACHE_DIR
 
     return Settings(data_dir=tmp_path_factory.mktemp("llm"), cache_dir=DEFAULT_CACHE_DIR, model="qwen2.5-coder-0.5b")

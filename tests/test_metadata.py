@@ -1,6 +1,6 @@
 """Specification of assistant.metadata: deterministic report metadata from cleaned text.
 
-On the five seeds, ``extract(clean(...))`` must reproduce evals/gold/reports.jsonl
+On the five seeds, ``extract(clean(...))`` must reproduce assistant/evals/gold/reports.jsonl
 (place, level, year, title, issuer, date, doc_number; ``None`` where the gold says the
 text does not give the field). Synthetic reports pin down the fallbacks for copies
 without a title line.
@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cleaning import clean
-from assistant.metadata import extract, find_year, level_of
+from assistant.ingest.cleaning import clean
+from assistant.evals.summaries import REPORTS_GOLD
+from assistant.ingest.metadata import extract, find_year, level_of
 
 GOLD = [json.loads(line) for line in
-        (Path(__file__).resolve().parents[1] / "evals" / "gold" / "reports.jsonl").read_text("utf-8").splitlines()
+        REPORTS_GOLD.read_text("utf-8").splitlines()
         if line.strip()]
 GOLD_IDS = [g["file"] for g in GOLD]
 

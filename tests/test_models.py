@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import models
-from assistant.config import Settings
-from assistant.errors import ConfigError
-from assistant.models import (
+from assistant.backends import packaged as models
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError
+from assistant.backends.packaged import (
     PACKAGED,
     PackagedModel,
     ensure_packaged_model,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from assistant.errors import ConfigError
+from assistant.core.errors import ConfigError
 from assistant.prompts import PINS, PROMPTS_DIR, file_hash, load
 
 

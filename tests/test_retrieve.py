@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.errors import StoreError
-from assistant.records import Report
-from assistant.retrieve import Scope, _names, detect_scope, retrieve
+from assistant.core.errors import StoreError
+from assistant.core.types import Report
+from assistant.qa.retrieve import Scope, _names, detect_scope, retrieve
 
 
 @pytest.fixture(scope="module")

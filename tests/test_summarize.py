@@ -14,17 +14,17 @@ import re
 
 import pytest
 
-from assistant import summarize
-from assistant.llm import get_backend
-from assistant.outline import enumerated_items, honours, outline
-from assistant.summarize import (
+from assistant.reports import summarize
+from assistant.backends.llama import get_backend
+from assistant.reports.outline import enumerated_items, honours, outline
+from assistant.reports.summarize import (
     SCHEMA_PATH,
     check_figure,
     render_markdown,
     summarize_report,
     summary_json_schema,
 )
-from assistant.summary_models import FigureDraft, ReportSummary
+from assistant.reports.summary_models import FigureDraft, ReportSummary
 from tests.fakes import ScriptedLLM
 
 WUHAI_SECTIONS = ["(一)聚焦统筹部署,法治政府建设持续加强", "(二)聚焦依法决策,依法行政能力持续提升",
@@ -214,7 +214,7 @@ def test_markdown_digest_has_metadata_bullets_and_footnotes(seeded_store, settin
 
 def test_the_exported_json_schema_is_current():
     assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == summary_json_schema(), (
-        "run `python -m assistant.summarize --schema` after changing the summary models")
+        "run `python -m assistant.reports.summarize --schema` after changing the summary models")
 
 
 # --- the real packaged 0.5B model through llama.cpp --------------------------------------

@@ -1,14 +1,14 @@
 """Summary metrics: metadata accuracy, key-fact recall and number precision against
-evals/gold/reports.jsonl, and their place in `assistant eval` runs."""
+assistant/evals/gold/reports.jsonl, and their place in `assistant eval` runs."""
 
 import json
 
 import pytest
 
-from assistant.errors import ConfigError
-from assistant.evalrun import run_eval
-from assistant.summarize import summarize_report
-from assistant.summary_eval import REPORTS_GOLD, load_report_gold, score_summary
+from assistant.core.errors import ConfigError
+from assistant.evals.runner import run_eval
+from assistant.reports.summarize import summarize_report
+from assistant.evals.summaries import REPORTS_GOLD, load_report_gold, score_summary
 from tests.fakes import ScriptedLLM
 from tests.test_summarize import wuhai_replies
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.verify import (
+from assistant.qa.verify import (
     cited_ids,
     cn_to_int,
     coverage,

@@ -1,0 +1,169 @@
+"""Handlers behind the 报告库 / 摘要 / 对比 / 设置 tabs: plain functions of plain values.
+
+They return strings, rows and file paths and raise AssistantError with a hint; app.py
+turns those into component updates and readable messages, so every function here is
+tested without a browser. Progress is an optional `(done, total, label)` callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError, IngestError, StoreError
+from assistant.apps.ui.services import Services
+
+Progress = Callable[[int, int, str], None]
+REPORT_COLUMNS = ["报告 id", "地区", "层级", "年度", "标题", "发布机关", "日期", "文号", "段数", "字数", "编码", "入库时间"]
+STATUS = {"added": "✔ 新增", "replaced": "↻ 已更新", "unchanged": "· 未变", "duplicate": "· 重复", "failed": "✘ 失败"}
+EXPORT_DIR = Path(tempfile.gettempdir()) / "assistant-ui"  # Gradio serves files from the temp dir
+
+
+# --- 报告库 ---------------------------------------------------------------------------
+def library_rows(services: Services) -> list[list]:
+    return [[r.report_id, r.place or "—", r.level or "—", r.year or "—", r.title or "—", r.issuer or "—",
+             r.date or "—", r.doc_number or "—", r.n_chunks, r.chars, r.encoding, r.ingested_at.replace("T", " ")[:16]]
+            for r in services.reports()]
+
+
+def upload(paths: list[str], services: Services, progress: Progress | None = None) -> str:
+    """Ingest uploaded files; a line per file saying what happened, rejections included.
+    Files are copied into data_dir/uploads first: Gradio's upload cache is temporary, and
+    a report's source path should outlive it (re-uploading the same name replaces it)."""
+    from assistant.ingest.pipeline import SUFFIXES, ingest_paths
+
+    if not paths:
+        raise IngestError("没有选择文件 / no file chosen", "先点击上传区域选择 " + "、".join(sorted(SUFFIXES)) + " 文件")
+    lines, accepted = [], []
+    uploads = services.settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    for p in map(Path, paths):
+        if p.suffix.lower() not in SUFFIXES:
+            lines.append(f"{STATUS['failed']} {p.name}：不支持的文件类型 {p.suffix or '（无扩展名）'}；"
+                         f"可上传 {'、'.join(sorted(SUFFIXES))}")
+            continue
+        dest = uploads / p.name
+        shutil.copyfile(p, dest)
+        accepted.append(dest)
+    if accepted:
+        if progress:
+            progress(0, len(accepted), "入库中：读取、切分并计算向量……")
+        for r in ingest_paths(accepted, services.store, progress=True):
+            name = Path(r.path).name
+            line = f"{STATUS[r.status]} {name}" + (f" → {r.report_id}（{r.chunks} 段）" if r.report_id else "")
+            if r.message:
+                line += "：" + r.message.replace(str(uploads) + "/", "").replace("\n", "；")
+            lines.append(line)
+        if progress:
+            progress(len(accepted), len(accepted), "完成")
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def remove(report_id: str | None, services: Services) -> str:
+    if not report_id:
+        raise StoreError("没有选择报告 / no report chosen", "在下拉框中选择要删除的报告")
+    store = services.store
+    with store.write_lock():
+        report = store.find_report(report_id)
+        store.remove(report.report_id)
+        store.lexical()  # rebuild BM25 now, not on the next question
+    return f"已删除 {report.label}（{report.report_id}）"
+
+
+# --- 摘要 -----------------------------------------------------------------------------
+def summary(report_id: str | None, services: Services, *, refresh: bool = False,
+            progress: Progress | None = None) -> tuple[str, list[str]]:
+    """(Markdown digest, [JSON path, Markdown path]); cached summaries return at once."""
+    from assistant.reports.summarize import render_markdown, summarize_report
+
+    if not report_id:
+        raise StoreError("没有选择报告 / no report chosen", "在下拉框中选择一份报告")
+    result = summarize_report(services.store, services.llm, services.settings, report_id, refresh=refresh,
+                              progress=progress)
+    markdown = render_markdown(result)
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    base = EXPORT_DIR / f"{result.来源.report_id}-summary"
+    json_path, md_path = base.with_suffix(".json"), base.with_suffix(".md")
+    json_path.write_text(result.model_dump_json(indent=2), encoding="utf-8")
+    md_path.write_text(markdown, encoding="utf-8")
+    return markdown, [str(json_path), str(md_path)]
+
+
+# --- 对比 -----------------------------------------------------------------------------
+@dataclass
+class Comparison:
+    headers: list[str]
+    cells: list[list[str]]
+    rows: list[dict]  # comparison_table's rows, for charts
+    quotes: dict[tuple[int, int], dict]  # (row, column) of a cell -> its comparison row
+    flags: list[str]
+
+
+def comparison(services: Services) -> Comparison:
+    """Indicators (rows) stated by at least one report × reports (columns)."""
+    from assistant.reports.indicators import INDICATORS, cards, comparison_table
+
+    found = cards(services.store)
+    if not found:
+        raise StoreError("还没有入库的报告 / no reports ingested", "在「报告库」页上传报告")
+    rows = comparison_table(found)
+    labels = [f"{c.place or c.report_id}{c.year or ''}" for c in found]
+    cells, quotes = [], {}
+    for ind in INDICATORS:
+        mine = [r for r in rows if r["metric"] == ind.name]
+        if all(r["value"] is None for r in mine):
+            continue
+        line = [ind.name]
+        for j, r in enumerate(mine, start=1):
+            if r["value"] is None:
+                line.append("—")
+                continue
+            line.append(r["raw"] + ("*" if r["note"] else ""))
+            quotes[(len(cells), j)] = r
+        cells.append(line)
+    flags = [f"{c.place or c.report_id}{c.year or ''}：{f}" for c in found for f in c.flags]
+    return Comparison(["指标"] + labels, cells, rows, quotes, flags)
+
+
+def cell_quote(comp: Comparison, row: int, col: int) -> str:
+    """The clicked cell's source sentence, the figure highlighted."""
+    r = comp.quotes.get((row, col))
+    if r is None:
+        return "点击表格中有数值的单元格，查看它在报告中的原文。"
+    quote = html.escape(r["quote"]).replace(html.escape(r["raw"]), f"<mark>{html.escape(r['raw'])}</mark>", 1)
+    note = f"<br>说明：{html.escape(r['note'])}（可能不止报告年度）" if r["note"] else ""
+    return (f"**{html.escape(r['metric'])}** · {html.escape((r['place'] or r['report']) + str(r['year'] or ''))}"
+            f"（{html.escape(r['report'])}，第 {r['start']}–{r['end']} 字）\n\n<blockquote>{quote}{note}</blockquote>")
+
+
+def chart(comp: Comparison, metric: str | None) -> str:
+    from assistant.reports.indicators import bar_chart
+
+    if not metric:
+        raise ConfigError("没有选择指标 / no metric chosen", "在下拉框中选择一个指标")
+    digest = hashlib.sha256(repr(sorted((r["report"], r["metric"], r["value"]) for r in comp.rows)).encode()).hexdigest()
+    return str(bar_chart(comp.rows, metric, EXPORT_DIR / f"chart-{digest[:12]}-{metric}.png"))
+
+
+# --- 设置 -----------------------------------------------------------------------------
+def settings_rows(settings: Settings) -> list[list[str]]:
+    """Every setting with its value and description; secrets say only whether they are set."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr) or field.annotation == (SecretStr | None):
+            shown = "已设置（隐藏）" if value else "未设置"
+        else:
+            shown = "—" if value is None else str(value)
+        rows.append([name, f"ASSISTANT_{name.upper()}", shown, field.description or ""])
+    return rows
+
+

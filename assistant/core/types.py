@@ -1,0 +1,76 @@
+"""Typed records shared by ingest, store, retrieval and answers."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ReportMetadata(BaseModel):
+    """What a report says about itself, read from its text (metadata.py); also the shape of
+    the report gold (assistant/evals/gold/reports.jsonl)."""
+
+    place: str | None = Field(None, description="地区, e.g. 乌海市")
+    level: str | None = Field(None, description="行政层级: 省/市/县/区/旗/…")
+    year: int | None = Field(None, description="The year reported on (not the year it was signed).")
+    title: str | None = None
+    issuer: str | None = Field(None, description="发布机关, from the signature block or the title")
+    date: str | None = Field(None, description="成文或发布日期, ISO (2022-02-17)")
+    doc_number: str | None = Field(None, description="文号, e.g. 醴报〔2024〕2号")
+
+
+class Report(ReportMetadata):
+    """One ingested report: its metadata and where it came from (the text lives in its chunks)."""
+
+    report_id: str = Field(description="Stable id, from the source file name (e.g. wuhai-2023).")
+    source: str = Field(description="Absolute path of the file it was ingested from.")
+    version: str = Field(description="SHA-256 of the cleaned text; chunk ids derive from it.")
+    raw_sha256: str
+    encoding: str
+    page_meta: dict[str, str] = Field(default_factory=dict)
+    chars: int = 0
+    n_chunks: int = 0
+    ingested_at: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    format: Literal["text", "html", "pdf", "docx"] = "text"
+    anchors: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(offset, number) pairs, ascending: from that offset of the cleaned text on, the text is on "
+                    "PDF page `number` (anchor_unit 页) or in DOCX paragraph `number` (段).")
+    anchor_unit: Literal["页", "段"] | None = None
+    notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
+
+    @property
+    def label(self) -> str:
+        """How citations name the report: 乌海市2023年报告."""
+        place = self.place or self.report_id
+        return f"{place}{self.year}年报告" if self.year else f"{place}报告"
+
+    def number_at(self, offset: int) -> int | None:
+        """The page (PDF) or paragraph (DOCX) holding character `offset`, if known."""
+        i = bisect_right([a for a, _ in self.anchors], offset) - 1
+        return self.anchors[i][1] if i >= 0 else None
+
+    def locate(self, offset: int) -> str | None:
+        """'第3页' / '第12段' for a citation's start offset; None for plain text."""
+        number = self.number_at(offset)
+        return f"第{number}{self.anchor_unit}" if number is not None and self.anchor_unit else None
+
+
+class ChunkRecord(BaseModel):
+    """A chunk as stored: text plus offsets into its report's cleaned text."""
+
+    chunk_id: str
+    report_id: str
+    version: str
+    index: int
+    start: int
+    end: int
+    text: str
+    section: str = ""
+    place: str | None = None
+    year: int | None = None
+    page: int | None = Field(default=None, description="PDF page the chunk starts on.")
+    paragraph: int | None = Field(default=None, description="DOCX paragraph the chunk starts in.")

@@ -1,0 +1,333 @@
+"""Chroma collection + BM25 index, kept consistent.
+
+Two Chroma collections: ``<name>`` holds chunks (text, offsets, embeddings) and
+``<name>_registry`` holds one record per report. The registry record is the commit
+point of an ingest: chunks of a new version are written first, then the registry is
+upserted, then the old version's chunks are deleted. Readers only trust chunks whose
+version matches the registry, so a crash at any step leaves the previous state
+visible, and `reconcile()` later removes the orphans. Keeping the registry in Chroma
+(not a local file) lets several processes share one Chroma server.
+
+The BM25 index is derived data: it is saved under a fingerprint of the registry and
+rebuilt from Chroma's documents whenever the fingerprint changes, so it can never
+disagree with what Chroma holds.
+
+The data directory carries a format marker (``FORMAT``) and a list of the source
+files of every committed report (``sources.json``, kept outside Chroma so that
+`assistant rebuild` still knows what to re-ingest when the database itself is damaged).
+An unknown format or an unreadable database is refused at start with that command.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import threading
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from assistant.core.config import Settings
+from assistant.index.embedding import MODEL_ID, USEEmbedding
+from assistant.core.errors import StoreError
+from assistant.index.lexical import TOKENIZER_VERSION, LexicalIndex
+from assistant.core.types import ChunkRecord, Report
+
+_PAGE = 2000
+_EMBED_BATCH = 256  # chunks embedded and written at a time: bounds memory on huge files
+DATA_FORMAT = 1
+REBUILD_HINT = "运行 `assistant rebuild`（从登记的源文件重新导入到新的数据目录，旧目录会保留备份）"
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Refuse a data directory written in another format, or whose marker is garbled;
+    stamp a new (or pre-marker) one with the current format."""
+    marker = data_dir / "FORMAT"
+    if not marker.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        _atomic_write(marker, json.dumps({"format": DATA_FORMAT}))
+        return
+    try:
+        found = json.loads(marker.read_text("utf-8"))["format"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"数据目录 {data_dir} 已损坏：格式标记 FORMAT 无法读取 / corrupted data dir ({exc})",
+                         REBUILD_HINT) from exc
+    if found != DATA_FORMAT:
+        raise StoreError(f"数据目录 {data_dir} 的格式版本为 {found!r}，本程序需要 {DATA_FORMAT} / "
+                         "data dir format mismatch", REBUILD_HINT)
+
+
+@contextmanager
+def write_lock(data_dir: Path) -> Iterator[None]:
+    """One writer at a time across processes (embedded mode); released even on SIGKILL."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".write.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def recorded_sources(data_dir: Path) -> dict[str, str]:
+    """report_id -> source path, from sources.json (empty when there is none)."""
+    try:
+        return dict(json.loads((data_dir / "sources.json").read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+class Store:
+    def __init__(self, settings: Settings, embedder: USEEmbedding | None = None):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.settings = settings
+        self.embedder = embedder or USEEmbedding()
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if settings.chroma_host:
+                self.client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+                self.client.heartbeat()
+            else:
+                check_data_dir(settings.data_dir)
+                settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                self.client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+        except StoreError:
+            raise
+        except Exception as exc:  # chromadb raises many types; all mean "cannot open"
+            where = (f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
+                     else str(settings.chroma_dir))
+            hint = ("检查 ASSISTANT_CHROMA_HOST/PORT；服务器模式请先运行 `chroma run`" if settings.chroma_host
+                    else f"检查 ASSISTANT_DATA_DIR；若数据库已损坏，{REBUILD_HINT}")
+            raise StoreError(f"无法打开 Chroma 数据库 / cannot open the Chroma store at {where}: {exc}", hint) from exc
+        meta = {"embedding_model": MODEL_ID, "hnsw:space": "cosine"}
+        try:
+            self.chunks = self.client.get_or_create_collection(
+                settings.collection, embedding_function=self.embedder, metadata=meta
+            )
+            found = (self.chunks.metadata or {}).get("embedding_model")
+        except ValueError as exc:  # chromadb: "Embedding function conflict"
+            found = f"other ({exc})"
+        except Exception as exc:  # a damaged sqlite file surfaces here, not in PersistentClient()
+            raise StoreError(f"无法读取 Chroma 集合 {settings.collection!r} / cannot read the collection: {exc}",
+                             REBUILD_HINT) from exc
+        if found != MODEL_ID:
+            raise StoreError(
+                f"集合 {settings.collection!r} 由嵌入模型 {found!r} 建立，当前为 {MODEL_ID!r} / embedding model mismatch",
+                "换一个 ASSISTANT_COLLECTION 或 ASSISTANT_DATA_DIR，或运行 `assistant rebuild` 用当前模型重建",
+            )
+        # Registry records need a vector; a constant 1-d one keeps Chroma happy.
+        self.registry = self.client.get_or_create_collection(
+            f"{settings.collection}_registry", embedding_function=None, metadata={"kind": "registry"}
+        )
+        self._lexical: tuple[str, LexicalIndex] | None = None
+        self._lexical_lock = threading.Lock()
+
+    # --- locking (embedded mode: one writer at a time across processes) ------------
+    def write_lock(self) -> AbstractContextManager[None]:
+        return write_lock(self.settings.data_dir)
+
+    # --- registry -------------------------------------------------------------------
+    def reports(self) -> list[Report]:
+        try:
+            got = self.registry.get(include=["metadatas"])
+        except Exception as exc:  # chromadb/sqlite errors: a damaged file, or a server gone away
+            hint = "检查 Chroma 服务器是否在运行" if self.settings.chroma_host else REBUILD_HINT
+            raise StoreError(f"无法读取报告登记表 / cannot read the report registry: {exc}", hint) from exc
+        try:
+            reports = [Report.model_validate_json(m["json"]) for m in got["metadatas"] or []]
+        except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            raise StoreError(f"报告登记表已损坏 / the report registry is corrupted: {type(exc).__name__}: {exc}",
+                             REBUILD_HINT) from exc
+        return sorted(reports, key=lambda r: (r.place or "", r.year or 0, r.report_id))
+
+    def find_report(self, key: str) -> Report:
+        """By id, place (if unique), or source path."""
+        reports = self.reports()
+        for match in (
+            [r for r in reports if r.report_id == key],
+            [r for r in reports if r.source == str(Path(key).resolve())],
+            [r for r in reports if r.place == key or (r.place and f"{r.place}{r.year}" == key)],
+        ):
+            if len(match) == 1:
+                return match[0]
+            if len(match) > 1:
+                raise StoreError(f"{key!r} 对应多份报告 / ambiguous: {', '.join(r.report_id for r in match)}",
+                                 "请用报告 id 指定（见 `assistant reports`）")
+        valid = ", ".join(f"{r.report_id}({r.place})" for r in reports) or "(无 / none)"
+        raise StoreError(f"找不到报告 {key!r} / no such report", f"已入库的报告 / ingested: {valid}")
+
+    # --- writes ---------------------------------------------------------------------
+    def put_report(self, report: Report, chunks: list[ChunkRecord],
+                   embeddings: np.ndarray | Callable[[list[ChunkRecord]], np.ndarray]) -> None:
+        """Atomically replace `report` (by id) with this version and its chunks.
+
+        `embeddings` is an array (one row per chunk) or a function that embeds a batch
+        of chunks; with a function, vectors are computed and written a batch at a time,
+        so a huge report never holds all its vectors in memory."""
+        page = _EMBED_BATCH if callable(embeddings) else _PAGE
+        try:
+            for i in range(0, len(chunks), page):
+                part = chunks[i : i + page]
+                self.chunks.upsert(
+                    ids=[c.chunk_id for c in part],
+                    documents=[c.text for c in part],
+                    embeddings=embeddings(part) if callable(embeddings) else embeddings[i : i + page],
+                    metadatas=[_chunk_meta(c) for c in part],
+                )
+            self.registry.upsert(
+                ids=[report.report_id], embeddings=[[1.0]], documents=[report.title or report.report_id],
+                metadatas=[{"json": report.model_dump_json(), "version": report.version}],
+            )
+        except BaseException:
+            # Not committed: take back what this version added (orphans are also swept by reconcile()).
+            self._delete_chunks({"$and": [{"report_id": report.report_id}, {"version": report.version}]})
+            raise
+        self._delete_chunks({"$and": [{"report_id": report.report_id}, {"version": {"$ne": report.version}}]})
+        self._record_source(report.report_id, report.source)
+
+    def remove(self, report_id: str) -> None:
+        self.registry.delete(ids=[report_id])
+        self._delete_chunks({"report_id": report_id})
+        self._record_source(report_id, None)
+
+    def _record_source(self, report_id: str, source: str | None) -> None:
+        """Mirror report_id -> source into sources.json for `assistant rebuild` (best effort:
+        the registry stays the truth; this copy matters once the database is damaged)."""
+        try:
+            path = self.settings.data_dir / "sources.json"
+            sources = recorded_sources(self.settings.data_dir) if path.exists() else {
+                r.report_id: r.source for r in self.reports()}
+            if source is None:
+                sources.pop(report_id, None)
+            else:
+                sources[report_id] = source
+            _atomic_write(path, json.dumps(sources, ensure_ascii=False, indent=1))
+        except (OSError, StoreError):
+            pass
+
+    def _delete_chunks(self, where: dict) -> None:
+        try:
+            self.chunks.delete(where=where)
+        except Exception:  # best effort; reconcile() finishes the job
+            pass
+
+    def reconcile(self) -> int:
+        """Delete chunks that no committed report version owns; returns how many."""
+        committed = {r.report_id: r.version for r in self.reports()}
+        orphans = [cid for cid, m in self._iter_chunk_meta() if committed.get(m["report_id"]) != m["version"]]
+        for i in range(0, len(orphans), _PAGE):
+            self.chunks.delete(ids=orphans[i : i + _PAGE])
+        return len(orphans)
+
+    # --- reads ----------------------------------------------------------------------
+    def _iter_chunk_meta(self) -> Iterator[tuple[str, dict]]:
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                return
+            yield from zip(got["ids"], got["metadatas"])
+            offset += len(got["ids"])
+
+    def chunk_records(self, report_id: str | None = None) -> list[ChunkRecord]:
+        committed = {r.report_id: r.version for r in self.reports()}
+        where = {"report_id": report_id} if report_id else None
+        records, offset = [], 0
+        while True:
+            got = self.chunks.get(where=where, include=["metadatas", "documents"], limit=_PAGE, offset=offset)
+            if not got["ids"]:
+                break
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                if committed.get(meta["report_id"]) == meta["version"]:
+                    records.append(_record(cid, doc, meta))
+            offset += len(got["ids"])
+        return sorted(records, key=lambda c: (c.report_id, c.index))
+
+    def get_chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+        if not ids:
+            return {}
+        got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
+        return {cid: _record(cid, doc, meta) for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])}
+
+    def report_text(self, report_id: str) -> str:
+        """The cleaned text, rebuilt exactly: chunks are contiguous and cover it."""
+        return "".join(c.text for c in self.chunk_records(report_id))
+
+    def dense_search(self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None,
+                     reports: list[Report] | None = None) -> list[tuple[str, float]]:
+        where = None
+        if report_ids:
+            where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
+        total = self.chunks.count()
+        if total == 0:
+            return []
+        got = self.chunks.query(query_embeddings=[embedding.tolist()], n_results=min(n, total), where=where,
+                                include=["distances", "metadatas"])
+        committed = {r.report_id: r.version for r in (self.reports() if reports is None else reports)}
+        return [(cid, 1.0 - float(d)) for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])
+                if committed.get(m["report_id"]) == m["version"]]
+
+    def lexical(self, reports: list[Report] | None = None) -> LexicalIndex:
+        """The BM25 index for exactly the committed reports (`reports`, when the caller
+        has just read the registry), loaded or rebuilt."""
+        reports = self.reports() if reports is None else reports
+        fingerprint = hashlib.sha256(json.dumps(
+            [TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()).hexdigest()[:16]
+        if self._lexical and self._lexical[0] == fingerprint:
+            return self._lexical[1]
+        with self._lexical_lock:  # threads of one server process: build once, not once each
+            if self._lexical and self._lexical[0] == fingerprint:
+                return self._lexical[1]
+            directory = self.settings.bm25_dir / f"{self.settings.collection}-{fingerprint}"
+            try:
+                index = LexicalIndex.load(directory)
+            except (OSError, ValueError, KeyError):
+                by_id = {r.report_id: r for r in reports}
+                records = self.chunk_records()
+                index = LexicalIndex.build([c.chunk_id for c in records],
+                                           [index_text(by_id[c.report_id], c) for c in records])
+                index.save(directory)
+                for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-" + "?" * 16):
+                    if stale != directory:
+                        shutil.rmtree(stale, ignore_errors=True)
+            self._lexical = (fingerprint, index)
+            return index
+
+
+def index_text(report: Report, chunk: ChunkRecord) -> str:
+    """What both retrievers see: place, year and section path give each chunk context."""
+    year = f"{report.year}年" if report.year else ""
+    return f"{report.place or ''}{year} {chunk.section}\n{chunk.text}"
+
+
+def _chunk_meta(c: ChunkRecord) -> dict:
+    meta = {"report_id": c.report_id, "version": c.version, "index": c.index, "start": c.start,
+            "end": c.end, "section": c.section}
+    for key in ("place", "year", "page", "paragraph"):  # Chroma metadata cannot hold None
+        if (value := getattr(c, key)) is not None:
+            meta[key] = value
+    return meta
+
+
+def _record(cid: str, doc: str, meta: dict) -> ChunkRecord:
+    return ChunkRecord(chunk_id=cid, text=doc, **{k: meta.get(k) for k in
+                       ("report_id", "version", "index", "start", "end", "section", "place", "year", "page",
+                        "paragraph")})

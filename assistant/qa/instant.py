@@ -1,0 +1,139 @@
+"""Comparison questions answered from the indicator cards, not by the model.
+
+"2023年乌海市和醴陵市哪个的行政机关负责人出庭应诉率更高？" names one indicator and two
+places: the cards hold each value with its verbatim sentence, so the answer is built by
+rule — every value quoted and cited, the comparison computed, never generated. A small
+model asked the same thing from four retrieved chunks tends to swap values between places.
+This path answers only when the question names exactly one indicator, two or more reports
+are in scope (or it asks 最高/最低 across all of them), and the cards of at least two of
+those reports state it; anything else returns None and the usual model path answers.
+Reports that do not state the value are named as such (报告中未提及), never estimated.
+
+Worked example: "磴口县和醴陵市分别有多少个调委会？" ->
+"人民调解组织数：磴口县2021年报告为64个[1]；醴陵市2023年报告为298个[2]。"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.reports.indicators import BY_KEY, IndicatorValue, card
+from assistant.core.types import ChunkRecord, Report
+from assistant.index.store import Store
+
+# What a question says for each indicator (a looser vocabulary than the report's own).
+_W = r"[^，,。？?；;]"  # a character within the same clause
+QUESTION_TERMS: dict[str, str] = {
+    "review_received": rf"收到{_W}{{0,4}}复议",
+    "review_accepted": rf"(?<!不予)受理{_W}{{0,4}}复议",
+    "review_closed": rf"(?:审结|办结){_W}{{0,4}}复议",
+    "review_handled": rf"办理{_W}{{0,4}}复议",
+    "litigation": r"应诉案件|行政诉讼案件",
+    "appearances": r"出庭应诉(?!率)[^，,。？?]{0,4}(?:件|次|数|多少)",
+    "appearance_rate": r"出庭(?:应诉)?率|出庭.{0,4}比例",
+    "mediation_orgs": rf"调委会|调解委员会|调解组织(?!{_W}{{0,6}}(?:调处|调解了|化解))",
+    "mediators": r"调解员",
+    "disputes": rf"(?:调处|调解|化解){_W}{{0,6}}矛盾纠纷(?!{_W}{{0,4}}成功)",
+    "mediation_rate": r"调解成功率|化解率",
+    "counsel": r"法律顾问",
+    "public_lawyers": r"公职律师",
+    "norms_reviewed": rf"(?:审核|审查){_W}{{0,6}}规范性文件",
+    "norms_filed": rf"备案{_W}{{0,6}}规范性文件|规范性文件{_W}{{0,6}}备案",
+    "major_decisions": r"重大行政决策",
+    "proposals": rf"建议{_W}{{0,3}}(?:和|及|与|、){_W}{{0,4}}提案",
+    "npc_suggestions": r"人大代表建议",
+    "cppcc_proposals": r"政协(?:委员)?提案",
+    "case_reviews": rf"评查{_W}{{0,8}}案卷|案卷{_W}{{0,4}}评查",
+    "legal_aid": r"法律援助案件",
+}
+# A combined indicator wins over its parts when the question names both parts.
+_SUBSUMES = {"proposals": ("npc_suggestions", "cppcc_proposals"), "appearance_rate": ("litigation",),
+             "appearances": ("litigation",)}
+_HIGH = re.compile(r"最高|最多|最大|更高|更多|更大|较高|较多|高于|多于")
+_LOW = re.compile(r"最低|最少|最小|更低|更少|更小|较低|较少|低于|少于")
+_ALL = re.compile(r"哪个地方|哪些地方|哪个地区|哪几个|各地|各报告|这几份|所有报告|哪份报告|哪个(?:市|县|区)")
+_QUANTITY = re.compile(r"多少|几|分别|哪个|哪一|哪些|比较|对比|相比|最|更|高于|低于|多于|少于")
+
+
+@dataclass
+class Cell:
+    report: Report
+    value: IndicatorValue | None
+
+
+def indicator_in(question: str) -> str | None:
+    """The one indicator the question asks about, or None (none, or ambiguous)."""
+    found = {key for key, pattern in QUESTION_TERMS.items() if re.search(pattern, question)}
+    for whole, parts in _SUBSUMES.items():
+        if whole in found:
+            found -= set(parts)
+    return found.pop() if len(found) == 1 else None
+
+
+_CARDS: dict[str, dict[str, IndicatorValue]] = {}  # report version -> card values (text is immutable per version)
+
+
+def _values(store: Store, report: Report) -> dict[str, IndicatorValue]:
+    if report.version not in _CARDS:
+        _CARDS[report.version] = card(report, store.report_text(report.report_id)).values
+    return _CARDS[report.version]
+
+
+def _chunk_at(store: Store, report_id: str, offset: int) -> ChunkRecord:
+    chunks = store.chunk_records(report_id)
+    return next((c for c in chunks if c.start <= offset < c.end), chunks[0])
+
+
+@dataclass
+class IndicatorAnswer:
+    text: str
+    key: str
+    cells: list[Cell]  # in answer order; cited ones carry [n] = their position among the cited
+    chunks: list[ChunkRecord]  # one per cited cell, same order
+
+
+def answer(question: str, store: Store, scoped: list[Report], everything: list[Report]) -> IndicatorAnswer | None:
+    key = indicator_in(question)
+    if key is None or not _QUANTITY.search(question):
+        return None
+    high, low = bool(_HIGH.search(question)), bool(_LOW.search(question))
+    if len(scoped) >= 2:
+        reports = scoped
+    elif not scoped and (high or low or _ALL.search(question)):
+        reports = everything
+    else:
+        return None
+    # In the order the question names the places, so the answer reads back like the question.
+    reports = sorted(reports, key=lambda r: (question.find(r.place) % (len(question) + 1) if r.place else len(question)))
+    cells = [Cell(r, _values(store, r).get(key)) for r in reports]
+    stated = [c for c in cells if c.value is not None]
+    if len(stated) < 2:
+        return None
+    name = BY_KEY[key].name
+    parts, chunks = [], []
+    for c in stated:
+        chunks.append(_chunk_at(store, c.report.report_id, c.value.start))
+        note = f"（统计口径：{c.value.note}）" if c.value.note else ""
+        parts.append(f"{c.report.label}为{c.value.raw}{note}[{len(chunks)}]")
+    text = f"{name}：" + "；".join(parts) + "。"
+    missing = [c.report.label for c in cells if c.value is None]
+    if missing:
+        text += "、".join(missing) + "：报告中未提及。"
+    if high != low:
+        units = {c.value.unit for c in stated}
+        if len(units) == 1:
+            best = (max if high else min)(c.value.value for c in stated)
+            winners = [c for c in stated if c.value.value == best]
+            word = "最高" if high and len(stated) > 2 else "最低" if len(stated) > 2 else "更高" if high else "更低"
+            if key not in ("appearance_rate", "mediation_rate"):
+                word = word.replace("高", "多").replace("低", "少")
+            if len(winners) == len(stated):
+                text += f"各报告相同，均为{winners[0].value.raw}。"
+            else:
+                text += "、".join(_place(c.report) for c in winners) + f"{word}。"
+    return IndicatorAnswer(text=text, key=key, cells=stated, chunks=chunks)
+
+
+def _place(report: Report) -> str:
+    return f"{report.place or report.report_id}（{report.year}年）" if report.year else (report.place or report.report_id)

@@ -17,13 +17,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-GOLD = REPO / "evals" / "gold" / "questions.jsonl"
+GOLD = REPO / "assistant" / "evals" / "gold" / "questions.jsonl"
 
 
 def isolate_environment() -> None:

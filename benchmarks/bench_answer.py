@@ -6,7 +6,7 @@ assistant.llm.get_backend, and a warm-up call is made so that mapping the weight
 memory is not charged to the first question. `--questions` answerable gold questions
 (assistant/evals/gold/questions.jsonl, spread over the reports) are asked.
 
-1. Split: assistant.answer.ask's own timings (retrieve_ms, prompt_ms, prefill_ms,
+1. Split: assistant.qa.answer.ask's own timings (retrieve_ms, prompt_ms, prefill_ms,
    generate_ms, total_ms) per question; mean and p50. "other" = total minus the four
    (verification, citations, streaming guard).
 
@@ -107,11 +107,11 @@ def main() -> None:
     if args.quick:
         args.questions, args.kv_pairs, args.max_tokens = 2, 1, args.max_tokens or 48
 
-    from assistant.qa.answer import ask
+    from assistant.backends.registry import get_backend
     from assistant.index.embedding import USEEmbedding
-    from assistant.ingest.pipeline import ingest_paths
-    from assistant.backends.llama import get_backend
     from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.qa.answer import ask
 
     print(C.machine_line())
     questions = pick_questions(args.questions)
@@ -190,7 +190,7 @@ def main() -> None:
                 continue
             (ans, pipe_ms, calls), (bare, bare_ms) = best_pipe, best_bare
             recorded_msgs.append((q, calls[0]["messages"]))
-            tm = dict(ans.timings)
+            tm = ans.timings.model_dump()
             tm["other_ms"] = tm["total_ms"] - sum(tm[k] for k in ("retrieve_ms", "prompt_ms", "prefill_ms",
                                                                    "generate_ms"))
             for k in split:
@@ -212,14 +212,14 @@ def main() -> None:
         split_rows = [[k.removesuffix("_ms"), C.mean(v), C.percentile(v, 50), min(v), max(v),
                        f"{sum(v) / max(sum(split['total_ms']), 1e-9):.1%}"] for k, v in split.items()]
         print(C.table(["stage", "mean ms", "p50 ms", "min ms", "max ms", "share of total"], split_rows,
-                      title=f"Answer latency split ({len(split['total_ms'])} questions, assistant.answer.ask timings; "
+                      title=f"Answer latency split ({len(split['total_ms'])} questions, assistant.qa.answer.ask timings; "
                             "retried questions include both calls)"))
-        tok = [(c["completion"].prompt_tokens, c["completion"].completion_tokens, c["completion"].timings)
+        tok = [(c["completion"].prompt_tokens, c["completion"].completion_tokens, c["completion"])
                for _, _, calls, _ in first_try + retried for c in calls]
         if tok:
-            pre = sum(p for p, _, _ in tok) / (sum(t["prefill_ms"] for _, _, t in tok) / 1000)
+            pre = sum(p for p, _, _ in tok) / (sum(t.prefill_ms for _, _, t in tok) / 1000)
             gen_tok = sum(max(n - 1, 0) for _, n, _ in tok)
-            gen_s = sum(t["generate_ms"] for _, _, t in tok) / 1000
+            gen_s = sum(t.generate_ms for _, _, t in tok) / 1000
             print(f"throughput: prefill {pre:.0f} prompt tokens/s (cold cache), "
                   f"generation {gen_tok / gen_s if gen_s else float('nan'):.1f} tokens/s")
 
@@ -240,7 +240,7 @@ def main() -> None:
                 pm, bm = sum(x[0] for x in model_only), sum(x[1] for x in model_only)
                 print(f"  of which answered by the model (method \"model\"), {len(model_only)}: {pm / bm:.3f}; the "
                       "others refused (\"未提及\") and fell back to a quote without a second call")
-            retr = sum(x[3].timings["retrieve_ms"] for x in first_try)
+            retr = sum(x[3].timings.retrieve_ms for x in first_try)
             print(f"  pipeline minus bare: {p - b:+.0f} ms in all, of which retrieval {retr:.0f} ms")
         if retried:
             p, b = sum(x[0] for x in retried), sum(x[1] for x in retried)
@@ -259,17 +259,17 @@ def main() -> None:
 
             def cold():
                 llama.reset()
-                return backend.complete(mb, max_tokens=1).timings["prefill_ms"]
+                return backend.complete(mb, max_tokens=1).prefill_ms
 
             def warm():
                 llama.reset()
                 backend.complete(ma, max_tokens=1)
-                return backend.complete(mb, max_tokens=1).timings["prefill_ms"]
+                return backend.complete(mb, max_tokens=1).prefill_ms
 
             c_ms, w_ms = (cold(), warm()) if j % 2 == 0 else (warm(), cold())[::-1]
             llama.reset()
             backend.complete(mb, max_tokens=1)
-            again_ms = backend.complete(mb, max_tokens=1).timings["prefill_ms"]
+            again_ms = backend.complete(mb, max_tokens=1).prefill_ms
             cold_all.append(c_ms)
             warm_all.append(w_ms)
             same_all.append(again_ms)

@@ -68,9 +68,9 @@ def main() -> None:
         args.copies, args.repeat, seeds = 1, 1, seeds[:2]
 
     from assistant.index.embedding import USEEmbedding
-    from assistant.ingest.pipeline import ingest_paths, prepare
     from assistant.index.lexical import LexicalIndex
     from assistant.index.store import Store, index_text
+    from assistant.ingest.pipeline import ingest_paths, prepare
 
     print(C.machine_line())
     startup: list[tuple[str, float]] = []

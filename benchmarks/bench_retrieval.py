@@ -122,9 +122,9 @@ HEAD = ["corpus / questions", "mode", "calls", "p50 ms", "p95 ms", "mean ms", "m
 def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], vectors: str, embedder,
                     chunk_tokens: int, per_report: int | None, rng_seed: int = 2024):
     """Write `n_reports` synthetic reports into `store`; returns (reports, n_chunks, timings)."""
-    from assistant.ingest.chunking import chunk_text
-    from assistant.core.types import ChunkRecord, Report
+    from assistant.core.types import Chunk, Report
     from assistant.index.store import index_text
+    from assistant.ingest.chunking import chunk_text
 
     rng = random.Random(rng_seed)
     timings = {"generate + chunk": 0.0, "embed": 0.0, "Chroma writes (put_report)": 0.0}
@@ -156,7 +156,7 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
         report = Report(report_id=rid, source=f"/synthetic/{rid}.txt", version=version,
                         raw_sha256=version, encoding="utf-8", place=place, level=place[-1], year=year,
                         title=title, chars=len(text), n_chunks=len(chunks))
-        records = [ChunkRecord(chunk_id=c.chunk_id, report_id=rid, version=version, index=c.index,
+        records = [Chunk(chunk_id=c.chunk_id, report_id=rid, version=version, index=c.index,
                                start=c.start, end=c.end, text=c.text, section=c.section_path,
                                place=place, year=year) for c in chunks]
         texts = [index_text(report, c) for c in records]
@@ -256,9 +256,9 @@ def main() -> None:
         args.questions, args.repeat, args.reports = 6, 1, 30
 
     from assistant.index.embedding import USEEmbedding
+    from assistant.index.store import Store
     from assistant.ingest.pipeline import ingest_paths, prepare
     from assistant.qa.retrieve import retrieve
-    from assistant.index.store import Store
 
     print(C.machine_line())
     gold = C.gold_questions()

@@ -77,8 +77,8 @@ def throughput(settings, store, questions: list[str], client_counts: list[int], 
     machine falls on both; one `assistant serve` per count, all over one llama.cpp server."""
     from contextlib import ExitStack
 
-    from assistant.backends.llama import get_backend
     from assistant.apps.server import create_app
+    from assistant.backends.registry import get_backend
 
     totals = {n: {"wall": 0.0, "lat": [], "ok": 0} for n in client_counts}
     with ExitStack() as stack:
@@ -126,9 +126,9 @@ def main() -> None:
     if args.quick:
         args.questions, args.queries, args.rounds = 3, 20, 1
 
-    from assistant.ingest.pipeline import ingest_paths
     from assistant.backends.packaged import resolve_model_path
     from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
 
     print(C.machine_line())
     gold = [q["question"] for q in C.gold_questions() if not q.get("unanswerable")]

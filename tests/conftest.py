@@ -100,8 +100,8 @@ def make_store(settings_factory, embedder):
 def seeded_ingest(tmp_path_factory, embedder):
     """(store, settings, ingest results) for the five seeds, ingested once per session.
     Read-only: tests that write must use their own data dir."""
-    from assistant.ingest.pipeline import ingest_paths
     from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("seeded"), cache_dir=DEFAULT_CACHE_DIR)
     store = Store(settings, embedder=embedder)
@@ -120,7 +120,7 @@ def seeded_store(seeded_ingest):
 def small_llm():
     """The real packaged 0.5B model through llama.cpp, loaded once per session (temperature 0,
     fixed seed). LlamaBackend serialises calls with its own lock, so tests may share it."""
-    from assistant.backends.llama import get_backend
+    from assistant.backends.registry import get_backend
 
     settings = Settings(cache_dir=DEFAULT_CACHE_DIR, model="qwen2.5-coder-0.5b")
     return get_backend(settings)

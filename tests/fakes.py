@@ -3,7 +3,7 @@ of a feature: tests/test_answer.py also runs the real packaged model)."""
 
 from __future__ import annotations
 
-from assistant.backends.llama import Completion
+from assistant.backends.base import Completion
 from assistant.text.tokens import count_tokens
 
 
@@ -25,5 +25,5 @@ class ScriptedLLM:
             if on_token:
                 on_token(ch)
         return Completion(text=text, prompt_tokens=sum(count_tokens(m["content"]) for m in messages),
-                          completion_tokens=len(text), timings={"prefill_ms": 1.0, "generate_ms": 1.0},
+                          completion_tokens=len(text), prefill_ms=1.0, generate_ms=1.0,
                           model=self.name)

@@ -19,10 +19,10 @@ import uuid
 
 import pytest
 
-from assistant.qa.answer import ask
-from assistant.ingest.pipeline import ingest_paths
-from assistant.qa.retrieve import retrieve
 from assistant.index.store import Store
+from assistant.ingest.pipeline import ingest_paths
+from assistant.qa.answer import ask
+from assistant.qa.retrieve import retrieve
 from tests.conftest import REPO_ROOT, SEEDS_DIR
 from tests.fakes import ScriptedLLM
 from tests.servers import start_chroma

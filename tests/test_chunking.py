@@ -31,8 +31,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from assistant.ingest.chunking import chunk_text, heading_level, sentence_spans
+from assistant.ingest.chunking import chunk_text
 from assistant.ingest.cleaning import clean
+from assistant.text.outline import heading_level
+from assistant.text.sentences import segments as sentence_spans
 from assistant.text.tokens import count_tokens
 
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True,

@@ -14,6 +14,7 @@ import random
 
 import pytest
 
+from assistant.core.errors import IngestError
 from assistant.ingest.cleaning import (
     clean,
     decode,
@@ -21,7 +22,6 @@ from assistant.ingest.cleaning import (
     parse_meta_line,
     strip_boilerplate,
 )
-from assistant.core.errors import IngestError
 
 SAMPLE = "乌海市法治政府建设情况报告\n一、主要工作\n全市行政机关负责人出庭应诉率98.4%。\n"
 
@@ -172,13 +172,13 @@ def test_corrupt_file_with_bom_is_refused_with_an_ingest_error(data):
 
 
 def test_crlf_and_cr_line_endings_are_unified():
-    text = clean("一、总体情况\r\n(一)加强领导。\r二是完善制度。\n三是强化监督。".encode("utf-8")).text
+    text = clean("一、总体情况\r\n(一)加强领导。\r二是完善制度。\n三是强化监督。".encode()).text
     assert "\r" not in text
     assert text.split("\n") == ["一、总体情况", "(一)加强领导。", "二是完善制度。", "三是强化监督。"]
 
 
 def test_nfkc_turns_full_width_digits_letters_and_brackets_into_ascii():
-    text = clean("（一）共办理案件１２３件，占比９８．４％，ＡＢＣ类。".encode("utf-8")).text
+    text = clean("（一）共办理案件１２３件，占比９８．４％，ＡＢＣ类。".encode()).text
     assert text == "(一)共办理案件123件,占比98.4%,ABC类。"
 
 
@@ -208,7 +208,7 @@ def test_no_widget_text_survives_in_any_seed(seeds_dir, widget):
 
 
 def test_nav_line_home_is_removed_but_a_sentence_mentioning_it_is_kept():
-    body = clean("首页\n一、工作情况\n在政府网站首页开设法治政府建设专栏。".encode("utf-8")).text
+    body = clean("首页\n一、工作情况\n在政府网站首页开设法治政府建设专栏。".encode()).text
     assert body == "一、工作情况\n在政府网站首页开设法治政府建设专栏。"
 
 

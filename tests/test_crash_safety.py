@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from assistant.core.errors import StoreError
-from assistant.index.store import DATA_FORMAT, Store
+from assistant.index.datadir import DATA_FORMAT
+from assistant.index.store import Store
 
 from .test_ingest import small_report
 

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.apps.doctor import doctor, rebuild, run_checks
-from assistant.ingest.pipeline import ingest_paths
+from assistant.apps.doctor import doctor, run_checks
 from assistant.index.store import Store
+from assistant.ingest.pipeline import ingest_paths
+from assistant.ingest.rebuild import rebuild
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -9,18 +9,13 @@ import json
 
 import pytest
 
+from assistant.backends.registry import get_backend
+from assistant.evals.compare import compare
+from assistant.evals.gold import GOLD, SMOKE, load_gold
+from assistant.evals.grading import fact_present, grade, normalize
+from assistant.evals.questions import answer_eval, retrieval_eval
+from assistant.evals.runner import run_eval
 from assistant.qa.answer import Answer
-from assistant.evals.runner import compare, run_eval
-from assistant.evals.scoring import (
-    GOLD,
-    answer_eval,
-    fact_present,
-    grade,
-    load_gold,
-    normalize,
-    retrieval_eval,
-)
-from assistant.backends.llama import get_backend
 
 RECALL_AT_5_FLOOR = 0.95
 MRR_FLOOR = 0.93
@@ -48,7 +43,7 @@ def test_normalisation_does_not_invent_matches():
 
 
 def _answer(text, refused=False):
-    return Answer(question="q", answer=text, grounded=True, refused=refused, method="model", scope={})
+    return Answer(question="q", answer=text, grounded=True, refused=refused, method="model")
 
 
 def test_grading_follows_simple_evals():
@@ -65,10 +60,10 @@ def test_grading_follows_simple_evals():
 def test_retrieval_on_the_full_gold_set_stays_above_its_floor(seeded_store):
     store, settings = seeded_store
     metrics, rows = retrieval_eval(store, settings, load_gold(GOLD))
-    assert metrics["questions"] >= 180
-    assert metrics["recall@5"] >= RECALL_AT_5_FLOOR, [r["id"] for r in rows if not r["rank"]]
-    assert metrics["mrr"] >= MRR_FLOOR
-    assert metrics["scope_accuracy"] == 1.0
+    assert metrics.questions >= 180
+    assert metrics.recall_at_5 >= RECALL_AT_5_FLOOR, [r.id for r in rows if not r.retrieval_rank]
+    assert metrics.mrr >= MRR_FLOOR
+    assert metrics.scope_accuracy == 1.0
 
 
 def test_a_retrieval_only_run_writes_results_summary_and_report(seeded_store, tmp_path):
@@ -104,12 +99,12 @@ def test_a_bring_your_own_gold_file_is_validated(tmp_path):
 def test_answers_on_the_smoke_set_stay_above_their_floors(seeded_store):
     store, settings = seeded_store
     llm = get_backend(settings.model_copy(update={"model": "qwen2.5-coder-0.5b"}))
-    metrics, rows = answer_eval(store, llm, settings, load_gold(GOLD.with_name("smoke.jsonl")))
-    wrong = [(r["id"], r["answer"][:60]) for r in rows if r["grade"] != "CORRECT"]
-    assert metrics["fact_accuracy"] >= SMOKE_FACT_ACCURACY_FLOOR, wrong
-    assert metrics["refusal_accuracy"] >= SMOKE_REFUSAL_ACCURACY_FLOOR, wrong
-    assert metrics["grounded_rate"] == 1.0, "every answer shown must pass verification or be a refusal"
-    assert metrics["numeric_faithfulness"] == 1.0, "a number not in the cited quotes was shown as fact"
+    metrics, rows = answer_eval(store, llm, settings, load_gold(SMOKE))
+    wrong = [(r.id, r.answer[:60]) for r in rows if r.grade != "CORRECT"]
+    assert metrics.fact_accuracy >= SMOKE_FACT_ACCURACY_FLOOR, wrong
+    assert metrics.refusal_accuracy >= SMOKE_REFUSAL_ACCURACY_FLOOR, wrong
+    assert metrics.grounded_rate == 1.0, "every answer shown must pass verification or be a refusal"
+    assert metrics.numeric_faithfulness == 1.0, "a number not in the cited quotes was shown as fact"
 
 
 def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seeded_store):
@@ -118,6 +113,6 @@ def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seede
     store, settings = seeded_store
     cross = [i for i in load_gold() if i.id == "cross-012"]  # answered from the cards, no model call
     metrics, rows = answer_eval(store, ScriptedLLM(), settings, cross)
-    assert "磴口县2021年报告为750件" in rows[0]["answer"]
-    assert rows[0]["numbers"] == 2 and metrics["numeric_faithfulness"] == 1.0  # 750 and 274, not 2021/2022
+    assert "磴口县2021年报告为750件" in rows[0].answer
+    assert rows[0].numbers == 2 and metrics.numeric_faithfulness == 1.0  # 750 and 274, not 2021/2022
 

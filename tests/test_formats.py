@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.cleaning import clean
 from assistant.core.errors import IngestError
+from assistant.ingest.cleaning import clean
 from assistant.ingest.formats import load
-from assistant.ingest.pipeline import ingest_paths, prepare
 from assistant.ingest.metadata import extract
+from assistant.ingest.pipeline import ingest_paths, prepare
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"

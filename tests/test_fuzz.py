@@ -16,6 +16,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assistant.core.errors import IngestError
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.cleaning import (
     _INLINE_WIDGETS,
@@ -24,7 +25,6 @@ from assistant.ingest.cleaning import (
     normalize,
     read_text,
 )
-from assistant.core.errors import IngestError
 from assistant.ingest.formats import _reflow, _strip_furniture
 from assistant.ingest.metadata import extract
 

@@ -16,11 +16,11 @@ import logging
 import pytest
 from pydantic import SecretStr
 
-from assistant.qa.answer import Listener, ask
-from assistant.core.errors import BackendError, ContextTooLong
 from assistant.backends.hosted import OpenAIBackend
 from assistant.backends.packaged import resolve_model_path
-from assistant.qa.verify import number_set
+from assistant.core.errors import BackendError, ContextTooLong
+from assistant.qa.answer import Listener, ask
+from assistant.text.numerals import number_set
 from tests.conftest import DEFAULT_CACHE_DIR
 from tests.servers import (
     ScriptedHTTPServer,
@@ -82,7 +82,7 @@ def test_a_hosted_answer_is_verified_and_cited_like_a_local_one(llama_server, se
     assert "98.4%" in answer.citations[0].quote
     assert store.report_text("wuhai-2023")[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].quote
     assert "98.4%" in "".join(shown)  # streamed, verified sentence by sentence
-    assert answer.usage["completion_tokens"] > 0 and answer.timings["prefill_ms"] > 0
+    assert answer.usage.completion_tokens > 0 and answer.timings.prefill_ms > 0
 
 
 @pytest.mark.model
@@ -113,9 +113,9 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_
     """One short report: one body section and an overview, two schema-constrained calls (its
     problems and plans are quoted from the text). Grammar-constrained sampling runs at 1-5
     tokens/s on two busy cores, so budgets are tight."""
-    from assistant.reports import summarize
-    from assistant.ingest.pipeline import ingest_paths
     from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+    from assistant.reports import summarize
 
     source = tmp_path / "dengkou-brief.txt"
     source.write_text(TINY_REPORT, encoding="utf-8")
@@ -124,24 +124,24 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_
     (result,) = ingest_paths([source], store, progress=False)
     llm = OpenAIBackend(settings)
     text = store.report_text(result.report_id)
-    summary = summarize.summarize_report(store, llm, settings, result.report_id, max_tokens=128, max_figures=1,
-                                         max_points=3)
+    summary = summarize.summarize_report(store, llm, settings, result.report_id,
+                                         options=summarize.SummaryOptions(max_tokens=128, max_figures=1, max_points=3))
     # llama.cpp's server refuses OpenAI's json_schema (HTTP 500) and takes its own json_object + schema.
     assert llm._schema_mode == "json_object"
     summarize.ReportSummary.model_validate_json(summary.model_dump_json())
     assert summary.总体概述 and summary.来源.model == "qwen2.5-coder-0.5b" and summary.来源.usage["calls"] >= 2
     for section in summary.主要举措与成效:
         for f in section.关键数据:
-            assert text[f.start:f.end] == f.原文 and summarize.number_set(f.数值) <= summarize.number_set(f.原文)
-        assert all(summarize.number_set(p) <= summarize.number_set(text) for p in section.要点)
-    assert summarize.number_set(summary.总体概述) <= summarize.number_set(text)
+            assert text[f.start:f.end] == f.原文 and number_set(f.数值) <= number_set(f.原文)
+        assert all(number_set(p) <= number_set(text) for p in section.要点)
+    assert number_set(summary.总体概述) <= number_set(text)
     assert summary.存在问题 == ["群众法治观念仍需提高", "推进法治政府建设工作力量薄弱"]
 
 
 @pytest.mark.model
 def test_a_small_eval_runs_through_the_hosted_backend(llama_server, seeded_store, tmp_path):
+    from assistant.evals.gold import GOLD
     from assistant.evals.runner import run_eval
-    from assistant.evals.scoring import GOLD
 
     _, settings = seeded_store
     smoke = [json.loads(line) for line in (GOLD.parent / "smoke.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -266,14 +266,14 @@ def test_404_and_leaky_401_messages_name_the_settings_without_the_key(seeded_sto
 
 def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_nothing_invented(
         seeded_store, settings_factory):
-    from assistant.reports.summarize import ReportSummary, summarize_report
+    from assistant.reports.summarize import ReportSummary, SummaryOptions, summarize_report
 
     store, settings = seeded_store
     before, text = snapshot(store), store.report_text("dengkou-2021")
     garbage = "抱歉，我无法按要求输出。磴口县共办理案件99999件"
     with ScriptedHTTPServer((200, garbage)) as server:
         llm = OpenAIBackend(hosted(settings, server.base_url))
-        summary = summarize_report(store, llm, settings_factory(), "dengkou-2021", depth=1)
+        summary = summarize_report(store, llm, settings_factory(), "dengkou-2021", options=SummaryOptions(depth=1))
         calls = len(server.requests)
         assert server.requests[0]["response_format"]["type"] == "json_schema"  # the server accepted it
     ReportSummary.model_validate_json(summary.model_dump_json())

@@ -34,11 +34,11 @@ import numpy as np
 import pytest
 from tqdm import tqdm
 
+from assistant.index.embedding import USEEmbedding
+from assistant.index.store import Store
 from assistant.ingest import formats
 from assistant.ingest.cleaning import clean
-from assistant.index.embedding import USEEmbedding
 from assistant.ingest.pipeline import failure_summary, ingest_paths, prepare
-from assistant.index.store import Store
 
 from .test_formats import make_pdf, seed_lines
 from .test_ingest import small_report
@@ -193,7 +193,7 @@ def _child_peak(path: Path, data_dir: Path) -> tuple[str, int, str]:
 def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path):
     """60 MB of real report text against the default 50 MB limit: refused by size, and the
     child's peak RSS stays within a few MB of refusing a tiny file."""
-    line = "全年办理行政复议案件37件,行政机关负责人出庭应诉率100%。\n".encode("utf-8")
+    line = "全年办理行政复议案件37件,行政机关负责人出庭应诉率100%。\n".encode()
     big = write(tmp_path / "huge.txt", line * (60 * 1024 * 1024 // len(line) + 1))
     status, peak_big, message = _child_peak(big, tmp_path / "d1")
     status_small, peak_small, _ = _child_peak(write(tmp_path / "tiny.txt", b""), tmp_path / "d2")

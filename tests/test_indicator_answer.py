@@ -3,9 +3,10 @@ quoted and cited, the comparison computed by rule, and anything unclear left to 
 
 import pytest
 
+from assistant.evals.gold import load_gold
+from assistant.evals.grading import fact_present
 from assistant.qa import instant as indicator_answer
 from assistant.qa.answer import ask
-from assistant.evals.scoring import fact_present, load_gold
 from assistant.qa.retrieve import detect_scope
 from tests.fakes import ScriptedLLM
 

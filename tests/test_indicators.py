@@ -1,4 +1,4 @@
-"""Specifications for indicator cards (assistant/indicators.py): values read by rule from
+"""Specifications for indicator cards (assistant/reports/indicators.py): values read by rule from
 the seeds, normalisation, sanity flags, blanks, table formats and the chart."""
 
 from __future__ import annotations
@@ -9,17 +9,11 @@ import json
 
 import pytest
 
-from assistant.reports import indicators
 from assistant.core.errors import ConfigError
-from assistant.reports.indicators import (
-    bar_chart,
-    cards,
-    check,
-    comparison_table,
-    extract,
-    normalise,
-    render_table,
-)
+from assistant.reports import charts
+from assistant.reports.charts import bar_chart
+from assistant.reports.compare import cards, comparison_table, render_table
+from assistant.reports.indicators import check, extract, normalise
 
 SEED_VALUES = [  # (report, metric, value, unit, qualifier): read off the seed texts and evals/gold
     ("wuhai-2023", "litigation", 124, "件", ""),
@@ -117,10 +111,10 @@ def test_blanks_where_a_report_gives_nothing(seed_cards):
     by_id, _ = seed_cards
     rows = comparison_table(list(by_id.values()), ["litigation", "行政机关负责人出庭应诉率"])
     assert len(rows) == 2 * len(by_id)
-    urumqi = next(r for r in rows if r["report"] == "urumqi-county-2022" and r["metric"] == "行政应诉案件数")
-    assert all(urumqi[k] is None for k in ("value", "unit", "qualifier", "quote", "start", "end"))
-    wuhai = next(r for r in rows if r["report"] == "wuhai-2023" and r["metric"] == "行政机关负责人出庭应诉率")
-    assert (wuhai["place"], wuhai["year"], wuhai["value"], wuhai["unit"]) == ("乌海市", 2023, 98.4, "%")
+    urumqi = next(r for r in rows if r.report == "urumqi-county-2022" and r.metric == "行政应诉案件数")
+    assert all(getattr(urumqi, k) is None for k in ("value", "unit", "qualifier", "quote", "start", "end"))
+    wuhai = next(r for r in rows if r.report == "wuhai-2023" and r.metric == "行政机关负责人出庭应诉率")
+    assert (wuhai.place, wuhai.year, wuhai.value, wuhai.unit) == ("乌海市", 2023, 98.4, "%")
 
 
 def test_tables_render_as_markdown_csv_and_json(seed_cards):
@@ -138,7 +132,7 @@ def test_tables_render_as_markdown_csv_and_json(seed_cards):
     assert "wuhai-2023" in footnote and "“" in footnote and "行政机关负责人出庭应诉率98.4%" in footnote
     parsed = list(csv.DictReader(io.StringIO(render_table(rows, "csv"))))
     assert len(parsed) == len(rows) and next(r for r in parsed if r["report"] == "urumqi-county-2022")["value"] == ""
-    assert json.loads(render_table(rows, "json")) == rows
+    assert json.loads(render_table(rows, "json")) == [r.model_dump() for r in rows]
     with pytest.raises(ConfigError, match="md, csv, json"):
         render_table(rows, "xlsx")
 
@@ -153,7 +147,7 @@ def test_unknown_metrics_are_refused_with_the_valid_ones():
 def test_the_chart_is_a_png(seed_cards, tmp_path, monkeypatch, cjk):
     by_id, _ = seed_cards
     if not cjk:  # as on a machine without any Chinese font: ASCII labels
-        monkeypatch.setattr(indicators, "_cjk_font", lambda: None)
+        monkeypatch.setattr(charts, "cjk_font", lambda: None)
     rows = comparison_table(list(by_id.values()))
     path = bar_chart(rows, "appearance_rate", tmp_path / "charts" / "rate.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -27,14 +27,14 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.ingest.cleaning import clean
-from assistant.index.embedding import MODEL_ID, USEEmbedding
 from assistant.core.errors import IngestError, StoreError
-from assistant.ingest.pipeline import ingest_paths, prepare
+from assistant.evals.gold import REPORTS_GOLD as _GOLD_PATH
+from assistant.index.embedding import MODEL_ID, USEEmbedding
 from assistant.index.lexical import LexicalIndex
-from assistant.qa.retrieve import retrieve
 from assistant.index.store import Store, _chunk_meta, index_text
-from assistant.evals.summaries import REPORTS_GOLD as _GOLD_PATH
+from assistant.ingest.cleaning import clean
+from assistant.ingest.pipeline import ingest_paths, prepare
+from assistant.qa.retrieve import retrieve
 
 GOLD = {g["file"]: g for g in (json.loads(line) for line in _GOLD_PATH.read_text("utf-8").splitlines() if line.strip())}
 
@@ -231,7 +231,7 @@ def test_gb18030_seed_ingests_to_the_same_text_as_the_utf8_seed(tmp_path, make_s
 
 def test_a_file_over_max_file_mb_is_refused_with_its_size(tmp_path, make_store):
     store, settings = make_store(max_file_mb=5)
-    line = "全年办理行政复议案件37件,行政机关负责人出庭应诉率100%。\n".encode("utf-8")
+    line = "全年办理行政复议案件37件,行政机关负责人出庭应诉率100%。\n".encode()
     big = write(tmp_path / "batch" / "a-huge.txt", line * (20 * 1024 * 1024 // len(line) + 1))
     assert 20 * 1024 * 1024 <= big.stat().st_size < 20.05 * 1024 * 1024
     write(tmp_path / "batch" / "b-linze-2022.txt", small_report("临泽县", 2022, "行政执法"))

@@ -2,10 +2,11 @@
 
 import pytest
 
-from assistant.core.errors import BackendError, ConfigError, ContextTooLong
 from assistant.backends.hosted import OpenAIBackend
-from assistant.backends.llama import LlamaBackend, get_backend
+from assistant.backends.llama import LlamaBackend
 from assistant.backends.packaged import resolve_model_path
+from assistant.backends.registry import get_backend
+from assistant.core.errors import BackendError, ConfigError, ContextTooLong
 
 MESSAGES = [{"role": "system", "content": "只用一个词回答。"}, {"role": "user", "content": "中国的首都是哪里？"}]
 
@@ -35,7 +36,7 @@ def test_prompt_tokens_are_counted_with_the_models_own_tokenizer(llama):
     completion = llama.complete(MESSAGES, max_tokens=4)
     assert completion.prompt_tokens == llama.count_tokens(llama.render(MESSAGES))
     assert completion.completion_tokens >= 1
-    assert completion.timings["prefill_ms"] > 0 and completion.timings["generate_ms"] >= 0
+    assert completion.prefill_ms > 0 and completion.generate_ms >= 0
 
 
 @pytest.mark.model

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from assistant.evals.gold import REPORTS_GOLD
 from assistant.ingest.cleaning import clean
-from assistant.evals.summaries import REPORTS_GOLD
-from assistant.ingest.metadata import extract, find_year, level_of
+from assistant.ingest.metadata import extract, find_year
+from assistant.text.places import level_of
 
 GOLD = [json.loads(line) for line in
         REPORTS_GOLD.read_text("utf-8").splitlines()

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from assistant.backends import packaged as models
-from assistant.core.config import Settings
-from assistant.core.errors import ConfigError
 from assistant.backends.packaged import (
     PACKAGED,
     PackagedModel,
@@ -23,6 +21,8 @@ from assistant.backends.packaged import (
     model_sha256,
     resolve_model_path,
 )
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError
 
 # --- the registry ------------------------------------------------------------------------
 
@@ -118,8 +118,8 @@ def fake_model(tmp_path, monkeypatch):
 
 def _count_hashes(monkeypatch) -> list[Path]:
     calls: list[Path] = []
-    real = models._hash_file
-    monkeypatch.setattr(models, "_hash_file", lambda p: calls.append(p) or real(p))
+    real = models.hash_file
+    monkeypatch.setattr(models, "hash_file", lambda p: calls.append(p) or real(p))
     return calls
 
 

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from assistant.core.errors import StoreError
-from assistant.core.types import Report
-from assistant.qa.retrieve import Scope, _names, detect_scope, retrieve
+from assistant.core.types import Report, Scope
+from assistant.qa.retrieve import detect_scope, retrieve
+from assistant.text.places import names_place as _names
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,7 @@ def test_a_year_we_do_not_have_for_the_place_sets_scope_missing(seeded):
 def test_a_year_we_have_for_the_place_is_not_missing(seeded):
     store, _ = seeded
     scope = detect_scope("武威市2021年办理了多少件行政复议案件？", store.reports())
-    assert scope == Scope(["wuwei-2021"], scope.reason, None)
+    assert scope == Scope(report_ids=["wuwei-2021"], reason=scope.reason)
 
 
 @pytest.mark.parametrize("question", [
@@ -129,7 +130,7 @@ def test_missing_is_not_claimed_when_the_places_report_has_no_known_year():
                      encoding="utf-8", place="临泽县", year=None)
     dated = undated.model_copy(update={"report_id": "gaotai", "place": "高台县", "year": 2021})
     assert detect_scope("临泽县2019年办理了多少件行政复议案件？", [undated, dated]) == Scope(
-        ["linze"], "问题提到 / question names 临泽县", None)
+        report_ids=["linze"], reason="问题提到 / question names 临泽县")
     assert detect_scope("高台县2019年办理了多少件行政复议案件？", [undated, dated]).missing is not None
 
 

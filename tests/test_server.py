@@ -17,8 +17,8 @@ import openai
 import pytest
 from pydantic import SecretStr
 
-from assistant.core.errors import BackendError, ConfigError
 from assistant.apps.server import WITHDRAWN, create_app, serve
+from assistant.core.errors import BackendError, ConfigError
 from tests.fakes import ScriptedLLM
 from tests.servers import Uvicorn
 
@@ -184,7 +184,7 @@ def test_python_m_assistant_server_starts_from_the_environment(tmp_path):
         env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_SERVE_PORT": str(port),
                "ASSISTANT_BACKEND": "openai", "ASSISTANT_OPENAI_BASE_URL": backend.base_url,
                "ASSISTANT_SERVE_API_KEY": "k-123"}
-        with ServerProcess([sys.executable, "-m", "assistant.apps.server"], port,
+        with ServerProcess([sys.executable, "-m", "assistant", "serve"], port,
                            lambda: http_ok(f"http://127.0.0.1:{port}/health"), "assistant-serve", env=env) as proc:
             api = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="k-123", max_retries=0)
             assert api.models.list().data[0].id == "assistant"

@@ -1,4 +1,4 @@
-"""Specifications for report summaries (assistant/summarize.py).
+"""Specifications for report summaries (assistant/reports/summarize.py).
 
 The pipeline logic runs against ScriptedLLM on the ingested seeds: valid output is kept,
 unverifiable figures and 要点 are dropped and counted, invalid output is re-asked once
@@ -14,17 +14,14 @@ import re
 
 import pytest
 
+from assistant.backends.registry import get_backend
 from assistant.reports import summarize
-from assistant.backends.llama import get_backend
+from assistant.reports.digest import render_markdown
+from assistant.reports.figures import check_figure
 from assistant.reports.outline import enumerated_items, honours, outline
-from assistant.reports.summarize import (
-    SCHEMA_PATH,
-    check_figure,
-    render_markdown,
-    summarize_report,
-    summary_json_schema,
-)
+from assistant.reports.summarize import SCHEMA_PATH, SummaryOptions, summarize_report, summary_json_schema
 from assistant.reports.summary_models import FigureDraft, ReportSummary
+from assistant.text.numerals import number_set
 from tests.fakes import ScriptedLLM
 
 WUHAI_SECTIONS = ["(一)聚焦统筹部署,法治政府建设持续加强", "(二)聚焦依法决策,依法行政能力持续提升",
@@ -161,7 +158,7 @@ def test_a_long_section_is_cut_at_a_sentence_end_to_fit_the_context(seeded_store
     store, _ = seeded_store
     llm = ScriptedLLM()
     llm.n_ctx = 2048
-    summary = summarize_report(store, llm, settings_factory(), "liling-2023", max_tokens=256)
+    summary = summarize_report(store, llm, settings_factory(), "liling-2023", options=SummaryOptions(max_tokens=256))
     assert "(二)找准坐标,巩固提升,彰显法治政府建设成效" in summary.来源.truncated_sections
     for messages in llm.calls:
         assert sum(llm.count_tokens(m["content"]) for m in messages) + 256 <= llm.n_ctx
@@ -224,14 +221,15 @@ def test_the_real_model_summarises_a_seed_with_verified_figures(seeded_store, se
     llm = get_backend(seeded_settings.model_copy(update={"model": "qwen2.5-coder-0.5b"}))
     text = store.report_text("dengkou-2021")
     # Top-level sections only and a tight budget keep this to a few calls on two cores.
-    summary = summarize_report(store, llm, settings_factory(), "dengkou-2021", max_tokens=192, max_figures=2, depth=1)
+    summary = summarize_report(store, llm, settings_factory(), "dengkou-2021",
+                               options=SummaryOptions(max_tokens=192, max_figures=2, depth=1))
     ReportSummary.model_validate_json(summary.model_dump_json())
     assert summary.元数据.地区 == "磴口县" and summary.总体概述
     for s in summary.主要举措与成效:
         for f in s.关键数据:
             assert text[f.start:f.end] == f.原文
-            assert summarize.number_set(f.数值) <= summarize.number_set(f.原文)
-        assert all(summarize.number_set(p) <= summarize.number_set(text) for p in s.要点)
+            assert number_set(f.数值) <= number_set(f.原文)
+        assert all(number_set(p) <= number_set(text) for p in s.要点)
     assert summary.存在问题 == ["群众法治观念仍需提高", "推进法治政府建设工作力量薄弱"]
 
 

@@ -6,9 +6,10 @@ import json
 import pytest
 
 from assistant.core.errors import ConfigError
+from assistant.evals.gold import REPORTS_GOLD, load_report_gold
 from assistant.evals.runner import run_eval
+from assistant.evals.summaries import score_summary
 from assistant.reports.summarize import summarize_report
-from assistant.evals.summaries import REPORTS_GOLD, load_report_gold, score_summary
 from tests.fakes import ScriptedLLM
 from tests.test_summarize import wuhai_replies
 
@@ -32,14 +33,14 @@ def test_the_gold_covers_every_seed_and_its_key_facts_are_in_the_text(seeds_dir)
 def test_a_verified_summary_scores_its_metadata_facts_and_numbers(wuhai):
     summary, gold, text = wuhai
     score = score_summary(summary, gold, text)
-    assert score["metadata_accuracy"] == 1.0 and score["metadata_wrong"] == []
+    assert score.metadata_accuracy == 1.0 and score.metadata_wrong == []
     # The scripted summary quotes 98.4%, 124 and 注册公职律师63人 and the 示范市 title from
     # the text; it says nothing of 乌海市节约用水条例 or the 353项免罚清单.
-    assert "乌海市节约用水条例" in score["key_facts_missed"] and "353项免罚清单" in score["key_facts_missed"]
+    assert "乌海市节约用水条例" in score.key_facts_missed and "353项免罚清单" in score.key_facts_missed
     for fact in ("98.4%", "124", "注册公职律师63人", "全国社会信用体系建设示范市"):
-        assert fact not in score["key_facts_missed"]
-    assert score["key_fact_recall"] == (len(gold.key_facts) - len(score["key_facts_missed"])) / len(gold.key_facts)
-    assert score["number_precision"] == 1.0 and score["numbers_unsupported"] == []
+        assert fact not in score.key_facts_missed
+    assert score.key_fact_recall == (len(gold.key_facts) - len(score.key_facts_missed)) / len(gold.key_facts)
+    assert score.number_precision == 1.0 and score.numbers_unsupported == []
 
 
 def test_invented_metadata_and_numbers_are_counted_against_the_summary(wuhai):
@@ -49,10 +50,10 @@ def test_invented_metadata_and_numbers_are_counted_against_the_summary(wuhai):
     bad.元数据.报告年度 = 2022
     bad.主要举措与成效[0].要点.append("出庭应诉率99.9%")
     score = score_summary(bad, gold, text)
-    assert set(score["metadata_wrong"]) == {"doc_number", "year"}
-    assert score["metadata_accuracy"] == pytest.approx(5 / 7)
+    assert set(score.metadata_wrong) == {"doc_number", "year"}
+    assert score.metadata_accuracy == pytest.approx(5 / 7)
     # 2024 comes with the invented 文号: the report has no such number either.
-    assert score["numbers_unsupported"] == ["2024", "99.9"] and score["number_precision"] < 1.0
+    assert score.numbers_unsupported == ["2024", "99.9"] and score.number_precision < 1.0
 
 
 def test_a_malformed_report_gold_line_is_named(tmp_path):
@@ -88,4 +89,4 @@ def test_an_iso_date_is_compared_as_the_report_writes_it(seeded_store, settings_
     assert summary.元数据.日期 == "2024-01-22"
     gold = next(g for g in load_report_gold() if g.report_id == "liling-2023")
     score = score_summary(summary, gold, store.report_text("liling-2023"))
-    assert "01" not in score["numbers_unsupported"] and score["number_precision"] == 1.0
+    assert "01" not in score.numbers_unsupported and score.number_precision == 1.0

@@ -12,12 +12,12 @@ import socket
 
 import pytest
 
-from assistant.core.config import Settings
-from assistant.ingest.pipeline import ingest_paths
-from assistant.index.store import Store
-from assistant.reports.summarize import summarize_report
 from assistant.apps.ui import build_app
 from assistant.apps.ui.app import launch_options
+from assistant.core.config import Settings
+from assistant.index.store import Store
+from assistant.ingest.pipeline import ingest_paths
+from assistant.reports.summarize import summarize_report
 from tests.test_ui_handlers import JsonLLM
 
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -7,14 +7,14 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.qa.answer import Answer
-from assistant.core.errors import ConfigError, StoreError
-from assistant.index.store import Store
 from assistant.apps.ui import build_app, check_binding, handlers
 from assistant.apps.ui import chat as chat_tab
 from assistant.apps.ui import evals as evals_tab
 from assistant.apps.ui.app import launch_options, readable
 from assistant.apps.ui.services import Services
+from assistant.core.errors import ConfigError, StoreError
+from assistant.index.store import Store
+from assistant.qa.answer import Answer
 from tests.fakes import ScriptedLLM
 
 WUHAI_Q = "2023年乌海市行政机关负责人出庭应诉率是多少？"

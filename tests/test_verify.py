@@ -2,16 +2,10 @@
 
 import pytest
 
-from assistant.qa.verify import (
-    cited_ids,
-    cn_to_int,
-    coverage,
-    key_terms,
-    numbers_in,
-    sentence_spans,
-    ungrounded_numbers,
-    unsupported_numbers,
-)
+from assistant.qa.verify import cited_ids, coverage, ungrounded_numbers, unsupported_numbers
+from assistant.text.numerals import cn_to_int, numbers_in
+from assistant.text.sentences import sentence_spans
+from assistant.text.words import key_terms
 
 SOURCE = "我市行政应诉案件124件,负责人出庭应诉122件,行政机关负责人出庭应诉率98.4%。全市受理问题线索案件共26件,办结率100%。"
 

@@ -95,8 +95,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from assistant.ingest.pipeline import failure_summary, ingest_paths
     from assistant.index.store import Store
+    from assistant.ingest.pipeline import failure_summary, ingest_paths
 
     results = ingest_paths(args.paths, Store(settings))
     labels = {"added": "新增", "replaced": "已更新", "unchanged": "未变", "duplicate": "重复", "failed": "失败"}
@@ -138,9 +138,9 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    from assistant.qa.answer import Listener, ask
-    from assistant.backends.llama import get_backend
+    from assistant.backends.registry import get_backend
     from assistant.index.store import Store
+    from assistant.qa.answer import Listener, ask
 
     store = Store(settings)
     if not store.reports():
@@ -164,12 +164,12 @@ def cmd_ask(args, settings: Settings) -> int:
     for c in answer.citations:
         where = f" · {c.location}" if c.location else ""
         print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
-    print(f"范围 / scope: {answer.scope['reason']}")
+    print(f"范围 / scope: {answer.scope.reason}")
     if not answer.grounded:
         print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
     t = answer.timings
-    print(f"用时 {t.get('total_ms', 0) / 1000:.1f}s（检索 {t['retrieve_ms']:.0f}ms，预填充 {t['prefill_ms']:.0f}ms，"
-          f"生成 {t['generate_ms']:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
+    print(f"用时 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
+          f"生成 {t.generate_ms:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
     return 0
 
 
@@ -201,8 +201,9 @@ def cmd_model(args, settings: Settings) -> int:
 
 def cmd_eval(args, settings: Settings) -> int:
     from assistant.core.errors import ConfigError
-    from assistant.evals.runner import compare, run_eval
-    from assistant.evals.scoring import GOLD
+    from assistant.evals.compare import compare
+    from assistant.evals.gold import GOLD
+    from assistant.evals.runner import run_eval
 
     if args.compare:
         print(compare(args.compare, args.chart))
@@ -229,9 +230,10 @@ def cmd_eval(args, settings: Settings) -> int:
 def cmd_summarize(args, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from assistant.backends.llama import get_backend
+    from assistant.backends.registry import get_backend
     from assistant.index.store import Store
-    from assistant.reports.summarize import render_markdown, summarize_report
+    from assistant.reports.digest import render_markdown
+    from assistant.reports.summarize import SummaryOptions, summarize_report
 
     store = Store(settings)
     targets = [r.report_id for r in store.reports()] if args.all else [store.find_report(args.report).report_id]
@@ -252,8 +254,8 @@ def cmd_summarize(args, settings: Settings) -> int:
             bar.set_postfix_str(label[:20])
             bar.refresh()
 
-        summary = summarize_report(store, llm, settings, rid, refresh=args.refresh, progress=progress,
-                                   depth=args.depth)
+        summary = summarize_report(store, llm, settings, rid, options=SummaryOptions(depth=args.depth),
+                                   refresh=args.refresh, progress=progress)
         bar.close()
         text = summary.model_dump_json(indent=2) if args.format == "json" else render_markdown(summary)
         if out:
@@ -270,15 +272,10 @@ def cmd_summarize(args, settings: Settings) -> int:
 
 
 def cmd_compare(args, settings: Settings) -> int:
-    from assistant.reports.indicators import (
-        INDICATORS,
-        bar_chart,
-        cards,
-        comparison_table,
-        render_table,
-        resolve,
-    )
     from assistant.index.store import Store
+    from assistant.reports.charts import bar_chart
+    from assistant.reports.compare import cards, comparison_table, render_table
+    from assistant.reports.indicators import INDICATORS, resolve
 
     if args.list_metrics:
         for ind in INDICATORS:
@@ -299,7 +296,7 @@ def cmd_compare(args, settings: Settings) -> int:
     if args.chart:
         chart = Path(args.chart)
         for ind in indicators:
-            if not any(r["metric"] == ind.name and r["value"] is not None for r in rows):
+            if not any(r.metric == ind.name and r.value is not None for r in rows):
                 if len(indicators) == 1:
                     bar_chart(rows, ind.key, chart)  # raises the "no report states it" error
                 print(f"（{ind.name}：没有报告给出，未画图）", file=sys.stderr)

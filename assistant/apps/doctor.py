@@ -1,19 +1,17 @@
-"""`assistant doctor` checks an install; `assistant rebuild` recovers a damaged data dir.
+"""`assistant doctor` checks an install.
 
-doctor reads only: it never downloads a model or creates a data directory, so it can be
+It reads only: it never downloads a model or creates a data directory, so it can be
 run on a broken install to find out what is broken. Each check prints one line (✓ / ✗ /
-!) with what it found and, when it fails, the command that fixes it. rebuild moves the
-old data directory aside (nothing is deleted) and re-ingests every source file the
-registry recorded — or, when the database is unreadable, the copy in sources.json.
+!) with what it found and, when it fails, the command that fixes it.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError, StoreError
@@ -33,7 +31,7 @@ class Check:
 
 def check_model(settings: Settings) -> tuple[Check, Path | None]:
     """The GGUF file exists and, for a packaged model, its SHA-256 matches the registry."""
-    from assistant.backends.packaged import PACKAGED, _hash_file
+    from assistant.backends.packaged import PACKAGED, hash_file
 
     if settings.model in PACKAGED:
         m = PACKAGED[settings.model]
@@ -42,7 +40,7 @@ def check_model(settings: Settings) -> tuple[Check, Path | None]:
             return Check("模型文件 / model file", False, f"{path} 不存在 / missing",
                          f"运行 `assistant model {m.name}` 下载并校验"), None
         t0 = time.perf_counter()
-        sha = _hash_file(path)
+        sha = hash_file(path)
         if sha != m.sha256:
             return Check("模型文件 / model file", False, f"{path} 的 SHA-256 {sha[:12]}… 与登记值 {m.sha256[:12]}… "
                          "不符 / hash mismatch", f"删除该文件后运行 `assistant model {m.name}`"), None
@@ -58,7 +56,7 @@ def check_model(settings: Settings) -> tuple[Check, Path | None]:
         return Check("模型文件 / model file", False, f"{path} 不是 GGUF 文件 / not GGUF (starts with {magic!r})",
                      "换成 GGUF 格式的模型"), None
     return Check("模型文件 / model file", True, f"{path}（自备模型，无登记哈希 / own model, SHA-256 "
-                 f"{_hash_file(path)[:12]}…）"), path
+                 f"{hash_file(path)[:12]}…）"), path
 
 
 def check_llama(settings: Settings, path: Path) -> Check:
@@ -167,43 +165,3 @@ def doctor(settings: Settings, out=None) -> int:
     failed = [c for c in checks if c.ok is False]
     print(f"{len(checks)} 项检查，{len(failed)} 项失败 / {len(checks)} checks, {len(failed)} failed", file=out)
     return 1 if failed else 0
-
-
-def rebuild(settings: Settings, out=None, progress: bool = True, embedder=None) -> int:
-    """Re-ingest the recorded source files into a fresh data dir; the old one is kept as a backup."""
-    from chromadb.api.client import SharedSystemClient
-
-    from assistant.ingest.pipeline import ingest_paths
-    from assistant.index.store import Store, recorded_sources, write_lock
-
-    out = out or sys.stdout
-    if settings.chroma_host:
-        raise StoreError("rebuild 只用于本地数据目录 / rebuild works on the embedded store only",
-                         "服务器模式请在 Chroma 服务器上删除集合后重新 `assistant ingest`")
-    data_dir = settings.data_dir
-    if not data_dir.exists():
-        raise StoreError(f"{data_dir} 不存在，没有可重建的内容 / nothing to rebuild", "运行 `assistant ingest DIR`")
-    try:
-        sources = {r.report_id: r.source for r in Store(settings).reports()}
-        origin = "报告登记表 / the registry"
-    except StoreError as exc:
-        sources = recorded_sources(data_dir)
-        origin = f"sources.json（数据库无法读取 / the database is unreadable: {exc.message}）"
-    # The client above caches the open database by path; the fresh store must not reuse it.
-    SharedSystemClient.clear_system_cache()
-    backup = data_dir.with_name(f"{data_dir.name}.backup-{time.strftime('%Y%m%d-%H%M%S')}")
-    with write_lock(data_dir):
-        data_dir.rename(backup)
-    print(f"从{origin}找到 {len(sources)} 个源文件；旧数据目录已移到 / old data dir moved to {backup}", file=out)
-    present = [s for s in sources.values() if Path(s).is_file()]
-    lost = sorted(set(sources.values()) - set(present))
-    store = Store(settings, embedder=embedder)
-    results = ingest_paths(present, store, progress=progress) if present else []
-    failed = [r for r in results if r.status == "failed"]
-    for r in failed:
-        print(f"[失败 / failed] {r.message}", file=out)
-    for path in lost:
-        print(f"[缺失 / missing] {path}: 源文件已不存在，该报告未能恢复 / source file gone, not restored", file=out)
-    print(f"重建完成 / rebuilt: {sum(r.status in ('added', 'replaced') for r in results)} 份报告，"
-          f"失败 {len(failed)}，缺失 {len(lost)}；备份 / backup: {backup}", file=out)
-    return 1 if failed or lost else 0

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import json
 import logging
 import sys
@@ -32,7 +31,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
-from assistant.qa.answer import Answer, Listener, ask
+from assistant.apps.network import is_loopback
 from assistant.core.config import Settings
 from assistant.core.errors import (
     AssistantError,
@@ -41,6 +40,7 @@ from assistant.core.errors import (
     ContextTooLong,
     StoreError,
 )
+from assistant.qa.answer import Answer, Listener, ask
 
 log = logging.getLogger(__name__)
 MODEL_ID = "assistant"
@@ -99,12 +99,12 @@ def sources_text(answer: Answer) -> str:
 
 def extras(answer: Answer) -> dict:
     return {"citations": [c.model_dump() for c in answer.citations],
-            "verification": {k: getattr(answer, k) for k in ("grounded", "refused", "method", "scope", "problems",
-                                                             "prompt", "model", "timings")}}
+            "verification": answer.model_dump(include={"grounded", "refused", "method", "scope", "problems",
+                                                       "prompt", "model", "timings"})}
 
 
 def usage(answer: Answer) -> dict:
-    p, c = answer.usage.get("prompt_tokens", 0), answer.usage.get("completion_tokens", 0)
+    p, c = answer.usage.prompt_tokens, answer.usage.completion_tokens
     return {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c}
 
 
@@ -137,85 +137,75 @@ class Gate:
         return asyncio.wrap_future(future)
 
 
-def create_app(settings: Settings, store=None, llm=None):
-    """The FastAPI app. `store` and `llm` default to the configured ones (built now, so a
-    bad setting fails at start rather than on the first request)."""
-    if store is None:
-        from assistant.index.store import Store
+class Api:
+    """The routes, over one store and one model. Plain methods rather than closures inside
+    `create_app`, so each is readable (and testable) on its own."""
 
-        store = Store(settings)
-    if llm is None:
-        from assistant.backends.llama import get_backend
+    def __init__(self, settings: Settings, store, llm):
+        self.settings, self.store, self.llm = settings, store, llm
+        self.gate = Gate(settings.serve_concurrency, settings.serve_queue)
+        self.key = settings.serve_api_key.get_secret_value() if settings.serve_api_key else None
+        self.limit = settings.serve_max_body_kb * 1024
 
-        llm = get_backend(settings)
-    store.lexical()  # build BM25 before requests arrive, not inside the first one
-    gate = Gate(settings.serve_concurrency, settings.serve_queue)
-    key = settings.serve_api_key.get_secret_value() if settings.serve_api_key else None
-    limit = settings.serve_max_body_kb * 1024
-    app = FastAPI(title="assistant", description="法治政府建设情况报告问答 (OpenAI-compatible)")
-    app.state.gate = gate
-
-    @app.exception_handler(ApiError)
-    async def _api_error(request, exc: ApiError):
-        return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
-
-    def check_key(request: Request) -> None:
-        if key is None:
+    def check_key(self, request: Request) -> None:
+        if self.key is None:
             return
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), key.encode()):
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), self.key.encode()):
             raise ApiError(401, "API key 无效或缺失 / invalid or missing API key (send Authorization: Bearer <key>)",
                            "invalid_request_error", "invalid_api_key")
 
-    async def read_body(request: Request) -> ChatRequest:
-        if int(request.headers.get("content-length") or 0) > limit:
-            raise ApiError(413, f"请求过大 / request body over {settings.serve_max_body_kb} KiB",
-                           "invalid_request_error", "request_too_large")
+    def _too_large(self) -> ApiError:
+        return ApiError(413, f"请求过大 / request body over {self.settings.serve_max_body_kb} KiB",
+                        "invalid_request_error", "request_too_large")
+
+    async def read_body(self, request: Request) -> ChatRequest:
+        if int(request.headers.get("content-length") or 0) > self.limit:
+            raise self._too_large()
         body = bytearray()
         async for part in request.stream():  # chunked bodies carry no length: count as they come
             body += part
-            if len(body) > limit:
-                raise ApiError(413, f"请求过大 / request body over {settings.serve_max_body_kb} KiB",
-                               "invalid_request_error", "request_too_large")
+            if len(body) > self.limit:
+                raise self._too_large()
         try:
             chat = ChatRequest.model_validate_json(bytes(body))
         except ValidationError as exc:
-            raise ApiError(400, f"请求无效 / invalid request: {exc.errors()[0]['msg']} at "
-                           f"{'.'.join(map(str, exc.errors()[0]['loc']))}", "invalid_request_error") from exc
+            first = exc.errors()[0]
+            raise ApiError(400, f"请求无效 / invalid request: {first['msg']} at {'.'.join(map(str, first['loc']))}",
+                           "invalid_request_error") from exc
         if not chat.question():
             raise ApiError(400, "没有用户问题 / no user message with text", "invalid_request_error")
         return chat
 
-    def answer_now(question: str, report: str | None, listener: Listener | None) -> Answer:
-        if not store.reports():
+    def answer_now(self, question: str, report: str | None, listener: Listener | None) -> Answer:
+        if not self.store.reports():
             raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-        return ask(question, store, llm, settings, report=report, listener=listener)
+        return ask(question, self.store, self.llm, self.settings, report=report, listener=listener)
 
-    @app.get("/health")
-    async def health() -> dict:
+    async def health(self) -> dict:
         return {"status": "ok"}
 
-    @app.get("/v1/models")
-    async def models(request: Request) -> dict:
-        check_key(request)
+    async def models(self, request: Request) -> dict:
+        self.check_key(request)
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "assistant",
-                                            "backend": settings.backend, "llm": getattr(llm, "name", "")}]}
+                                            "backend": self.settings.backend, "llm": getattr(self.llm, "name", "")}]}
 
-    @app.post("/v1/chat/completions")
-    async def chat_completions(request: Request):
-        check_key(request)
-        chat = await read_body(request)
+    async def chat_completions(self, request: Request):
+        self.check_key(request)
+        chat = await self.read_body(request)
         cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-        if not chat.stream:
-            try:
-                answer = await (await gate.submit(answer_now, chat.question(), chat.report, None))
-            except AssistantError as exc:
-                raise api_error(exc) from exc
-            return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": answer.answer + sources_text(answer)}}],
-                    "usage": usage(answer), **extras(answer)}
+        if chat.stream:
+            return await self._stream(chat, cid, created)
+        try:
+            answer = await (await self.gate.submit(self.answer_now, chat.question(), chat.report, None))
+        except AssistantError as exc:
+            raise api_error(exc) from exc
+        return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": answer.answer + sources_text(answer)}}],
+                "usage": usage(answer), **extras(answer)}
 
+    async def _stream(self, chat: ChatRequest, cid: str, created: int) -> StreamingResponse:
         loop = asyncio.get_running_loop()
         events: asyncio.Queue = asyncio.Queue()
 
@@ -223,11 +213,35 @@ def create_app(settings: Settings, store=None, llm=None):
             loop.call_soon_threadsafe(events.put_nowait, (kind, value))
 
         listener = Listener(emit=lambda s: push("text", s), reset=lambda: push("reset"))
-        job = await gate.submit(answer_now, chat.question(), chat.report, listener)
+        job = await self.gate.submit(self.answer_now, chat.question(), chat.report, listener)
         job.add_done_callback(lambda f: push("done", f))
         return StreamingResponse(stream_events(events, cid, created), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache"})
 
+
+async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+def create_app(settings: Settings, store=None, llm=None) -> FastAPI:
+    """The FastAPI app. `store` and `llm` default to the configured ones (built now, so a
+    bad setting fails at start rather than on the first request)."""
+    if store is None:
+        from assistant.index.store import Store
+
+        store = Store(settings)
+    if llm is None:
+        from assistant.backends.registry import get_backend
+
+        llm = get_backend(settings)
+    store.lexical()  # build BM25 before requests arrive, not inside the first one
+    api = Api(settings, store, llm)
+    app = FastAPI(title="assistant", description="法治政府建设情况报告问答 (OpenAI-compatible)")
+    app.state.gate = api.gate
+    app.add_exception_handler(ApiError, _api_error)
+    app.get("/health")(api.health)
+    app.get("/v1/models")(api.models)
+    app.post("/v1/chat/completions")(api.chat_completions)
     return app
 
 
@@ -270,18 +284,11 @@ async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncI
     yield "data: [DONE]\n\n"
 
 
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
 def serve(settings: Settings) -> None:
     """Run the API until interrupted. Binding beyond loopback requires serve_api_key."""
     import uvicorn
 
-    if not _loopback(settings.serve_host) and settings.serve_api_key is None:
+    if not is_loopback(settings.serve_host) and settings.serve_api_key is None:
         raise ConfigError(f"拒绝在 {settings.serve_host} 上无密钥提供服务 / refusing to serve beyond loopback without a key",
                           "设置 ASSISTANT_SERVE_API_KEY（环境变量或配置文件），或使用 ASSISTANT_SERVE_HOST=127.0.0.1")
     app = create_app(settings)
@@ -289,14 +296,3 @@ def serve(settings: Settings) -> None:
           f"(backend {settings.backend}, {settings.serve_concurrency} at once, key {'on' if settings.serve_api_key else 'off'})",
           file=sys.stderr)
     uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")
-
-
-def main() -> int:
-    """`python -m assistant.apps.server`: the same as `assistant serve` (settings from the environment and config file)."""
-    from assistant.apps.cli import main as cli_main
-
-    return cli_main(["serve"])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -6,12 +6,13 @@ import json
 import logging
 import time
 
+from assistant.backends.base import Completion, Message, OnToken, consume_stream
 from assistant.core.config import Settings
 from assistant.core.errors import BackendError, ConfigError, ContextTooLong
-from assistant.backends.llama import Completion, Message, OnToken, _consume
 from assistant.text.tokens import count_tokens
 
 log = logging.getLogger(__name__)
+
 
 class OpenAIBackend:
     """Any OpenAI-compatible server (vLLM, llama.cpp's server, hosted APIs).
@@ -76,7 +77,7 @@ class OpenAIBackend:
                 continue
             if json_schema is not None:
                 self._schema_mode = mode
-            return _consume(self._chunks(stream), lambda c: (c.choices[0].delta.content or "") if c.choices else "",
+            return consume_stream(self._chunks(stream), lambda c: (c.choices[0].delta.content or "") if c.choices else "",
                             prompt_tokens, self.name, on_token,
                             usage_of=lambda c: (c.usage.prompt_tokens, c.usage.completion_tokens) if c.usage else None)
         raise AssertionError("unreachable: the prompt mode is never rejected")

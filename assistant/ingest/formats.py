@@ -18,9 +18,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from assistant.ingest.chunking import heading_level
-from assistant.ingest.cleaning import is_meta_line, parse_meta_line, read_text
 from assistant.core.errors import IngestError
+from assistant.ingest.cleaning import is_meta_line, parse_meta_line, read_text
+from assistant.text.outline import heading_level
 
 
 @dataclass

@@ -11,18 +11,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import jieba.posseg as pseg
-
 from assistant.core.types import ReportMetadata
+from assistant.text.places import PLACE_SUFFIXES, level_of
+from assistant.text.words import pos_tagged
+from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, iso_date
 
-PLACE_SUFFIXES = ("自治州", "自治县", "市", "县", "区", "旗", "盟", "州")
 # jieba tags these as places (ns) but they are generic nouns, not the reporting place.
 _NOT_PLACES = re.compile(r"^(?:各|全|我|本|该|市|县|区|省|示范|治)|城市$|^[^\u4e00-\u9fff]")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]\s*\d{1,4}\s*号")
-_CN_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_ISO_DATE = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
+_DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
 # Place mentions are counted in the opening of the report only: jieba's POS tagging costs
 # ~10 s per MB, and the reporting place is named early (a real report is 3-10k characters).
 _PLACE_WINDOW = 30_000
@@ -38,7 +35,7 @@ def find_title(lines: list[str]) -> str | None:
 
 def place_candidates(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for word, flag in pseg.cut(text):
+    for word, flag in pos_tagged(text):
         if flag == "ns" and len(word) >= 3 and word.endswith(PLACE_SUFFIXES) and not _NOT_PLACES.search(word):
             counts[word] += 1
     return counts
@@ -54,24 +51,15 @@ def find_place(title: str | None, text: str, signature: list[str]) -> str | None
     return counts.most_common(1)[0][0] if counts else None
 
 
-def level_of(place: str | None) -> str | None:
-    if not place:
-        return None
-    for suffix in PLACE_SUFFIXES:
-        if place.endswith(suffix):
-            return {"自治州": "州", "自治县": "县", "盟": "盟"}.get(suffix, suffix)
-    return None
-
-
 def find_year(title: str | None, lines: list[str], date: str | None) -> int | None:
     """The year reported on: the title's, else the opening sentence's, else the most
     frequent year in the body, else the year before an early-in-year signature date."""
-    if title and (m := _YEAR_IN_TITLE.search(title)):
+    if title and (m := YEAR_MENTION.search(title)):
         return int(m.group(1))
     for line in lines[:6]:
-        if m := re.match(r"^((?:19|20)\d{2})年(?:度|以来|,|，|是|里|全年)", line):
+        if m := re.match(rf"^({YEAR})年(?:度|以来|,|，|是|里|全年)", line):
             return int(m.group(1))
-    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})年", "\n".join(lines)))
+    years = Counter(int(y) for y in re.findall(rf"({YEAR})年", "\n".join(lines)))
     if years:
         return years.most_common(1)[0][0]
     if date:
@@ -82,11 +70,11 @@ def find_year(title: str | None, lines: list[str], date: str | None) -> int | No
 
 def find_date(signature: list[str], page_meta: dict[str, str]) -> str | None:
     for line in reversed(signature):
-        if m := _CN_DATE.search(line):
-            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        if CN_DATE.search(line):
+            return iso_date(line)
     for key in ("成文日期", "发文日期", "发布日期", "发布时间"):
-        if m := _ISO_DATE.search(page_meta.get(key, "")):
-            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        if date := iso_date(page_meta.get(key, ""), (ISO_DATE,)):
+            return date
     return None
 
 
@@ -95,7 +83,7 @@ def find_issuer(title: str | None, signature: list[str], place: str | None) -> s
     if issuers:
         return "、".join(dict.fromkeys(issuers))
     if title:
-        head = re.split(r"关于|(?:19|20)\d{2}", title)[0].strip()
+        head = re.split(rf"关于|{YEAR}", title)[0].strip()
         names = [n for n in re.split(r"\s+", head) if _ISSUER_LINE.match(n)]
         if names:
             return "、".join(names)

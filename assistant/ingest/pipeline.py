@@ -15,20 +15,21 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from tqdm import tqdm
 
-from assistant.ingest.chunking import chunk_text
-from assistant.ingest.cleaning import clean_text, line_parts
 from assistant.core.config import Settings
 from assistant.core.errors import IngestError
+from assistant.core.types import Chunk, Report
+from assistant.index.store import Store, index_text
+from assistant.ingest.chunking import chunk_text
+from assistant.ingest.cleaning import clean_text, line_parts
 from assistant.ingest.formats import SUFFIXES, Document, load
 from assistant.ingest.metadata import extract
-from assistant.core.types import ChunkRecord, Report
-from assistant.index.store import Store, index_text
 
 Status = Literal["added", "replaced", "unchanged", "duplicate", "failed"]
 _ANNOUNCE_BYTES = 2 * 1024 * 1024  # prepare() takes ~1.2 s per MB: say what is happening
@@ -92,7 +93,7 @@ def read_file(path: Path, settings: Settings) -> bytes:
     return data
 
 
-def prepare(path: Path, settings: Settings) -> tuple[Report, list[ChunkRecord]]:
+def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
     """Everything except writing: raises IngestError with a readable reason."""
     data = read_file(path, settings)
     doc = load(data, str(path), path.suffix)
@@ -111,7 +112,7 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[ChunkRecord]]:
     records = []
     for c in chunks:
         number = report.number_at(c.start)
-        records.append(ChunkRecord(
+        records.append(Chunk(
             chunk_id=c.chunk_id, report_id=report.report_id, version=version, index=c.index,
             start=c.start, end=c.end, text=c.text, section=c.section_path, place=meta.place, year=meta.year,
             page=number if unit == "页" else None, paragraph=number if unit == "段" else None))

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -51,7 +51,7 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Prompt:
     path = PROMPTS_DIR / f"{name}.yaml"
     if not path.exists():

@@ -16,11 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from assistant.ingest.metadata import PLACE_SUFFIXES
+from assistant.text.places import PLACE_SHAPE, PLACE_SUFFIXES, name_variants, place_stem
+from assistant.text.years import YEAR_MENTION as _YEAR
 
-_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?")
-# A place the store may not hold ("那北京市呢？"): 2–8 characters ending in an admin suffix.
-_PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:" + "|".join(PLACE_SUFFIXES) + ")")
 _MARKER = re.compile(r"^(?:那么?|那|还有|再看看?|换成)|(?:呢|的呢|怎么样|如何|情况呢|又是多少)[？?。.!！]*$")
 _FILLER = re.compile(r"^(?:那么?|那|还有|再看看?|换成)?(?:的)?|(?:的情况|的)?(?:呢|怎么样|如何|又是多少)?[？?。.!！\s]*$")
 _MAX_FOLLOWUP = 24  # characters; a longer question is taken to be complete
@@ -31,23 +29,16 @@ def is_followup(question: str) -> bool:
     return bool(q) and len(q) <= _MAX_FOLLOWUP and bool(_MARKER.search(q))
 
 
-def _stem(place: str) -> str:
-    for suffix in PLACE_SUFFIXES:
-        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
-            return place[: -len(suffix)]
-    return place
-
-
 def find_place(text: str, places: Iterable[str]) -> str | None:
     """The place `text` names: a known place (full name or stem, longest first), else
     anything shaped like a place name."""
-    names = sorted({n for p in places if p for n in (p, _stem(p))}, key=len, reverse=True)
+    names = sorted(name_variants(places), key=len, reverse=True)
     for name in names:
         if name in text:
             # Extend a stem to the full name written in the text: 乌海 -> 乌海市.
             m = re.search(re.escape(name) + "(?:" + "|".join(PLACE_SUFFIXES) + ")?", text)
             return m.group(0) if m else name
-    m = _PLACE.search(_YEAR.sub(" ", text))
+    m = PLACE_SHAPE.search(_YEAR.sub(" ", text))
     return m.group(0) if m else None
 
 
@@ -68,7 +59,7 @@ def resolve(question: str, previous: str | None, places: Iterable[str] = (),
             rest = rest.replace(found, "")
     rest = _FILLER.sub("", rest.strip())
     # "武威" -> 武威市, the name the store knows it by.
-    new_place = next((p for p in places if new_place in (p, _stem(p))), new_place) if new_place else None
+    new_place = next((p for p in places if new_place in (p, place_stem(p))), new_place) if new_place else None
     if not (new_place or new_year):
         # A new topic: keep it, and carry the conversation's place and year so retrieval scopes it.
         context = (old_year.group(0) if old_year else "") + (old_place or "")

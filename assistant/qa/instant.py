@@ -18,35 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.reports.indicators import BY_KEY, IndicatorValue, card
-from assistant.core.types import ChunkRecord, Report
+from assistant.core.types import Chunk, Citation, Report
 from assistant.index.store import Store
+from assistant.reports.indicators import BY_KEY, INDICATORS, IndicatorValue, card
 
-# What a question says for each indicator (a looser vocabulary than the report's own).
-_W = r"[^，,。？?；;]"  # a character within the same clause
-QUESTION_TERMS: dict[str, str] = {
-    "review_received": rf"收到{_W}{{0,4}}复议",
-    "review_accepted": rf"(?<!不予)受理{_W}{{0,4}}复议",
-    "review_closed": rf"(?:审结|办结){_W}{{0,4}}复议",
-    "review_handled": rf"办理{_W}{{0,4}}复议",
-    "litigation": r"应诉案件|行政诉讼案件",
-    "appearances": r"出庭应诉(?!率)[^，,。？?]{0,4}(?:件|次|数|多少)",
-    "appearance_rate": r"出庭(?:应诉)?率|出庭.{0,4}比例",
-    "mediation_orgs": rf"调委会|调解委员会|调解组织(?!{_W}{{0,6}}(?:调处|调解了|化解))",
-    "mediators": r"调解员",
-    "disputes": rf"(?:调处|调解|化解){_W}{{0,6}}矛盾纠纷(?!{_W}{{0,4}}成功)",
-    "mediation_rate": r"调解成功率|化解率",
-    "counsel": r"法律顾问",
-    "public_lawyers": r"公职律师",
-    "norms_reviewed": rf"(?:审核|审查){_W}{{0,6}}规范性文件",
-    "norms_filed": rf"备案{_W}{{0,6}}规范性文件|规范性文件{_W}{{0,6}}备案",
-    "major_decisions": r"重大行政决策",
-    "proposals": rf"建议{_W}{{0,3}}(?:和|及|与|、){_W}{{0,4}}提案",
-    "npc_suggestions": r"人大代表建议",
-    "cppcc_proposals": r"政协(?:委员)?提案",
-    "case_reviews": rf"评查{_W}{{0,8}}案卷|案卷{_W}{{0,4}}评查",
-    "legal_aid": r"法律援助案件",
-}
 # A combined indicator wins over its parts when the question names both parts.
 _SUBSUMES = {"proposals": ("npc_suggestions", "cppcc_proposals"), "appearance_rate": ("litigation",),
              "appearances": ("litigation",)}
@@ -64,7 +39,7 @@ class Cell:
 
 def indicator_in(question: str) -> str | None:
     """The one indicator the question asks about, or None (none, or ambiguous)."""
-    found = {key for key, pattern in QUESTION_TERMS.items() if re.search(pattern, question)}
+    found = {ind.key for ind in INDICATORS if ind.question and re.search(ind.question, question)}
     for whole, parts in _SUBSUMES.items():
         if whole in found:
             found -= set(parts)
@@ -80,7 +55,7 @@ def _values(store: Store, report: Report) -> dict[str, IndicatorValue]:
     return _CARDS[report.version]
 
 
-def _chunk_at(store: Store, report_id: str, offset: int) -> ChunkRecord:
+def _chunk_at(store: Store, report_id: str, offset: int) -> Chunk:
     chunks = store.chunk_records(report_id)
     return next((c for c in chunks if c.start <= offset < c.end), chunks[0])
 
@@ -90,7 +65,14 @@ class IndicatorAnswer:
     text: str
     key: str
     cells: list[Cell]  # in answer order; cited ones carry [n] = their position among the cited
-    chunks: list[ChunkRecord]  # one per cited cell, same order
+    chunks: list[Chunk]  # one per cited cell, same order
+
+    def citations(self) -> list[Citation]:
+        """[n] for the n-th stated cell: its sentence, in the chunk that holds it."""
+        return [Citation(n=i, report=c.report.label, report_id=c.report.report_id, section=chunk.section,
+                         quote=c.value.quote, start=c.value.start, end=c.value.end, chunk_id=chunk.chunk_id,
+                         location=c.report.locate(c.value.start))
+                for i, (c, chunk) in enumerate(zip(self.cells, self.chunks), 1)]
 
 
 def answer(question: str, store: Store, scoped: list[Report], everything: list[Report]) -> IndicatorAnswer | None:

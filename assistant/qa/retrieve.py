@@ -12,80 +12,37 @@ to that place's reports, and the scope is reported back to the user.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from assistant.core.config import Settings
-from assistant.ingest.metadata import PLACE_SUFFIXES
-from assistant.core.types import ChunkRecord, Report
+from assistant.core.types import Hit, Report, Scope
 from assistant.index.store import Store
+from assistant.text.places import names_place
+from assistant.text.years import years_in
 
 _CANDIDATES = 30
-
-
-@dataclass
-class Scope:
-    report_ids: list[str] = field(default_factory=list)  # empty = all reports
-    reason: str = "全部报告 / all reports"
-    missing: str | None = None  # set when the question asks for a report we do not have
-
-
-@dataclass
-class Hit:
-    chunk: ChunkRecord
-    report: Report
-    score: float
-    bm25: float = 0.0
-    dense: float = 0.0
-
-
-def place_stem(place: str) -> str:
-    """乌海市 -> 乌海: the short form people also use for a place."""
-    for suffix in PLACE_SUFFIXES:
-        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
-            return place[: -len(suffix)]
-    return place
-
-
-def _names(question: str, place: str) -> bool:
-    if place in question:
-        return True
-    stem = place_stem(place)
-    if stem == place:
-        return False
-    # "乌海" names 乌海市, but "乌鲁木齐市" must not select 乌鲁木齐县. (str.find, not a
-    # regex per place: with a thousand places re's compile cache thrashes.)
-    start = question.find(stem)
-    while start >= 0:
-        after = question[start + len(stem): start + len(stem) + 1]
-        if not after or after not in "市县区旗盟州":
-            return True
-        start = question.find(stem, start + 1)
-    return False
 
 
 def detect_scope(question: str, reports: list[Report], explicit: str | None = None) -> Scope:
     if explicit:
         chosen = [r for r in reports if explicit in (r.report_id, r.place, f"{r.place}{r.year}")]
-        return Scope([r.report_id for r in chosen], f"限定 / restricted to {explicit}")
-    places = sorted({r.place for r in reports if r.place and _names(question, r.place)}, key=len, reverse=True)
+        return Scope(report_ids=[r.report_id for r in chosen], reason=f"限定 / restricted to {explicit}")
+    places = sorted({r.place for r in reports if r.place and names_place(question, r.place)}, key=len, reverse=True)
     # Drop a place that only matched inside a longer matched one.
     places = [p for p in places if not any(p != q and p in q for q in places)]
     if not places:
         return Scope()
     chosen = [r for r in reports if r.place in places]
-    years = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", question)}
+    years = years_in(question)
     if years and len(places) == 1:
         with_year = [r for r in chosen if r.year in years]
         if with_year:
             chosen = with_year
         elif all(r.year for r in chosen):  # the place's reports all cover other years
             have = "、".join(f"{r.place}{r.year}年" for r in chosen)
-            return Scope([r.report_id for r in chosen], f"问题提到 {places[0]}",
+            return Scope(report_ids=[r.report_id for r in chosen], reason=f"问题提到 {places[0]}",
                          missing=f"报告库中没有{places[0]}{'/'.join(map(str, sorted(years)))}年的报告（现有：{have}）")
-    return Scope([r.report_id for r in chosen], "问题提到 / question names " + "、".join(places))
+    return Scope(report_ids=[r.report_id for r in chosen], reason="问题提到 / question names " + "、".join(places))
 
 
 def _scaled(values: dict[str, float]) -> dict[str, float]:
@@ -97,9 +54,11 @@ def _scaled(values: dict[str, float]) -> dict[str, float]:
 
 
 def retrieve(question: str, store: Store, settings: Settings, *, report: str | None = None,
-             k: int | None = None) -> tuple[list[Hit], Scope]:
+             k: int | None = None, reports: list[Report] | None = None) -> tuple[list[Hit], Scope]:
+    """The top-k hits and the scope they were searched in. `reports` is the registry when the
+    caller has just read it (each read is a round trip to Chroma)."""
     k = k or settings.top_k
-    reports = {r.report_id: r for r in store.reports()}  # read once: registry reads cost ms each
+    reports = {r.report_id: r for r in (store.reports() if reports is None else reports)}
     scope = detect_scope(question, list(reports.values()), report) if (settings.auto_scope or report) else Scope()
     if report and not scope.report_ids:
         store.find_report(report)  # raises with the list of valid reports

@@ -15,27 +15,23 @@ Worked example: "累计罚款3000余万元" gives value 30000000, unit 元, qual
 from __future__ import annotations
 
 import bisect
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from pydantic import BaseModel
 
 from assistant.core.errors import ConfigError
 from assistant.core.types import Report
-from assistant.index.store import Store
-from assistant.qa.verify import cn_to_int, sentence_spans
+from assistant.text.numerals import CN_DIGIT_CHARS, cn_to_int
+from assistant.text.sentences import sentence_spans
 
 _COUNT = "件|起|宗|卷|本|个|家|名|人次|人|项|次"
 _GAP = r"[^，,。；;：:\d\n]{{0,{n}}}?"  # words between anchor and number: no punctuation, no other number
 
 
 def _value(units: str) -> str:
-    return (r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<q1>余|多)?(?P<mag>万|亿)?"
+    return (rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGIT_CHARS}十百千]+)(?P<q1>余|多)?(?P<mag>万|亿)?"
             rf"(?P<q2>余|多)?(?P<unit>{units})(?P<q3>以上|余)?")
 
 
@@ -47,6 +43,8 @@ class Indicator:
     after: tuple[str, ...] = ()  # anchors the number follows: "出庭应诉率为98.4%"
     before: tuple[str, ...] = ()  # anchors the number precedes: "64个调委会"
     gap: int = 8
+    # What a question says for it: a looser vocabulary than the report's own ("调委会" for 人民调解组织数).
+    question: str = ""
 
     def patterns(self) -> list[re.Pattern]:
         value = _value(self.units)
@@ -54,34 +52,53 @@ class Indicator:
                 + [re.compile(value + _GAP.format(n=4) + f"(?:{b})") for b in self.before])
 
 
+_W = r"[^，,。？?；;]"  # in a question pattern: a character within the same clause
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("review_received", "行政复议收到案件数", "件", after=(r"(?:收到|接收)(?:行政)?复议(?:申请|案件)",)),
+    Indicator("review_received", "行政复议收到案件数", "件", after=(r"(?:收到|接收)(?:行政)?复议(?:申请|案件)",),
+              question=rf"收到{_W}{{0,4}}复议"),
     Indicator("review_accepted", "行政复议受理案件数", "件",
-              after=(r"受理(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?<!不予)受理")),
+              after=(r"受理(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?<!不予)受理"),
+              question=rf"(?<!不予)受理{_W}{{0,4}}复议"),
     Indicator("review_closed", "行政复议审结案件数", "件",
-              after=(r"审结(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?:审结|办结)")),
-    Indicator("review_handled", "行政复议办理案件数", "件", after=(r"办理(?:行政)?复议案件",)),
-    Indicator("litigation", "行政应诉案件数", "件", after=(r"行政应诉案件", r"行政诉讼案件")),
-    Indicator("appearances", "负责人出庭应诉数", "件|次|人次", after=(r"负责人出庭应诉(?!率)(?:案件)?",), gap=2),
-    Indicator("appearance_rate", "行政机关负责人出庭应诉率", "%", after=(r"出庭应诉率",), gap=16),
+              after=(r"审结(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?:审结|办结)"),
+              question=rf"(?:审结|办结){_W}{{0,4}}复议"),
+    Indicator("review_handled", "行政复议办理案件数", "件", after=(r"办理(?:行政)?复议案件",),
+              question=rf"办理{_W}{{0,4}}复议"),
+    Indicator("litigation", "行政应诉案件数", "件", after=(r"行政应诉案件", r"行政诉讼案件"),
+              question=r"应诉案件|行政诉讼案件"),
+    Indicator("appearances", "负责人出庭应诉数", "件|次|人次", after=(r"负责人出庭应诉(?!率)(?:案件)?",), gap=2,
+              question=r"出庭应诉(?!率)[^，,。？?]{0,4}(?:件|次|数|多少)"),
+    Indicator("appearance_rate", "行政机关负责人出庭应诉率", "%", after=(r"出庭应诉率",), gap=16,
+              question=r"出庭(?:应诉)?率|出庭.{0,4}比例"),
     Indicator("mediation_orgs", "人民调解组织数", "个|家",
-              after=(r"调委会", r"人民调解委员会", r"调解组织"), before=(r"(?:人民)?调(?:解)?委(?:员)?会|调解组织",)),
+              after=(r"调委会", r"人民调解委员会", r"调解组织"), before=(r"(?:人民)?调(?:解)?委(?:员)?会|调解组织",),
+              question=rf"调委会|调解委员会|调解组织(?!{_W}{{0,6}}(?:调处|调解了|化解))"),
     Indicator("mediators", "调解员数", "名|人", after=(r"调解(?:员|人员)(?:总数)?",),
-              before=(r"(?:专职|兼职)?(?:人民)?调解员",)),
-    Indicator("disputes", "调处矛盾纠纷数", "件|起", after=(r"(?:调处|调解)(?:各类)?矛盾纠纷",)),
-    Indicator("mediation_rate", "调解成功率/化解率", "%", after=(r"(?:调解|调处)成功率", r"化解率"), gap=10),
-    Indicator("counsel", "法律顾问数", "名|人", after=(r"法律顾问",), gap=4),
-    Indicator("public_lawyers", "公职律师数", "名|人", after=(r"公职律师",), gap=4),
-    Indicator("norms_reviewed", "规范性文件审核数", "件", after=(r"(?:审核|审查)[^，,。；;\d]{0,8}?规范性文件",)),
+              before=(r"(?:专职|兼职)?(?:人民)?调解员",), question=r"调解员"),
+    Indicator("disputes", "调处矛盾纠纷数", "件|起", after=(r"(?:调处|调解)(?:各类)?矛盾纠纷",),
+              question=rf"(?:调处|调解|化解){_W}{{0,6}}矛盾纠纷(?!{_W}{{0,4}}成功)"),
+    Indicator("mediation_rate", "调解成功率/化解率", "%", after=(r"(?:调解|调处)成功率", r"化解率"), gap=10,
+              question=r"调解成功率|化解率"),
+    Indicator("counsel", "法律顾问数", "名|人", after=(r"法律顾问",), gap=4, question=r"法律顾问"),
+    Indicator("public_lawyers", "公职律师数", "名|人", after=(r"公职律师",), gap=4, question=r"公职律师"),
+    Indicator("norms_reviewed", "规范性文件审核数", "件", after=(r"(?:审核|审查)[^，,。；;\d]{0,8}?规范性文件",),
+              question=rf"(?:审核|审查){_W}{{0,6}}规范性文件"),
     Indicator("norms_filed", "规范性文件备案数", "件",
-              after=(r"(?:报备|备案)规范性文件", r"规范性文件[^。；;]{0,40}?备案")),
-    Indicator("major_decisions", "重大行政决策数", "件|项", after=(r"重大行政决策(?:事项)?",), gap=4),
-    Indicator("proposals", "人大代表建议和政协提案办理数", "件", after=(r"建议(?:和|、|及|与)?(?:政协)?(?:委员)?提案",), gap=4),
-    Indicator("npc_suggestions", "人大代表建议办理数", "件", after=(r"人大代表建议(?!和|、|及|与)",), gap=2),
-    Indicator("cppcc_proposals", "政协提案办理数", "件", after=(r"(?<!建议和)(?<!建议、)(?<!建议及)政协(?:委员)?提案",), gap=2),
+              after=(r"(?:报备|备案)规范性文件", r"规范性文件[^。；;]{0,40}?备案"),
+              question=rf"备案{_W}{{0,6}}规范性文件|规范性文件{_W}{{0,6}}备案"),
+    Indicator("major_decisions", "重大行政决策数", "件|项", after=(r"重大行政决策(?:事项)?",), gap=4,
+              question=r"重大行政决策"),
+    Indicator("proposals", "人大代表建议和政协提案办理数", "件", after=(r"建议(?:和|、|及|与)?(?:政协)?(?:委员)?提案",), gap=4,
+              question=rf"建议{_W}{{0,3}}(?:和|及|与|、){_W}{{0,4}}提案"),
+    Indicator("npc_suggestions", "人大代表建议办理数", "件", after=(r"人大代表建议(?!和|、|及|与)",), gap=2,
+              question=r"人大代表建议"),
+    Indicator("cppcc_proposals", "政协提案办理数", "件", after=(r"(?<!建议和)(?<!建议、)(?<!建议及)政协(?:委员)?提案",), gap=2,
+              question=r"政协(?:委员)?提案"),
     Indicator("case_reviews", "行政执法案卷评查数", "卷|宗|本|件",
-              after=(r"评查(?:行政执法)?案卷",), before=(r"(?:行政)?执法案卷",)),
-    Indicator("legal_aid", "法律援助案件数", "件", after=(r"法律援助案件",), gap=2),
+              after=(r"评查(?:行政执法)?案卷",), before=(r"(?:行政)?执法案卷",),
+              question=rf"评查{_W}{{0,8}}案卷|案卷{_W}{{0,4}}评查"),
+    Indicator("legal_aid", "法律援助案件数", "件", after=(r"法律援助案件",), gap=2, question=r"法律援助案件"),
+    # Not asked about by name: "涉及金额" and "罚款" are too common in questions about other things.
     Indicator("mediation_amount", "调解涉及金额", "元", after=(r"涉及金额",), gap=2),
     Indicator("fines", "罚款金额", "元", after=(r"罚款",), gap=2),
 )
@@ -167,10 +184,6 @@ def card(report: Report, text: str) -> IndicatorCard:
                          flags=check(values))
 
 
-def cards(store: Store) -> list[IndicatorCard]:
-    return [card(r, store.report_text(r.report_id)) for r in store.reports()]
-
-
 def resolve(metrics: list[str] | None) -> list[Indicator]:
     """Indicators by key or Chinese name; all of them when metrics is None."""
     if not metrics:
@@ -181,105 +194,3 @@ def resolve(metrics: list[str] | None) -> list[Indicator]:
         raise ConfigError(f"未知指标 / unknown metric: {', '.join(unknown)}",
                           "可选 / valid: " + ", ".join(f"{i.key}({i.name})" for i in INDICATORS))
     return [by_name[m] for m in metrics]
-
-
-COLUMNS = ("report", "place", "year", "metric", "value", "unit", "qualifier", "raw", "quote", "start", "end", "note")
-
-
-def comparison_table(cards: list[IndicatorCard], metrics: list[str] | None = None) -> list[dict]:
-    """One row per (metric, report), metric-major; a report that gives nothing has blanks."""
-    rows = []
-    for ind in resolve(metrics):
-        for c in cards:
-            v = c.values.get(ind.key)
-            rows.append({"report": c.report_id, "place": c.place, "year": c.year, "metric": ind.name,
-                         **({k: getattr(v, k) for k in COLUMNS[4:]} if v else dict.fromkeys(COLUMNS[4:]))})
-    return rows
-
-
-def render_table(rows: list[dict], fmt: str = "md") -> str:
-    if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if r[k] is None else r[k] for k in COLUMNS} for r in rows)
-        return out.getvalue()
-    if fmt == "md":
-        return _pivot_markdown(rows)
-    raise ConfigError(f"未知格式 / unknown format {fmt!r}", "可选 / valid: md, csv, json")
-
-
-def _pivot_markdown(rows: list[dict]) -> str:
-    """Metrics down, reports across, each value footnoted with its verbatim quote; a
-    report that does not state a metric shows — (blank, never estimated)."""
-    reports = list(dict.fromkeys((r["report"], r["place"], r["year"]) for r in rows))
-    head = ["指标"] + [f"{place or rid}{year or ''}" for rid, place, year in reports]
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    notes: list[str] = []
-    for metric in dict.fromkeys(r["metric"] for r in rows):
-        cells = [metric]
-        for rid, place, year in reports:
-            r = next(x for x in rows if x["metric"] == metric and x["report"] == rid)
-            if r["value"] is None:
-                cells.append("—")
-                continue
-            notes.append(f"[^{len(notes) + 1}]: {place or rid}{year or ''}（{rid}，第 {r['start']}–{r['end']} 字）："
-                         f"“{r['quote']}”" + (f" ⚠ {r['note']}" if r["note"] else ""))
-            cells.append(f"{r['raw']}[^{len(notes)}]")  # as written: 3000余万元, not 3e+07
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
-
-
-def _cjk_font() -> str | None:
-    """A font that has Chinese glyphs (matplotlib's default DejaVu Sans has none): one
-    matplotlib already knows, else the first that fontconfig lists for :lang=zh."""
-    import shutil
-    import subprocess
-
-    from matplotlib import font_manager
-
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for name in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-                 "Noto Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN", "Droid Sans Fallback"):
-        if name in known:
-            return name
-    if shutil.which("fc-list"):
-        listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout
-        for path in (line.split(":")[0].strip() for line in listing.splitlines()):
-            if path and Path(path).exists():
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-    return None
-
-
-def bar_chart(rows: list[dict], metric: str, path: str | Path) -> Path:
-    """A PNG bar chart of one metric across reports. Without a CJK font on the system,
-    bars are labelled with report ids and the title with the metric key (ASCII), since
-    Chinese would render as empty boxes; install e.g. fonts-wqy-microhei for Chinese labels."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    ind = resolve([metric])[0]
-    data = [r for r in rows if r["metric"] == ind.name and r["value"] is not None]
-    if not data:
-        raise ConfigError(f"没有报告给出指标 {ind.name} / no report states this metric",
-                          "换一个 --metric，或先用 `assistant compare` 查看有数据的指标")
-    font = _cjk_font()
-    labels = [f"{r['place'] or r['report']}{r['year'] or ''}" if font else r["report"] for r in data]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with plt.rc_context({"font.sans-serif": [font, "DejaVu Sans"]} if font else {}):
-        fig, ax = plt.subplots(figsize=(max(4.0, 1.2 * len(data) + 1), 4), dpi=100)
-        bars = ax.bar(labels, [r["value"] for r in data], color="#4c72b0")
-        suffix = [(r["unit"] + r["qualifier"]) if font else ("%" if r["unit"] == "%" else "") for r in data]
-        ax.bar_label(bars, labels=[f"{r['value']:g}{s}" for r, s in zip(data, suffix)])
-        ax.set_title(ind.name if font else ind.key)
-        ax.margins(y=0.15)
-        fig.tight_layout()
-        fig.savefig(path, format="png")
-        plt.close(fig)
-    return path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.ingest.chunking import heading_level, heading_title
+from assistant.text.outline import ITEM, heading_level, heading_title
 
 
 @dataclass
@@ -54,14 +54,13 @@ def paragraphs(text: str, min_chars: int) -> list[str]:
     return [line.strip() for line in text.split("\n") if len(line.strip()) >= min_chars]
 
 
-_ITEM = re.compile(r"(?:^|(?<=[。；;：:]))[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}是|[(（][一二三四五六七八九十]{1,2}[)）])", re.M)
 
 
 def enumerated_items(text: str, limit: int = 8) -> list[str]:
     """The headline clause of each 一是… / (一)… item, verbatim; long ones cut at a comma.
     enumerated_items("主要表现在:一是意识不强,能力不足;二是工作不平衡。") == ["意识不强,能力不足", "工作不平衡"]"""
     items: list[str] = []
-    for m in _ITEM.finditer(text):
+    for m in ITEM.finditer(text):
         item = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0].strip(" ，,:：")
         if len(item) > 60 and (head := re.split(r"[，,]", item, maxsplit=1)[0]) and len(head) >= 8:
             item = head

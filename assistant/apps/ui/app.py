@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import functools
 import inspect
-import ipaddress
 import logging
+from dataclasses import dataclass
 
 import gradio as gr
 
-from assistant.core.config import Settings
-from assistant.core.errors import AssistantError, ConfigError
+from assistant.apps.network import is_loopback
 from assistant.apps.ui import chat as chat_tab
 from assistant.apps.ui import evals as evals_tab
-from assistant.apps.ui import handlers
+from assistant.apps.ui import handlers, layout
 from assistant.apps.ui.services import Services
+from assistant.core.config import Settings
+from assistant.core.errors import AssistantError, ConfigError
 
 log = logging.getLogger(__name__)
 TITLE = "法治政府建设情况报告问答"
@@ -55,7 +56,7 @@ def readable(outputs: int = 1):
             def gen(*args, **kwargs):
                 try:
                     yield from fn(*args, **kwargs)
-                except Exception as exc:  # noqa: BLE001 (the UI boundary: nothing escapes as a trace)
+                except Exception as exc:
                     yield warn(exc)
             return gen
 
@@ -63,7 +64,7 @@ def readable(outputs: int = 1):
         def call(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 (the UI boundary: nothing escapes as a trace)
+            except Exception as exc:
                 return warn(exc)
         return call
     return decorate
@@ -73,46 +74,106 @@ def _progress(progress: gr.Progress):
     return lambda done, total, label: progress((done, total), desc=label)
 
 
+@dataclass
+class _Ui:
+    services: Services
+    chat: layout.ChatTab
+    library: layout.LibraryTab
+    summary: layout.SummaryTab
+    compare: layout.CompareTab
+    evals: layout.EvalsTab
+    model: dict  # the concurrency group every event that calls the model shares
+
+    def choices(self, everything: str | None = None):
+        return gr.update(choices=self.services.report_choices(everything))
+
+
 def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
     """The app over `store` and `llm` (created on first use when not given)."""
     services = Services(settings, store, llm)
-    model_limit = 1 if settings.backend == "llama" else 4
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"## {TITLE}\n答案中的每个数字都须在所引原文中找到；找不到时会明确说明。")
+        with gr.Tabs():
+            ui = _Ui(services, layout.chat(), layout.library(settings), layout.summary(), layout.compare(),
+                     layout.evals(), {"concurrency_id": "model",
+                                      "concurrency_limit": 1 if settings.backend == "llama" else 4})
+            layout.settings_tab(settings)
+        _wire_load(demo, ui)
+        _wire_chat(ui)
+        _wire_library(ui)
+        _wire_summary(ui)
+        _wire_compare(ui)
+        _wire_evals(ui)
+    demo.queue(default_concurrency_limit=4)
+    return demo
 
-    def choices(everything=None):
-        return gr.update(choices=services.report_choices(everything))
 
+def _wire_load(demo: gr.Blocks, ui: _Ui) -> None:
     @readable(5)
     def on_load():
-        runs = evals_tab.past_runs(services)
-        return (choices("全部报告"), choices(), choices(), handlers.library_rows(services),
+        runs = evals_tab.past_runs(ui.services)
+        return (ui.choices("全部报告"), ui.choices(), ui.choices(), handlers.library_rows(ui.services),
                 gr.update(choices=runs, value=runs[:3]))
+
+    demo.load(on_load, outputs=[ui.chat.report_filter, ui.library.remove_choice, ui.summary.report,
+                                ui.library.table, ui.evals.runs])
+
+
+def _wire_chat(ui: _Ui) -> None:
+    c = ui.chat
 
     @readable(2)
     def on_chat(message, history, report, previous):
-        yield from chat_tab.chat(message, history, report, previous, services)
+        yield from chat_tab.chat(message, history, report, previous, ui.services)
+
+    gr.on([c.question.submit, c.send.click], chat_tab.pending, inputs=[c.question, c.chatbot],
+          outputs=[c.chatbot, c.question, c.asking], queue=False
+          ).then(on_chat, inputs=[c.asking, c.chatbot, c.report_filter, c.previous], outputs=[c.chatbot, c.previous],
+                 **ui.model)
+    c.clear.click(lambda: ([], None), outputs=[c.chatbot, c.previous], queue=False)
+
+
+def _wire_library(ui: _Ui) -> None:
+    lib = ui.library
+    dropdowns = [ui.chat.report_filter, lib.remove_choice, ui.summary.report]
 
     @readable(6)
     def on_upload(files, progress=gr.Progress(track_tqdm=True)):  # noqa: B008 (Gradio injects progress this way)
-        message = handlers.upload(files or [], services, _progress(progress))
-        return message, handlers.library_rows(services), choices("全部报告"), choices(), choices(), None
+        message = handlers.upload(files or [], ui.services, _progress(progress))
+        return message, handlers.library_rows(ui.services), ui.choices("全部报告"), ui.choices(), ui.choices(), None
 
     @readable(5)
     def on_remove(report_id):
-        message = handlers.remove(report_id, services)
-        return (message, handlers.library_rows(services), choices("全部报告"), gr.update(choices=services.report_choices(), value=None),
-                choices())
+        message = handlers.remove(report_id, ui.services)
+        return (message, handlers.library_rows(ui.services), ui.choices("全部报告"),
+                gr.update(choices=ui.services.report_choices(), value=None), ui.choices())
+
+    writes = {"concurrency_id": "write", "concurrency_limit": 1}
+    lib.upload.click(on_upload, inputs=lib.files, outputs=[lib.status, lib.table, *dropdowns, lib.files], **writes)
+    lib.remove.click(on_remove, inputs=lib.remove_choice, outputs=[lib.status, lib.table, *dropdowns], **writes)
+
+
+def _wire_summary(ui: _Ui) -> None:
+    s = ui.summary
 
     @readable(2)
     def on_summary(report_id, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress this way)
-        return handlers.summary(report_id, services, progress=_progress(progress))
+        return handlers.summary(report_id, ui.services, progress=_progress(progress))
 
     @readable(2)
     def on_regenerate(report_id, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress this way)
-        return handlers.summary(report_id, services, refresh=True, progress=_progress(progress))
+        return handlers.summary(report_id, ui.services, refresh=True, progress=_progress(progress))
+
+    s.view.click(on_summary, inputs=s.report, outputs=[s.text, s.downloads], **ui.model)
+    s.regenerate.click(on_regenerate, inputs=s.report, outputs=[s.text, s.downloads], **ui.model)
+
+
+def _wire_compare(ui: _Ui) -> None:
+    c = ui.compare
 
     @readable(4)
     def on_compare():
-        comp = handlers.comparison(services)
+        comp = handlers.comparison(ui.services)
         flags = "\n".join(f"- ⚠️ {f}" for f in comp.flags) or "各报告数值之间未发现矛盾。"
         metrics = [row[0] for row in comp.cells]
         # The chart opens on the indicator most reports state.
@@ -131,105 +192,28 @@ def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
     def on_chart(comp, metric):
         return handlers.chart(comp, metric) if comp is not None and metric else None
 
+    c.tab.select(on_compare, outputs=[c.table, c.comparison, c.flags, c.metric])
+    c.table.select(on_cell, inputs=c.comparison, outputs=[c.cell, c.metric])
+    c.metric.change(on_chart, inputs=[c.comparison, c.metric], outputs=c.chart)
+
+
+def _wire_evals(ui: _Ui) -> None:
+    e = ui.evals
+
     @readable(5)
     def on_eval(kind, limit, progress=gr.Progress()):  # noqa: B008 (Gradio injects progress this way)
-        rows, name = evals_tab.run(kind, int(limit) if limit else None, services, _progress(progress))
-        runs = evals_tab.past_runs(services)
-        table, chart = evals_tab.compare_runs(runs[:3], services)
+        rows, name = evals_tab.run(kind, int(limit) if limit else None, ui.services, _progress(progress))
+        runs = evals_tab.past_runs(ui.services)
+        table, chart = evals_tab.compare_runs(runs[:3], ui.services)
         return rows, f"已完成：{name}", gr.update(choices=runs, value=runs[:3]), table, chart
 
     @readable(2)
     def on_compare_runs(names):
-        return evals_tab.compare_runs(names, services)
+        return evals_tab.compare_runs(names, ui.services)
 
-    from assistant.ingest.pipeline import SUFFIXES
-
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"## {TITLE}\n答案中的每个数字都须在所引原文中找到；找不到时会明确说明。")
-        with gr.Tabs():
-            with gr.Tab("问答", id="chat"):
-                with gr.Row():
-                    report_filter = gr.Dropdown(label="限定报告（地区 / 年度）", choices=[("全部报告", "")], value="",
-                                                scale=4, min_width=200, elem_id="report-filter")
-                    clear = gr.Button("清空对话", scale=1, min_width=100)
-                chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
-                                     feedback_options=None, placeholder="在下方输入问题，或点击示例问题。")
-                with gr.Row():
-                    question = gr.Textbox(label="问题", placeholder="例如：2023年乌海市行政机关负责人出庭应诉率是多少？"
-                                          "　追问：那武威市呢？", scale=5, min_width=200, elem_id="question")
-                    send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="send")
-                gr.Examples(chat_tab.EXAMPLES, inputs=question, label="示例问题")
-                previous = gr.State(None)  # the last question, for resolving follow-ups
-                asking = gr.State("")  # the question on its way to the model
-            with gr.Tab("报告库", id="library"):
-                library = gr.Dataframe(headers=handlers.REPORT_COLUMNS, interactive=False, wrap=True,
-                                       elem_id="library-table", label="已入库的报告")
-                with gr.Row():
-                    with gr.Column(min_width=240):
-                        files = gr.File(label=f"上传报告（{'、'.join(sorted(SUFFIXES))}，不超过 {settings.max_file_mb:g} MB）",
-                                        file_count="multiple", file_types=sorted(SUFFIXES), elem_id="upload")
-                        upload_btn = gr.Button("入库", variant="primary", elem_id="ingest")
-                    with gr.Column(min_width=240):
-                        remove_dd = gr.Dropdown(label="删除报告", choices=[], elem_id="remove-report")
-                        remove_btn = gr.Button("删除", variant="stop", elem_id="remove")
-                library_status = gr.Markdown(elem_id="library-status")
-            with gr.Tab("摘要", id="summary"):
-                with gr.Row():
-                    summary_dd = gr.Dropdown(label="报告", choices=[], scale=3, min_width=200, elem_id="summary-report")
-                    view_btn = gr.Button("查看摘要", variant="primary", scale=1, min_width=100, elem_id="view-summary")
-                    regen_btn = gr.Button("重新生成", scale=1, min_width=100)
-                gr.Markdown("首次生成用本地模型逐节摘要，每份报告需要几分钟；之后直接读取缓存。")
-                summary_md = gr.Markdown(elem_id="summary-text")
-                downloads = gr.File(label="下载 JSON / Markdown", file_count="multiple", interactive=False)
-            with gr.Tab("对比", id="compare") as compare_tab:
-                gr.Markdown("各报告中由规则直接摘出的指标（不经模型）；点击单元格查看原文。带 * 的数值可能是累计数。")
-                compare_table = gr.Dataframe(interactive=False, wrap=True, elem_id="compare-table", label="指标对比")
-                cell_md = gr.Markdown("点击表格中有数值的单元格，查看它在报告中的原文。", elem_id="cell-quote")
-                with gr.Row():
-                    metric_dd = gr.Dropdown(label="柱状图指标", choices=[], scale=2, min_width=200)
-                chart_img = gr.Image(label="柱状图", type="filepath", interactive=False, height=320)
-                flags_md = gr.Markdown()
-                comparison = gr.State(None)
-            with gr.Tab("评测", id="evals"):
-                with gr.Row():
-                    kind = gr.Radio([(label, key) for key, (label, _) in evals_tab.KINDS.items()], value="retrieval",
-                                    label="评测类型", scale=3, min_width=240)
-                    limit = gr.Number(label="只评前 N 题（空 = 全部）", value=None, precision=0, minimum=1,
-                                      scale=1, min_width=120)
-                run_btn = gr.Button("运行评测", variant="primary", elem_id="run-eval")
-                eval_status = gr.Markdown()
-                metrics = gr.Dataframe(headers=["指标", "数值"], interactive=False, label="本次结果")
-                runs = gr.CheckboxGroup(label="历史评测（勾选后比较）", choices=[])
-                compare_btn = gr.Button("比较所选评测")
-                runs_md = gr.Markdown()
-                runs_img = gr.Image(label="评测对比图", type="filepath", interactive=False, height=320)
-            with gr.Tab("设置", id="settings"):
-                gr.Markdown("当前配置（只读）。修改请设置环境变量 `ASSISTANT_*` 或编辑 `assistant.toml`，然后重启应用："
-                            "运行中切换模型或索引不安全。")
-                gr.Dataframe(value=handlers.settings_rows(settings), headers=["设置", "环境变量", "当前值", "说明"],
-                             interactive=False, wrap=True)
-
-        model = {"concurrency_id": "model", "concurrency_limit": model_limit}
-        demo.load(on_load, outputs=[report_filter, remove_dd, summary_dd, library, runs])
-        gr.on([question.submit, send.click], chat_tab.pending, inputs=[question, chatbot],
-              outputs=[chatbot, question, asking], queue=False
-              ).then(on_chat, inputs=[asking, chatbot, report_filter, previous], outputs=[chatbot, previous], **model)
-        clear.click(lambda: ([], None), outputs=[chatbot, previous], queue=False)
-        upload_btn.click(on_upload, inputs=files,
-                         outputs=[library_status, library, report_filter, remove_dd, summary_dd, files],
-                         concurrency_id="write", concurrency_limit=1)
-        remove_btn.click(on_remove, inputs=remove_dd,
-                         outputs=[library_status, library, report_filter, remove_dd, summary_dd],
-                         concurrency_id="write", concurrency_limit=1)
-        view_btn.click(on_summary, inputs=summary_dd, outputs=[summary_md, downloads], **model)
-        regen_btn.click(on_regenerate, inputs=summary_dd, outputs=[summary_md, downloads], **model)
-        compare_tab.select(on_compare, outputs=[compare_table, comparison, flags_md, metric_dd])
-        compare_table.select(on_cell, inputs=comparison, outputs=[cell_md, metric_dd])
-        metric_dd.change(on_chart, inputs=[comparison, metric_dd], outputs=chart_img)
-        run_btn.click(on_eval, inputs=[kind, limit], outputs=[metrics, eval_status, runs, runs_md, runs_img], **model)
-        compare_btn.click(on_compare_runs, inputs=runs, outputs=[runs_md, runs_img])
-    demo.queue(default_concurrency_limit=4)
-    return demo
+    e.run.click(on_eval, inputs=[e.kind, e.limit], outputs=[e.metrics, e.status, e.runs, e.runs_table, e.runs_chart],
+                **ui.model)
+    e.compare.click(on_compare_runs, inputs=e.runs, outputs=[e.runs_table, e.runs_chart])
 
 
 def check_binding(settings: Settings) -> tuple[str, str] | None:
@@ -241,20 +225,11 @@ def check_binding(settings: Settings) -> tuple[str, str] | None:
             raise ConfigError("ASSISTANT_UI_AUTH 格式无效 / ui_auth must be user:password",
                               "例如 ASSISTANT_UI_AUTH='alice:一个足够长的密码'（环境变量或 assistant.toml）")
         return user, password
-    if not _loopback(settings.ui_host):
+    if not is_loopback(settings.ui_host):
         raise ConfigError(
             f"拒绝在 {settings.ui_host} 上无登录启动 / refusing to serve {settings.ui_host} without authentication",
             "设置 ASSISTANT_UI_AUTH=user:password（环境变量或 assistant.toml），或用 --host 127.0.0.1 只在本机访问")
     return None
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def launch_options(settings: Settings) -> dict:

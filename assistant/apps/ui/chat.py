@@ -14,10 +14,10 @@ import queue
 import threading
 from collections.abc import Iterator
 
-from assistant.qa.answer import Answer, Listener, ask
-from assistant.core.errors import AssistantError, StoreError
-from assistant.qa.followup import resolve
 from assistant.apps.ui.services import Services
+from assistant.core.errors import AssistantError, StoreError
+from assistant.qa.answer import Answer, Listener, ask
+from assistant.qa.followup import resolve
 
 EXAMPLES = [
     "2023年乌海市行政机关负责人出庭应诉率是多少？",
@@ -41,7 +41,7 @@ def stream_answer(question: str, services: Services, report: str | None = None) 
         try:
             events.put(("done", ask(question, services.store, services.llm, services.settings, report=report,
                                     listener=listener)))
-        except BaseException as exc:  # noqa: BLE001 -- handed to the caller's thread, which decides how to show it
+        except BaseException as exc:
             events.put(("error", exc))
 
     threading.Thread(target=work, name="ask", daemon=True).start()
@@ -105,7 +105,7 @@ def render(answer: Answer, services: Services, asked: str | None = None) -> str:
     parts.append(answer.answer)
     if note := notice(answer):
         parts.append(note)
-    parts.append(f"<small>范围：{html.escape(answer.scope.get('reason', ''))}</small>")
+    parts.append(f"<small>范围：{html.escape(answer.scope.reason)}</small>")
     if cards := citation_cards(answer, services):
         parts.append(cards)
     return "\n\n".join(parts)

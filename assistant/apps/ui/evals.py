@@ -12,14 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from assistant.core.errors import ConfigError
-from assistant.evals.runner import compare, flat_metrics, run_eval
-from assistant.evals.scoring import GOLD
 from assistant.apps.ui.handlers import EXPORT_DIR
 from assistant.apps.ui.services import Services
+from assistant.core.errors import ConfigError
+from assistant.evals.compare import compare, flat_metrics
+from assistant.evals.gold import GOLD, SMOKE
+from assistant.evals.runner import run_eval
 
 Progress = Callable[[int, int, str], None]
-SMOKE = GOLD.with_name("smoke.jsonl")
 KINDS = {
     "retrieval": ("检索评测（全部金标问题，不用模型，约 10 秒）", GOLD),
     "answers": ("小型回答评测（smoke 集 20 题，用模型，每题约 5–20 秒）", SMOKE),

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from assistant.apps.ui.services import Services
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, IngestError, StoreError
-from assistant.apps.ui.services import Services
+from assistant.reports.compare import ComparisonRow
 
 Progress = Callable[[int, int, str], None]
 REPORT_COLUMNS = ["报告 id", "地区", "层级", "年度", "标题", "发布机关", "日期", "文号", "段数", "字数", "编码", "入库时间"]
@@ -82,7 +83,8 @@ def remove(report_id: str | None, services: Services) -> str:
 def summary(report_id: str | None, services: Services, *, refresh: bool = False,
             progress: Progress | None = None) -> tuple[str, list[str]]:
     """(Markdown digest, [JSON path, Markdown path]); cached summaries return at once."""
-    from assistant.reports.summarize import render_markdown, summarize_report
+    from assistant.reports.digest import render_markdown
+    from assistant.reports.summarize import summarize_report
 
     if not report_id:
         raise StoreError("没有选择报告 / no report chosen", "在下拉框中选择一份报告")
@@ -102,14 +104,15 @@ def summary(report_id: str | None, services: Services, *, refresh: bool = False,
 class Comparison:
     headers: list[str]
     cells: list[list[str]]
-    rows: list[dict]  # comparison_table's rows, for charts
-    quotes: dict[tuple[int, int], dict]  # (row, column) of a cell -> its comparison row
+    rows: list[ComparisonRow]  # comparison_table's rows, for charts
+    quotes: dict[tuple[int, int], ComparisonRow]  # (row, column) of a cell -> its comparison row
     flags: list[str]
 
 
 def comparison(services: Services) -> Comparison:
     """Indicators (rows) stated by at least one report × reports (columns)."""
-    from assistant.reports.indicators import INDICATORS, cards, comparison_table
+    from assistant.reports.compare import cards, comparison_table
+    from assistant.reports.indicators import INDICATORS
 
     found = cards(services.store)
     if not found:
@@ -118,15 +121,15 @@ def comparison(services: Services) -> Comparison:
     labels = [f"{c.place or c.report_id}{c.year or ''}" for c in found]
     cells, quotes = [], {}
     for ind in INDICATORS:
-        mine = [r for r in rows if r["metric"] == ind.name]
-        if all(r["value"] is None for r in mine):
+        mine = [r for r in rows if r.metric == ind.name]
+        if all(r.value is None for r in mine):
             continue
         line = [ind.name]
         for j, r in enumerate(mine, start=1):
-            if r["value"] is None:
+            if r.value is None:
                 line.append("—")
                 continue
-            line.append(r["raw"] + ("*" if r["note"] else ""))
+            line.append(r.raw + ("*" if r.note else ""))
             quotes[(len(cells), j)] = r
         cells.append(line)
     flags = [f"{c.place or c.report_id}{c.year or ''}：{f}" for c in found for f in c.flags]
@@ -138,18 +141,18 @@ def cell_quote(comp: Comparison, row: int, col: int) -> str:
     r = comp.quotes.get((row, col))
     if r is None:
         return "点击表格中有数值的单元格，查看它在报告中的原文。"
-    quote = html.escape(r["quote"]).replace(html.escape(r["raw"]), f"<mark>{html.escape(r['raw'])}</mark>", 1)
-    note = f"<br>说明：{html.escape(r['note'])}（可能不止报告年度）" if r["note"] else ""
-    return (f"**{html.escape(r['metric'])}** · {html.escape((r['place'] or r['report']) + str(r['year'] or ''))}"
-            f"（{html.escape(r['report'])}，第 {r['start']}–{r['end']} 字）\n\n<blockquote>{quote}{note}</blockquote>")
+    quote = html.escape(r.quote).replace(html.escape(r.raw), f"<mark>{html.escape(r.raw)}</mark>", 1)
+    note = f"<br>说明：{html.escape(r.note)}（可能不止报告年度）" if r.note else ""
+    return (f"**{html.escape(r.metric)}** · {html.escape(r.column)}"
+            f"（{html.escape(r.report)}，第 {r.start}–{r.end} 字）\n\n<blockquote>{quote}{note}</blockquote>")
 
 
 def chart(comp: Comparison, metric: str | None) -> str:
-    from assistant.reports.indicators import bar_chart
+    from assistant.reports.charts import bar_chart
 
     if not metric:
         raise ConfigError("没有选择指标 / no metric chosen", "在下拉框中选择一个指标")
-    digest = hashlib.sha256(repr(sorted((r["report"], r["metric"], r["value"]) for r in comp.rows)).encode()).hexdigest()
+    digest = hashlib.sha256(repr(sorted((r.report, r.metric, r.value) for r in comp.rows)).encode()).hexdigest()
     return str(bar_chart(comp.rows, metric, EXPORT_DIR / f"chart-{digest[:12]}-{metric}.png"))
 
 

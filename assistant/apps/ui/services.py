@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from assistant.core.config import Settings
 
 if TYPE_CHECKING:
-    from assistant.backends.llama import LLM
+    from assistant.backends.base import LLM
     from assistant.core.types import Report
     from assistant.index.store import Store
 
@@ -39,7 +39,7 @@ class Services:
     def llm(self) -> LLM:
         with self._lock:
             if self._llm is None:
-                from assistant.backends.llama import get_backend
+                from assistant.backends.registry import get_backend
 
                 self._llm = get_backend(self.settings)
             return self._llm

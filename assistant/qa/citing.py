@@ -1,0 +1,51 @@
+"""Citations: which source sentences back an answer, quoted with offsets into the report.
+
+A cited source contributes the one sentence that holds most of the answer's numbers (then
+most of the question's key terms). Small models often forget the [n] markers, so
+`with_citations` adds them: the source holding all the answer's numbers, else each source
+holding some (up to three), else — for an answer without numbers — the best-matching one.
+"""
+
+from __future__ import annotations
+
+from assistant.core.types import Citation
+from assistant.qa.sources import Source
+from assistant.qa.verify import cited_ids, coverage
+from assistant.text.numerals import number_set
+from assistant.text.sentences import sentence_spans
+
+
+def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
+    """One citation per cited source: its sentence that best backs the answer."""
+    ids = cited_ids(text)
+    wanted = number_set(text)
+    out = []
+    for src in sources:
+        if src.n not in ids:
+            continue
+        chunk = src.hit.chunk
+        spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
+        s, e = max(spans, key=lambda sp: (len(wanted & number_set(chunk.text[sp[0]:sp[1]])),
+                                          coverage(chunk.text[sp[0]:sp[1]], terms)))
+        out.append(quote_citation(src, s, e))
+    return out
+
+
+def quote_citation(src: Source, s: int, e: int) -> Citation:
+    """The citation of chunk text [s, e) of source `src`."""
+    chunk = src.hit.chunk
+    return Citation(n=src.n, report=src.label, report_id=chunk.report_id, section=chunk.section,
+                    quote=chunk.text[s:e], start=chunk.start + s, end=chunk.start + e,
+                    chunk_id=chunk.chunk_id, location=src.hit.report.locate(chunk.start + s))
+
+
+def with_citations(text: str, sources: list[Source], terms: list[str]) -> str:
+    if cited_ids(text) or not text:
+        return text
+    wanted = number_set(text)
+    holders = [s.n for s in sources if wanted and wanted <= number_set(s.full)][:1]
+    if not holders and wanted:  # numbers from several sources: cite each source that holds some
+        holders = [s.n for s in sources if wanted & number_set(s.full)][:3]
+    if not holders and not wanted:
+        holders = [max(sources, key=lambda s: coverage(s.text, terms) + coverage(s.text, [text])).n]
+    return text + "".join(f" [{n}]" for n in holders)

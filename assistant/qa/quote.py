@@ -1,0 +1,49 @@
+"""The extractive rung: the source sentence that best answers the question, quoted whole.
+
+For a question that wants a number, the number must sit in a clause about the question,
+not merely in a sentence that mentions its topic somewhere else; the sentence is scored by
+its best numeric clause's key-term coverage (at least half the sentence's), with a small
+bonus for holding a number and for the source's retrieval rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.qa.sources import Source
+from assistant.qa.verify import coverage
+from assistant.text.numerals import numbers_in
+from assistant.text.sentences import clauses, sentence_spans
+
+EXTRACTIVE_MIN = 0.5  # key-term coverage an extractive quote needs (tuned on the gold questions)
+
+
+@dataclass
+class Quote:
+    source: Source
+    start: int  # offsets into the source chunk's text
+    end: int
+    coverage: float
+
+    @property
+    def text(self) -> str:
+        return self.source.hit.chunk.text[self.start:self.end]
+
+
+def best_sentence(sources: list[Source], terms: list[str], wants_number: bool) -> Quote | None:
+    best, best_score = None, -1.0
+    for rank, src in enumerate(sources):
+        text = src.hit.chunk.text
+        for s, e in sentence_spans(text):
+            sentence = text[s:e]
+            if wants_number:
+                numeric = [coverage(c, terms) for c in clauses(sentence) if numbers_in(c)]
+                if not numeric:
+                    continue
+                cov = max(max(numeric), 0.5 * coverage(sentence, terms))
+            else:
+                cov = coverage(sentence, terms)
+            score = cov + (0.15 if wants_number and numbers_in(sentence) else 0) + 0.05 / (rank + 1)
+            if score > best_score:
+                best, best_score = Quote(src, s, e, cov), score
+    return best

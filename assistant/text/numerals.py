@@ -1,0 +1,68 @@
+"""Numbers in Chinese report text: Arabic figures and Chinese numerals, compared canonically.
+
+Verification compares *sets of canonical numbers*: "98.40%" and "98.4%" are the same claim,
+"1,391户" is 1391, and "一百四十七件" is 147. Single Chinese digits ("一是", "九成") are not
+counted as numbers: they are ordinals and rough shares far more often than figures.
+Citation markers ("[2]") are references, not numbers, and are ignored.
+
+Worked example: numbers_in("收到申请122件，审结率为九成，1,391户[2]") == ["122", "1391"].
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters of a Chinese numeral ("一百四十七", "二〇二三", "两万三千"); ORDINAL is the subset
+# that numbers outline headings and list items (一、 / (二) / 三是).
+CN_DIGIT_CHARS = "零〇一二两三四五六七八九"
+CN_NUMERAL_CHARS = CN_DIGIT_CHARS + "十百千万亿"
+CN_ORDINAL_CHARS = "一二三四五六七八九十"
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
+_CN_NUMBER = re.compile(f"[{CN_NUMERAL_CHARS}]{{2,}}")
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+CITATION_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def cn_to_int(word: str) -> int | None:
+    """'一百四十七' -> 147, '两万三千' -> 23000, '二〇二三' -> 2023; None if not a number."""
+    if word and all(c in _CN_DIGITS for c in word):
+        return int("".join(str(_CN_DIGITS[c]) for c in word))
+    total, section, digit = 0, 0, None
+    for c in word:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        elif c in ("万", "亿"):
+            section = (section + (digit or 0)) * _CN_UNITS[c]
+            total, section, digit = total + section, 0, None
+        elif c in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[c]
+            digit = None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def cn_numerals_to_digits(text: str) -> str:
+    """Every multi-character Chinese numeral rewritten in digits: '一百四十七件' -> '147件'."""
+    return _CN_NUMBER.sub(lambda m: str(v) if (v := cn_to_int(m.group(0))) is not None else m.group(0), text)
+
+
+def numbers_in(text: str) -> list[str]:
+    """Arabic numbers (thousands separators removed) plus multi-character Chinese numerals ≥ 10."""
+    text = CITATION_MARKER.sub("", text)
+    found = [m.group(0).replace(",", "") for m in NUMBER.finditer(text)]
+    for m in _CN_NUMBER.finditer(text):
+        value = cn_to_int(m.group(0))
+        if value is not None and value >= 10:
+            found.append(str(value))
+    return found
+
+
+def canonical(number: str) -> str:
+    """'98.40' -> '98.4', '100.0' -> '100'; integers unchanged."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def number_set(text: str) -> set[str]:
+    return {canonical(n) for n in numbers_in(text)}

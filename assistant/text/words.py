@@ -1,0 +1,48 @@
+"""Words of Chinese text (jieba), for BM25 and for the key terms of a question.
+
+jieba's search mode adds the short words inside compounds (行政复议申请 -> 行政, 复议, 申请),
+which helps when a question words a term differently from the report. `key_terms` keeps
+the content words a sentence must share with a question to count as evidence for it.
+jieba loads its dictionary on first use (about a second), so only modules that need words
+import this one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+import jieba  # noqa: E402  (after silencing its start-up chatter)
+
+TOKENIZER_VERSION = "jieba-search-1"  # part of the BM25 index fingerprint: bump when tokens change
+_WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
+_STOP = frozenset("的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
+                  "多少 哪些 什么 怎么 如何 是否 几 吗 呢 请问 情况 报告".split())
+# Words every report repeats: they cannot tell a relevant sentence from another one.
+GENERIC_TERMS = frozenset("法治 政府 法治政府 建设 工作 报告 全市 全县 全区 我市 我县 开展 推进 情况 年度 这份 一共 分别 "
+                          "其中 共有 相关 哪个 主要 进行 方面".split())
+
+
+def tokenize(text: str) -> list[str]:
+    return [t for t in jieba.lcut_for_search(text) if _WORD.search(t) and t not in _STOP]
+
+
+def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
+    """Content words of a question, minus place names (`ignore`), years and words every report uses."""
+    terms = []
+    for t in tokenize(question):
+        if t in GENERIC_TERMS:
+            continue
+        # Single characters (率, 数, 件) match almost any sentence, so they carry no evidence.
+        if len(t) < 2 or t in ignore or any(t in p for p in ignore) or re.fullmatch(r"\d+|年度", t):
+            continue
+        terms.append(t)
+    return list(dict.fromkeys(terms))
+
+
+def pos_tagged(text: str):
+    """(word, flag) pairs from jieba's POS tagger; 'ns' marks place names."""
+    import jieba.posseg as pseg
+
+    return pseg.cut(text)

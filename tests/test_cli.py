@@ -14,7 +14,7 @@ from tests.conftest import DEFAULT_CACHE_DIR, SEEDS_DIR
 def run(data_dir: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
            "ASSISTANT_MODEL": "qwen2.5-coder-0.5b"}
-    return subprocess.run([sys.executable, "-m", "assistant.apps.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
                           env=env, timeout=timeout)
 
 
@@ -143,3 +143,35 @@ def test_summarize_writes_json_and_markdown_and_reuses_the_cache(tmp_path):
 def test_the_web_app_refuses_a_public_address_without_a_login(tmp_path):
     result = run(tmp_path / "data", "--ui-host", "0.0.0.0", "ui", timeout=60)
     assert result.returncode == 2 and "ASSISTANT_UI_AUTH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_web_app_takes_its_host_after_the_command_too(tmp_path):
+    result = run(tmp_path / "data", "ui", "--host", "0.0.0.0", timeout=60)
+    assert result.returncode == 2 and "ASSISTANT_UI_AUTH" in result.stderr  # the flag reached the binding check
+
+
+@pytest.mark.parametrize("argv,setting,value", [
+    (["serve", "--port", "8080"], "serve_port", 8080),
+    (["serve", "--host", "0.0.0.0"], "serve_host", "0.0.0.0"),
+    (["serve", "--serve-port", "8080"], "serve_port", 8080),
+    (["ui", "--port", "8090"], "ui_port", 8090),
+    (["ask", "问题", "--model", "qwen2.5-coder-0.5b"], "model", "qwen2.5-coder-0.5b"),
+    (["ask", "问题", "--no-auto-scope"], "auto_scope", False),
+    (["--serve-port", "9000", "serve"], "serve_port", 9000),  # before the command still works
+    (["--serve-port", "9000", "serve", "--port", "8081"], "serve_port", 8081),  # after the command wins
+    (["--top-k", "7", "ask", "问题"], "top_k", 7),  # not given after the command: the earlier flag stands
+])
+def test_settings_flags_are_accepted_after_the_command(argv, setting, value):
+    from assistant.apps.cli import build_parser, load_settings
+
+    assert getattr(load_settings(build_parser().parse_args(argv)), setting) == value
+
+
+def test_each_command_lists_the_settings_it_uses_in_its_own_help(tmp_path):
+    serve = run(tmp_path, "serve", "--help", timeout=60).stdout
+    assert "--port SERVE_PORT" in serve and "--serve-concurrency" in serve and "--top-k" in serve
+    assert "--ui-port" not in serve and "--chunk-tokens" not in serve  # not serve's settings
+    ui = run(tmp_path, "ui", "--help", timeout=60).stdout
+    assert "--port UI_PORT" in ui and "--host UI_HOST" in ui and "--serve-port" not in ui
+    reports = run(tmp_path, "reports", "--help", timeout=60).stdout
+    assert "--data-dir" in reports and "--model" not in reports

@@ -173,7 +173,7 @@ def test_serving_beyond_loopback_needs_a_key(seeded_store):
         serve(settings.model_copy(update={"serve_host": "0.0.0.0"}))
 
 
-def test_python_m_assistant_server_starts_from_the_environment(tmp_path):
+def test_assistant_serve_starts_on_the_port_given_after_the_command(tmp_path):
     import os
     import sys
 
@@ -181,10 +181,11 @@ def test_python_m_assistant_server_starts_from_the_environment(tmp_path):
 
     port = free_port()
     with ScriptedHTTPServer((200, "不会用到")) as backend:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_SERVE_PORT": str(port),
+        env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_SERVE_PORT": str(free_port()),
                "ASSISTANT_BACKEND": "openai", "ASSISTANT_OPENAI_BASE_URL": backend.base_url,
                "ASSISTANT_SERVE_API_KEY": "k-123"}
-        with ServerProcess([sys.executable, "-m", "assistant", "serve"], port,
+        # The environment names another port: the flag after the command wins (uvicorn's `--port`).
+        with ServerProcess([sys.executable, "-m", "assistant", "serve", "--port", str(port)], port,
                            lambda: http_ok(f"http://127.0.0.1:{port}/health"), "assistant-serve", env=env) as proc:
             api = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="k-123", max_retries=0)
             assert api.models.list().data[0].id == "assistant"

@@ -1,66 +1,98 @@
 """Command line: ingest, reports, remove, ask, eval, summarize, compare, ui, serve, doctor, rebuild, model.
 
-Global flags are generated from `Settings` (one flag per field, same description), so
-`--help`, environment variables and the config file always agree. AssistantError
-becomes a readable message and its exit code, never a traceback.
+Settings flags are generated from `Settings` (one flag per field, same description), so
+`--help`, environment variables and the config file always agree. They are accepted before
+the command (for every setting) and after it (for the settings that command uses, listed in
+its own --help, with the short forms `serve --port/--host` and `ui --port/--host`); a flag
+after the command wins. AssistantError becomes a readable message and its exit code, never
+a traceback. The commands themselves are in commands.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import typing
-from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
-from assistant.core.config import Settings
-from assistant.core.errors import AssistantError
+from assistant.apps import commands
+from assistant.core.config import (
+    GenerationSettings,
+    HostedSettings,
+    IngestSettings,
+    RetrievalSettings,
+    ServeSettings,
+    Settings,
+    StorageSettings,
+    UiSettings,
+)
+from assistant.core.errors import AssistantError, ConfigError
+
+# The settings each command reads, by concern (core/config.py): what its --help lists.
+_ANSWERING = (StorageSettings, RetrievalSettings, GenerationSettings, HostedSettings)
+CONCERNS: dict[str, tuple[type[BaseModel], ...]] = {
+    "ingest": (StorageSettings, IngestSettings),
+    "reports": (StorageSettings,),
+    "remove": (StorageSettings,),
+    "ask": _ANSWERING,
+    "eval": _ANSWERING,
+    "summarize": (StorageSettings, GenerationSettings, HostedSettings),
+    "compare": (StorageSettings,),
+    "serve": (*_ANSWERING, ServeSettings),
+    "ui": (*_ANSWERING, IngestSettings, UiSettings),
+    "doctor": (StorageSettings, GenerationSettings, HostedSettings),
+    "rebuild": (StorageSettings, IngestSettings),
+    "model": (StorageSettings, GenerationSettings),
+}
+# Short forms people expect after these commands (uvicorn, llm): serve --port 8080.
+SHORT_FLAGS = {"serve": {"serve_host": "--host", "serve_port": "--port"},
+               "ui": {"ui_host": "--host", "ui_port": "--port"}}
+_GROUP = "settings (also ASSISTANT_<NAME> env vars or assistant.toml)"
 
 
-def _settings_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("settings (also ASSISTANT_<NAME> env vars or assistant.toml)")
-    for name, field in Settings.model_fields.items():
+def _settings_flags(parser: argparse.ArgumentParser, fields: dict, short: dict[str, str] | None = None,
+                    after_command: bool = False) -> None:
+    """One flag per setting in `fields`. After the command the default is SUPPRESS, so a
+    flag not given there leaves the one given before the command in place."""
+    group = parser.add_argument_group(_GROUP)
+    default = argparse.SUPPRESS if after_command else None
+    for name, field in fields.items():
         if field.annotation == (SecretStr | None):  # secrets stay out of shell history: env or config file only
             continue
-        flag = "--" + name.replace("_", "-")
+        flags = ["--" + name.replace("_", "-")] + ([short[name]] if short and name in short else [])
         if field.annotation is bool:
-            group.add_argument(flag, dest=name, action=argparse.BooleanOptionalAction, default=None,
+            group.add_argument(*flags, dest=name, action=argparse.BooleanOptionalAction, default=default,
                                help=field.description)
         else:
-            choices = typing.get_args(field.annotation) if typing.get_origin(field.annotation) is typing.Literal else None
-            group.add_argument(flag, dest=name, default=None, choices=choices, help=field.description,
-                               metavar=name.upper())
+            literal = typing.get_origin(field.annotation) is typing.Literal
+            group.add_argument(*flags, dest=name, default=default, help=field.description, metavar=name.upper(),
+                               choices=typing.get_args(field.annotation) if literal else None)
+
+
+def _command(sub, name: str, help: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help, description=help)
+    fields = {k: v for concern in CONCERNS[name] for k, v in concern.model_fields.items()}
+    _settings_flags(parser, fields, SHORT_FLAGS.get(name), after_command=True)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="法治政府建设情况报告问答：引用原文、核实数字。")
-    _settings_flags(parser)
+    _settings_flags(parser, Settings.model_fields)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("ingest", help="ingest report files or folders (.txt/.md/.html/.htm/.pdf/.docx)")
+    p = _command(sub, "ingest", "ingest report files or folders (.txt/.md/.html/.htm/.pdf/.docx)")
     p.add_argument("paths", nargs="+")
-    sub.add_parser("reports", help="list ingested reports")
-    p = sub.add_parser("remove", help="remove one report (id, place, or source path)")
+    _command(sub, "reports", "list ingested reports")
+    p = _command(sub, "remove", "remove one report (id, place, or source path)")
     p.add_argument("report")
-    p = sub.add_parser("ask", help="ask a question")
+    p = _command(sub, "ask", "ask a question")
     p.add_argument("question")
     p.add_argument("--report", help="restrict to one report (id or place)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
-    p = sub.add_parser("eval", help="evaluate on gold questions, or compare earlier runs")
-    p.add_argument("--gold", help="gold questions JSONL (default: assistant/evals/gold/questions.jsonl)")
-    p.add_argument("--out", help="output directory for results.jsonl, summary.json, report.md")
-    p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only (seconds)")
-    p.add_argument("--limit", type=int, help="only the first N gold items")
-    p.add_argument("--summaries", action="store_true",
-                   help="also summarise the gold reports and score metadata, key facts and numbers (minutes)")
-    p.add_argument("--reports-gold", help="report gold JSONL for --summaries (default: assistant/evals/gold/reports.jsonl)")
-    p.add_argument("--compare", nargs="+", metavar="DIR", help="compare earlier runs side by side")
-    p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
-    p.add_argument("--min-recall-at-5", type=float, help="exit 1 if recall@5 falls below this floor")
-    p.add_argument("--min-fact-accuracy", type=float, help="exit 1 if fact accuracy falls below this floor")
-    p = sub.add_parser("summarize", help="structured per-report summaries (every figure quoted and verified)")
+    _eval_arguments(_command(sub, "eval", "evaluate on gold questions, or compare earlier runs"))
+    p = _command(sub, "summarize", "structured per-report summaries (every figure quoted and verified)")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--report", help="one report (id or place, e.g. 乌海市)")
     which.add_argument("--all", action="store_true", help="every ingested report")
@@ -69,19 +101,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true", help="regenerate even if a cached summary exists")
     p.add_argument("--depth", type=int, choices=(1, 2), default=2,
                    help="2: one model call per (一) subsection (default); 1: per top-level section (faster)")
-    p = sub.add_parser("compare", help="indicator table across reports (values quoted from the text, never estimated)")
+    p = _command(sub, "compare", "indicator table across reports (values quoted from the text, never estimated)")
     p.add_argument("--metric", nargs="+", help="indicator keys or names (default: all); e.g. 行政复议收到案件数")
     p.add_argument("--format", choices=("md", "csv", "json"), default="md")
     p.add_argument("--chart", metavar="FILE.png",
                    help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
-    sub.add_parser("serve", help="OpenAI-compatible API (/v1/chat/completions, /v1/models) on serve_host:serve_port")
-    sub.add_parser("ui", help="start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
-    sub.add_parser("doctor", help="check the install: model hash, llama.cpp, Chroma, BM25 vs Chroma, hosted endpoint")
-    sub.add_parser("rebuild", help="re-ingest the recorded source files into a fresh data dir (the old one is kept)")
-    p = sub.add_parser("model", help="fetch and verify a packaged model")
+    _command(sub, "serve", "OpenAI-compatible API (/v1/chat/completions, /v1/models) on serve_host:serve_port")
+    _command(sub, "ui", "start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
+    _command(sub, "doctor", "check the install: model hash, llama.cpp, Chroma, BM25 vs Chroma, hosted endpoint")
+    _command(sub, "rebuild", "re-ingest the recorded source files into a fresh data dir (the old one is kept)")
+    p = _command(sub, "model", "fetch and verify a packaged model")
     p.add_argument("names", nargs="*", help="packaged model names (default: the configured model)")
     return parser
+
+
+def _eval_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", help="gold questions JSONL (default: the packaged assistant/evals/gold/questions.jsonl)")
+    p.add_argument("--out", help="output directory for results.jsonl, summary.json, report.md")
+    p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only (seconds)")
+    p.add_argument("--limit", type=int, help="only the first N gold items")
+    p.add_argument("--summaries", action="store_true",
+                   help="also summarise the gold reports and score metadata, key facts and numbers (minutes)")
+    p.add_argument("--reports-gold", help="report gold JSONL for --summaries (default: the packaged reports.jsonl)")
+    p.add_argument("--compare", nargs="+", metavar="DIR", help="compare earlier runs side by side")
+    p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
+    p.add_argument("--min-recall-at-5", type=float, help="exit 1 if recall@5 falls below this floor")
+    p.add_argument("--min-fact-accuracy", type=float, help="exit 1 if fact accuracy falls below this floor")
 
 
 def load_settings(args: argparse.Namespace) -> Settings:
@@ -89,241 +135,13 @@ def load_settings(args: argparse.Namespace) -> Settings:
     try:
         return Settings(**overrides)
     except Exception as exc:  # pydantic ValidationError: show which setting is wrong
-        from assistant.core.errors import ConfigError
-
         raise ConfigError(f"配置无效 / invalid setting: {exc}", "运行 `assistant --help` 查看可选值") from exc
 
 
-def cmd_ingest(args, settings: Settings) -> int:
-    from assistant.index.store import Store
-    from assistant.ingest.pipeline import failure_summary, ingest_paths
-
-    results = ingest_paths(args.paths, Store(settings))
-    labels = {"added": "新增", "replaced": "已更新", "unchanged": "未变", "duplicate": "重复", "failed": "失败"}
-    for r in results:
-        line = f"[{labels[r.status]}] {r.path}"
-        if r.report_id:
-            line += f" -> {r.report_id} ({r.chunks} 段)"
-        print(line + (f"\n    {r.message}" if r.message else ""))
-    failed = sum(r.status == "failed" for r in results)
-    print(f"共 {len(results)} 个文件：" + "，".join(f"{labels[s]} {n}" for s in labels
-          if (n := sum(r.status == s for r in results))))
-    if failed:
-        print(failure_summary(results))
-    return 3 if failed else 0
-
-
-def cmd_reports(args, settings: Settings) -> int:
-    from assistant.index.store import Store
-
-    reports = Store(settings).reports()
-    if not reports:
-        print("还没有入库的报告 / nothing ingested yet. 运行 `assistant ingest seeds/`")
-        return 0
-    for r in reports:
-        print(f"{r.report_id}\t{r.place or '?'}\t{r.year or '?'}\t{r.n_chunks} 段\t{r.title or '(无标题)'}\t{r.source}")
-    return 0
-
-
-def cmd_remove(args, settings: Settings) -> int:
-    from assistant.index.store import Store
-
-    store = Store(settings)
-    with store.write_lock():
-        report = store.find_report(args.report)
-        store.remove(report.report_id)
-        store.lexical()
-    print(f"已删除 / removed {report.report_id} ({report.place} {report.year})")
-    return 0
-
-
-def cmd_ask(args, settings: Settings) -> int:
-    from assistant.backends.registry import get_backend
-    from assistant.index.store import Store
-    from assistant.qa.answer import Listener, ask
-
-    store = Store(settings)
-    if not store.reports():
-        from assistant.core.errors import StoreError
-
-        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-    stream = not args.json and (sys.stdout.isatty() or os.environ.get("ASSISTANT_STREAM") == "1")
-    listener = Listener(
-        emit=(lambda s: print(s, end="", flush=True)) if stream else None,
-        reset=(lambda: print("\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", flush=True))
-        if stream else None,
-    )
-    answer = ask(args.question, store, get_backend(settings), settings, report=args.report, listener=listener)
-    if args.json:
-        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
-        return 0
-    if not stream:
-        print(answer.answer)
-    else:
-        print()
-    for c in answer.citations:
-        where = f" · {c.location}" if c.location else ""
-        print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
-    print(f"范围 / scope: {answer.scope.reason}")
-    if not answer.grounded:
-        print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
-    t = answer.timings
-    print(f"用时 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
-          f"生成 {t.generate_ms:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
-    return 0
-
-
-def cmd_doctor(args, settings: Settings) -> int:
-    from assistant.apps.doctor import doctor
-
-    return doctor(settings)
-
-
-def cmd_rebuild(args, settings: Settings) -> int:
-    from assistant.apps.doctor import rebuild
-
-    return rebuild(settings)
-
-
-def cmd_model(args, settings: Settings) -> int:
-    from assistant.backends.packaged import PACKAGED, ensure_packaged_model, resolve_model_path
-
-    if not args.names:
-        print(resolve_model_path(settings))
-    for name in args.names:
-        if name not in PACKAGED:
-            from assistant.core.errors import ConfigError
-
-            raise ConfigError(f"未知模型 {name!r}", f"可选 / valid: {', '.join(PACKAGED)}")
-        print(ensure_packaged_model(name, settings.cache_dir))
-    return 0
-
-
-def cmd_eval(args, settings: Settings) -> int:
-    from assistant.core.errors import ConfigError
-    from assistant.evals.compare import compare
-    from assistant.evals.gold import GOLD
-    from assistant.evals.runner import run_eval
-
-    if args.compare:
-        print(compare(args.compare, args.chart))
-        if args.chart:
-            print(f"图表 / chart: {args.chart}")
-        return 0
-    if not args.out:
-        raise ConfigError("需要 --out DIR / --out is required", "例如 `assistant eval --out runs/today`")
-    summary = run_eval(settings, args.gold or GOLD, args.out, retrieval_only=args.retrieval_only, limit=args.limit,
-                       summaries=args.summaries, reports_gold=args.reports_gold)
-    print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
-    failed = []
-    recall = summary["retrieval"]["recall@5"]
-    if args.min_recall_at_5 is not None and recall < args.min_recall_at_5:
-        failed.append(f"recall@5 {recall:.3f} < {args.min_recall_at_5}")
-    accuracy = summary.get("answers", {}).get("fact_accuracy")
-    if args.min_fact_accuracy is not None and (accuracy is None or accuracy < args.min_fact_accuracy):
-        failed.append(f"fact_accuracy {accuracy} < {args.min_fact_accuracy}")
-    for line in failed:
-        print(f"低于下限 / below floor: {line}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def cmd_summarize(args, settings: Settings) -> int:
-    from tqdm import tqdm
-
-    from assistant.backends.registry import get_backend
-    from assistant.index.store import Store
-    from assistant.reports.digest import render_markdown
-    from assistant.reports.summarize import SummaryOptions, summarize_report
-
-    store = Store(settings)
-    targets = [r.report_id for r in store.reports()] if args.all else [store.find_report(args.report).report_id]
-    if not targets:
-        from assistant.core.errors import StoreError
-
-        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-    llm = get_backend(settings)
-    out = Path(args.out) if args.out else None
-    quiet = not sys.stderr.isatty() and os.environ.get("ASSISTANT_PROGRESS") != "1"
-    overall = tqdm(targets, desc="摘要 / summaries", unit="份", disable=quiet or len(targets) == 1, file=sys.stderr)
-    for rid in overall:
-        bar = tqdm(desc=rid, unit="节", leave=False, disable=quiet, file=sys.stderr)
-
-        def progress(done: int, total: int, label: str, bar=bar) -> None:
-            bar.total = total
-            bar.n = done
-            bar.set_postfix_str(label[:20])
-            bar.refresh()
-
-        summary = summarize_report(store, llm, settings, rid, options=SummaryOptions(depth=args.depth),
-                                   refresh=args.refresh, progress=progress)
-        bar.close()
-        text = summary.model_dump_json(indent=2) if args.format == "json" else render_markdown(summary)
-        if out:
-            out.mkdir(parents=True, exist_ok=True)
-            path = out / f"{rid}.{args.format}"
-            path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-            overall.write(f"已写入 / wrote {path}", file=sys.stderr)
-        else:
-            print(text)
-        prov = summary.来源
-        overall.write(f"{rid}: {sum(len(s.关键数据) for s in summary.主要举措与成效)} 条关键数据已核实，"
-                      f"删去未核实 {prov.dropped_unverified} 条，用时 {prov.seconds:.0f}s", file=sys.stderr)
-    return 0
-
-
-def cmd_compare(args, settings: Settings) -> int:
-    from assistant.index.store import Store
-    from assistant.reports.charts import bar_chart
-    from assistant.reports.compare import cards, comparison_table, render_table
-    from assistant.reports.indicators import INDICATORS, resolve
-
-    if args.list_metrics:
-        for ind in INDICATORS:
-            print(f"{ind.key}\t{ind.name}")
-        return 0
-    indicators = resolve(args.metric)  # unknown names fail here, before any work
-    store = Store(settings)
-    all_cards = cards(store)
-    if not all_cards:
-        from assistant.core.errors import StoreError
-
-        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-    rows = comparison_table(all_cards, [i.key for i in indicators])
-    print(render_table(rows, args.format), end="", flush=True)
-    for c in all_cards:
-        for flag in c.flags:
-            print(f"⚠ {c.report_id}: {flag}", file=sys.stderr)
-    if args.chart:
-        chart = Path(args.chart)
-        for ind in indicators:
-            if not any(r.metric == ind.name and r.value is not None for r in rows):
-                if len(indicators) == 1:
-                    bar_chart(rows, ind.key, chart)  # raises the "no report states it" error
-                print(f"（{ind.name}：没有报告给出，未画图）", file=sys.stderr)
-                continue
-            path = chart if len(indicators) == 1 else chart.with_name(f"{chart.stem}-{ind.key}{chart.suffix or '.png'}")
-            print(f"图表 / chart: {bar_chart(rows, ind.key, path)}", file=sys.stderr)
-    return 0
-
-
-def cmd_serve(args, settings: Settings) -> int:
-    from assistant.apps.server import serve
-
-    serve(settings)  # blocks until Ctrl+C
-    return 0
-
-
-def cmd_ui(args, settings: Settings) -> int:
-    from assistant.apps.ui import launch
-
-    launch(settings)  # blocks until Ctrl+C
-    return 0
-
-
-COMMANDS = {"eval": cmd_eval, "ingest": cmd_ingest, "reports": cmd_reports, "remove": cmd_remove, "ask": cmd_ask, "model": cmd_model,
-            "doctor": cmd_doctor, "rebuild": cmd_rebuild,
-            "summarize": cmd_summarize, "compare": cmd_compare, "ui": cmd_ui,
-            "serve": cmd_serve}
+COMMANDS = {"ingest": commands.cmd_ingest, "reports": commands.cmd_reports, "remove": commands.cmd_remove,
+            "ask": commands.cmd_ask, "eval": commands.cmd_eval, "summarize": commands.cmd_summarize,
+            "compare": commands.cmd_compare, "serve": commands.cmd_serve, "ui": commands.cmd_ui,
+            "doctor": commands.cmd_doctor, "rebuild": commands.cmd_rebuild, "model": commands.cmd_model}
 
 
 def main(argv: list[str] | None = None) -> int:

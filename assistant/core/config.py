@@ -3,7 +3,11 @@
 Values come, highest priority first, from explicit arguments (CLI flags), environment
 variables prefixed ``ASSISTANT_``, a TOML config file (``ASSISTANT_CONFIG`` or
 ``./assistant.toml``), then the defaults below. CLI flags are generated from these
-fields (see cli.py), so the README table, ``--help`` and the env names never drift.
+fields (see apps/cli.py), so the README table, ``--help`` and the env names never drift.
+
+Settings is composed by concern — storage, ingest, retrieval, generation, the hosted
+backend, the web app, the API server — each a small model of its own, combined by
+inheritance so that every name stays flat (ASSISTANT_TOP_K, not ASSISTANT_RETRIEVAL__TOP_K).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -29,10 +33,9 @@ def config_file() -> Path:
     return Path(os.environ.get("ASSISTANT_CONFIG", "assistant.toml"))
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+class StorageSettings(BaseModel):
+    """Where data and caches live, and which Chroma to use."""
 
-    # --- storage -------------------------------------------------------------
     data_dir: Path = Field(
         default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"),
         description="Where the embedded Chroma database, BM25 index and report registry live.",
@@ -49,7 +52,10 @@ class Settings(BaseSettings):
         default="reports", min_length=3, description="Chroma collection name (3+ characters)."
     )
 
-    # --- ingest ----------------------------------------------------------------
+
+class IngestSettings(BaseModel):
+    """How files are read and cut into chunks."""
+
     chunk_tokens: int = Field(
         default=200, ge=32, le=2000, description="Target chunk size in cl100k tokens."
     )
@@ -57,7 +63,10 @@ class Settings(BaseSettings):
         default=50.0, gt=0, description="Refuse input files larger than this many megabytes."
     )
 
-    # --- retrieval -------------------------------------------------------------
+
+class RetrievalSettings(BaseModel):
+    """How sources are found for a question."""
+
     top_k: int = Field(default=4, ge=1, le=20, description="Sources given to the model per question.")
     bm25_weight: float = Field(
         default=1.0, ge=0, description="Weight of the BM25 (jieba) ranking in the fusion."
@@ -69,7 +78,10 @@ class Settings(BaseSettings):
         default=True, description="Restrict retrieval to a report when the question names its place."
     )
 
-    # --- generation --------------------------------------------------------------
+
+class GenerationSettings(BaseModel):
+    """Which model answers, and how."""
+
     backend: Literal["llama", "openai"] = Field(
         default="llama", description="llama = local GGUF via llama.cpp; openai = OpenAI-compatible server."
     )
@@ -86,7 +98,10 @@ class Settings(BaseSettings):
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     seed: int = Field(default=42, description="Sampling seed, for reproducible answers.")
 
-    # --- hosted backend ------------------------------------------------------------
+
+class HostedSettings(BaseModel):
+    """An OpenAI-compatible server as the backend."""
+
     openai_base_url: str | None = Field(
         default=None, description="Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1."
     )
@@ -99,14 +114,20 @@ class Settings(BaseSettings):
         default=3, ge=0, le=10, description="Retries (exponential backoff) on 429/5xx/connection errors from the hosted backend."
     )
 
-    # --- web app (assistant ui) ----------------------------------------------------
+
+class UiSettings(BaseModel):
+    """The web app (assistant ui)."""
+
     ui_host: str = Field(default="127.0.0.1", description="Address the web app binds to; any other than loopback needs ui_auth.")
     ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
     ui_auth: SecretStr | None = Field(
         default=None, description="Web app login as user:password (environment or config file only)."
     )
 
-    # --- OpenAI-compatible API of our own (assistant serve) ---------------------------
+
+class ServeSettings(BaseModel):
+    """Our own OpenAI-compatible API (assistant serve)."""
+
     serve_host: str = Field(default="127.0.0.1", description="Address `assistant serve` binds to.")
     serve_port: int = Field(default=8001, ge=1, le=65535, description="Port of `assistant serve`.")
     serve_api_key: SecretStr | None = Field(
@@ -122,6 +143,14 @@ class Settings(BaseSettings):
     serve_max_body_kb: int = Field(
         default=64, ge=1, description="Largest request body `assistant serve` accepts, in KiB (413 beyond)."
     )
+
+
+class Settings(ServeSettings, UiSettings, HostedSettings, GenerationSettings, RetrievalSettings, IngestSettings, StorageSettings, BaseSettings):
+    """Every setting; see each concern's class for its fields. (The concerns are listed last
+    first: pydantic orders fields from the last base on, and --help and the README list
+    storage first.)"""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
     @classmethod
     def settings_customise_sources(

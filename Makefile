@@ -8,7 +8,7 @@ BOOTSTRAP := bash scripts/bootstrap.sh
 PYTEST_ARGS ?=
 DEMO_QUESTION := 2023年乌海市行政机关负责人出庭应诉率是多少？
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test lint format bench clean
 
 setup:
 	$(BOOTSTRAP) qwen2.5-coder-0.5b
@@ -25,9 +25,19 @@ demo:
 test:
 	bash scripts/system-deps.sh --browser
 	$(BOOTSTRAP) qwen2.5-coder-0.5b
+	$(MAKE) --no-print-directory lint
 	@rc=0; ASSISTANT_MODEL=qwen2.5-coder-0.5b $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
+
+# ruff: lint and format check (configured in pyproject.toml); `make format` rewrites in place.
+lint:
+	$(PY) -m ruff check assistant tests benchmarks
+	$(PY) -m ruff format --check assistant tests benchmarks
+
+format:
+	$(PY) -m ruff format assistant tests benchmarks
+	$(PY) -m ruff check --fix assistant tests benchmarks
 
 bench:
 	$(BOOTSTRAP)

@@ -31,8 +31,11 @@ def isolate_environment() -> None:
     where models are cached (so a packaged model is not fetched again)."""
     os.environ["ASSISTANT_CONFIG"] = str(REPO / "benchmarks" / "no-such-assistant.toml")
     for var in list(os.environ):
-        if var.startswith("ASSISTANT_") and var not in ("ASSISTANT_CONFIG", "ASSISTANT_CACHE_DIR",
-                                                         "ASSISTANT_PIP_FIND_LINKS"):
+        if var.startswith("ASSISTANT_") and var not in (
+            "ASSISTANT_CONFIG",
+            "ASSISTANT_CACHE_DIR",
+            "ASSISTANT_PIP_FIND_LINKS",
+        ):
             del os.environ[var]
     os.environ["ANONYMIZED_TELEMETRY"] = "False"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -111,8 +114,13 @@ def synthetic_places(n: int, *, avoid_text: str = "", seed: int = 7) -> list[str
     Stems that occur in `avoid_text` (e.g. all gold questions) are skipped, so that a
     synthetic place never captures a question meant for a seed report; stems that
     contain another stem are skipped too (so 石家庄 and 家庄 cannot both match)."""
-    stems = [s for s in PLACE_STEMS if s not in avoid_text and s not in "".join(SEED_PLACES)
-             and not any(s != t and (t in s or s in t) for t in PLACE_STEMS)]
+    stems = [
+        s
+        for s in PLACE_STEMS
+        if s not in avoid_text
+        and s not in "".join(SEED_PLACES)
+        and not any(s != t and (t in s or s in t) for t in PLACE_STEMS)
+    ]
     names = [s + suf for s in stems for suf in PLACE_SUFFIXES]
     if n > len(names):
         raise SystemExit(f"only {len(names)} distinct synthetic place names available, asked for {n}")
@@ -133,8 +141,7 @@ def vary_numbers(text: str, rng: random.Random, fraction: float = 1.0) -> str:
     def repl(m: re.Match) -> str:
         if m.start() in years or rng.random() >= fraction:
             return m.group(0)
-        digits = [str(rng.randint(1 if i == 0 and len(m.group(0)) > 1 else 0, 9))
-                  for i in range(len(m.group(0)))]
+        digits = [str(rng.randint(1 if i == 0 and len(m.group(0)) > 1 else 0, 9)) for i in range(len(m.group(0)))]
         return "".join(digits)
 
     return _NUMBER.sub(repl, text)
@@ -194,6 +201,7 @@ def fmt(value, digits: int = 1) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence], title: str | None = None) -> str:
     """A plain-text table; numbers right-aligned (wide CJK characters count double)."""
+
     def width(s: str) -> int:
         return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in s)
 
@@ -229,8 +237,10 @@ def machine_line() -> str:
     import platform
 
     load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
-    return (f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}, "
-            f"load avg {' '.join(f'{x:.2f}' for x in load)}")
+    return (
+        f"machine: {platform.machine()} {os.cpu_count()} cores, python {platform.python_version()}, "
+        f"load avg {' '.join(f'{x:.2f}' for x in load)}"
+    )
 
 
 # --- BLAS thread A/B ------------------------------------------------------------------------
@@ -257,13 +267,21 @@ def embed_ab(batches: list[list[str]], rounds: int = 1, mode: str = "batches") -
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump({"batches": batches, "mode": mode}, fh, ensure_ascii=False)
     base = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
-    variants = {f"BLAS threads default ({os.cpu_count()})": base, "OPENBLAS_NUM_THREADS=1": {**base, "OPENBLAS_NUM_THREADS": "1"}}
+    variants = {
+        f"BLAS threads default ({os.cpu_count()})": base,
+        "OPENBLAS_NUM_THREADS=1": {**base, "OPENBLAS_NUM_THREADS": "1"},
+    }
     out: dict[str, list[list[float]]] = {k: [] for k in variants}
     try:
         for r in range(rounds):
-            for name in (list(variants) if r % 2 == 0 else list(variants)[::-1]):
-                proc = subprocess.run([sys.executable, __file__, "--embed-worker", fh.name], env=variants[name],
-                                      capture_output=True, text=True, check=True)
+            for name in list(variants) if r % 2 == 0 else list(variants)[::-1]:
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--embed-worker", fh.name],
+                    env=variants[name],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 out[name].append(json.loads(proc.stdout.strip().splitlines()[-1])["ms"])
     finally:
         os.unlink(fh.name)

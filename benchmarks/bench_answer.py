@@ -91,16 +91,21 @@ def pick_questions(n: int) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--model", default="qwen2.5-coder-0.5b",
-                    help="packaged model name or .gguf path (default qwen2.5-coder-0.5b)")
+    ap.add_argument(
+        "--model", default="qwen2.5-coder-0.5b", help="packaged model name or .gguf path (default qwen2.5-coder-0.5b)"
+    )
     ap.add_argument("--questions", type=int, default=8, help="gold questions (default 8)")
     ap.add_argument("--kv-pairs", type=int, default=2, help="question pairs for the KV-reuse test (default 2)")
     ap.add_argument("--max-tokens", type=int, default=None, help="override Settings.max_tokens (default 256)")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="runs of each side per question; the fastest counts (default 1)")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="runs of each side per question; the fastest counts (default 1)"
+    )
     ap.add_argument("--n-threads", type=int, default=None, help="llama.cpp threads (default: all cores)")
-    ap.add_argument("--threads-ab", action="store_true",
-                    help="also compare llama.cpp on all cores vs one thread (a second Llama instance)")
+    ap.add_argument(
+        "--threads-ab",
+        action="store_true",
+        help="also compare llama.cpp on all cores vs one thread (a second Llama instance)",
+    )
     ap.add_argument("--quick", action="store_true", help="smoke run: 2 questions, 1 KV pair, max_tokens 48")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dir")
     args = ap.parse_args()
@@ -131,17 +136,22 @@ def main() -> None:
         with C.Timer() as t_warm:
             backend.complete([{"role": "user", "content": "你好"}], max_tokens=8)
             from assistant.qa.retrieve import retrieve
+
             retrieve(questions[0]["question"], store, s)
-        print(f"model: {backend.name} (n_ctx={s.n_ctx}, threads={backend._n_threads}), max_tokens={s.max_tokens}, "
-              f"temperature={s.temperature}; ingest {t_ingest.s:.1f} s, model load {t_load.s:.1f} s, "
-              f"warm-up {t_warm.s:.1f} s")
+        print(
+            f"model: {backend.name} (n_ctx={s.n_ctx}, threads={backend._n_threads}), max_tokens={s.max_tokens}, "
+            f"temperature={s.temperature}; ingest {t_ingest.s:.1f} s, model load {t_load.s:.1f} s, "
+            f"warm-up {t_warm.s:.1f} s"
+        )
 
         rec = Recorder(backend)
         rows, first_try, retried = [], [], []
-        split: dict[str, list[float]] = {k: [] for k in ("retrieve_ms", "prompt_ms", "prefill_ms", "generate_ms",
-                                                         "other_ms", "total_ms")}
+        split: dict[str, list[float]] = {
+            k: [] for k in ("retrieve_ms", "prompt_ms", "prefill_ms", "generate_ms", "other_ms", "total_ms")
+        }
         recorded_msgs = []
         for i, q in enumerate(questions):
+
             def run_pipeline():
                 rec.calls.clear()
                 llama.reset()
@@ -152,8 +162,9 @@ def main() -> None:
             def run_bare(messages):
                 llama.reset()
                 t = time.perf_counter()
-                out = llama.create_chat_completion(messages=messages, max_tokens=s.max_tokens,
-                                                   temperature=s.temperature, seed=s.seed)
+                out = llama.create_chat_completion(
+                    messages=messages, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed
+                )
                 return out, (time.perf_counter() - t) * 1000
 
             # Alternate which side runs first. Bare-first needs the messages before the pipeline
@@ -191,8 +202,9 @@ def main() -> None:
             (ans, pipe_ms, calls), (bare, bare_ms) = best_pipe, best_bare
             recorded_msgs.append((q, calls[0]["messages"]))
             tm = ans.timings.model_dump()
-            tm["other_ms"] = tm["total_ms"] - sum(tm[k] for k in ("retrieve_ms", "prompt_ms", "prefill_ms",
-                                                                   "generate_ms"))
+            tm["other_ms"] = tm["total_ms"] - sum(
+                tm[k] for k in ("retrieve_ms", "prompt_ms", "prefill_ms", "generate_ms")
+            )
             for k in split:
                 split[k].append(tm[k])
             first = calls[0]["completion"]
@@ -200,53 +212,103 @@ def main() -> None:
             bare_text = bare["choices"][0]["message"]["content"] or ""
             same = "yes" if bare_text.strip() == first.text.strip() else "NO"
             ratio = pipe_ms / bare_ms
-            row = [q["id"], ans.method, len(calls), f"{pipe_ms:.0f}", f"{bare_ms:.0f}", f"{ratio:.3f}",
-                   f"{first.prompt_tokens}/{usage.get('prompt_tokens', '?')}",
-                   f"{first.completion_tokens}/{usage.get('completion_tokens', '?')}", same]
+            row = [
+                q["id"],
+                ans.method,
+                len(calls),
+                f"{pipe_ms:.0f}",
+                f"{bare_ms:.0f}",
+                f"{ratio:.3f}",
+                f"{first.prompt_tokens}/{usage.get('prompt_tokens', '?')}",
+                f"{first.completion_tokens}/{usage.get('completion_tokens', '?')}",
+                same,
+            ]
             rows.append(row)
             (first_try if len(calls) == 1 else retried).append((pipe_ms, bare_ms, calls, ans))
-            print(f"  {q['id']}: {ans.method}, {pipe_ms:.0f} ms vs bare {bare_ms:.0f} ms "
-                  f"({ratio:.3f}) — {ans.answer[:60]!r}", flush=True)
+            print(
+                f"  {q['id']}: {ans.method}, {pipe_ms:.0f} ms vs bare {bare_ms:.0f} ms "
+                f"({ratio:.3f}) — {ans.answer[:60]!r}",
+                flush=True,
+            )
 
         print()
-        split_rows = [[k.removesuffix("_ms"), C.mean(v), C.percentile(v, 50), min(v), max(v),
-                       f"{sum(v) / max(sum(split['total_ms']), 1e-9):.1%}"] for k, v in split.items()]
-        print(C.table(["stage", "mean ms", "p50 ms", "min ms", "max ms", "share of total"], split_rows,
-                      title=f"Answer latency split ({len(split['total_ms'])} questions, assistant.qa.answer.ask timings; "
-                            "retried questions include both calls)"))
-        tok = [(c["completion"].prompt_tokens, c["completion"].completion_tokens, c["completion"])
-               for _, _, calls, _ in first_try + retried for c in calls]
+        split_rows = [
+            [
+                k.removesuffix("_ms"),
+                C.mean(v),
+                C.percentile(v, 50),
+                min(v),
+                max(v),
+                f"{sum(v) / max(sum(split['total_ms']), 1e-9):.1%}",
+            ]
+            for k, v in split.items()
+        ]
+        print(
+            C.table(
+                ["stage", "mean ms", "p50 ms", "min ms", "max ms", "share of total"],
+                split_rows,
+                title=f"Answer latency split ({len(split['total_ms'])} questions, assistant.qa.answer.ask timings; "
+                "retried questions include both calls)",
+            )
+        )
+        tok = [
+            (c["completion"].prompt_tokens, c["completion"].completion_tokens, c["completion"])
+            for _, _, calls, _ in first_try + retried
+            for c in calls
+        ]
         if tok:
             pre = sum(p for p, _, _ in tok) / (sum(t.prefill_ms for _, _, t in tok) / 1000)
             gen_tok = sum(max(n - 1, 0) for _, n, _ in tok)
             gen_s = sum(t.generate_ms for _, _, t in tok) / 1000
-            print(f"throughput: prefill {pre:.0f} prompt tokens/s (cold cache), "
-                  f"generation {gen_tok / gen_s if gen_s else float('nan'):.1f} tokens/s")
+            print(
+                f"throughput: prefill {pre:.0f} prompt tokens/s (cold cache), "
+                f"generation {gen_tok / gen_s if gen_s else float('nan'):.1f} tokens/s"
+            )
 
         print()
-        print(C.table(["question", "method", "calls", "pipeline ms", "bare ms", "ratio",
-                       "prompt tok pipe/bare", "gen tok pipe/bare", "same text"], rows,
-                      title="Pipeline (whole ask) vs bare Llama.create_chat_completion on the first call's messages"))
+        print(
+            C.table(
+                [
+                    "question",
+                    "method",
+                    "calls",
+                    "pipeline ms",
+                    "bare ms",
+                    "ratio",
+                    "prompt tok pipe/bare",
+                    "gen tok pipe/bare",
+                    "same text",
+                ],
+                rows,
+                title="Pipeline (whole ask) vs bare Llama.create_chat_completion on the first call's messages",
+            )
+        )
         from collections import Counter
 
         methods = Counter(a.method for *_, a in first_try + retried)
         print("methods: " + ", ".join(f"{m} {n}" for m, n in methods.most_common()))
         if first_try:
             p, b = sum(x[0] for x in first_try), sum(x[1] for x in first_try)
-            print(f"\noverall ratio, {len(first_try)} question(s) with one model call: "
-                  f"{p:.0f} / {b:.0f} ms = {p / b:.3f} (target <= 1.10)")
+            print(
+                f"\noverall ratio, {len(first_try)} question(s) with one model call: "
+                f"{p:.0f} / {b:.0f} ms = {p / b:.3f} (target <= 1.10)"
+            )
             model_only = [x for x in first_try if x[3].method == "model"]
             if model_only and len(model_only) < len(first_try):
                 pm, bm = sum(x[0] for x in model_only), sum(x[1] for x in model_only)
-                print(f"  of which answered by the model (method \"model\"), {len(model_only)}: {pm / bm:.3f}; the "
-                      "others refused (\"未提及\") and fell back to a quote without a second call")
+                print(
+                    f'  of which answered by the model (method "model"), {len(model_only)}: {pm / bm:.3f}; the '
+                    'others refused ("未提及") and fell back to a quote without a second call'
+                )
             retr = sum(x[3].timings.retrieve_ms for x in first_try)
             print(f"  pipeline minus bare: {p - b:+.0f} ms in all, of which retrieval {retr:.0f} ms")
         if retried:
             p, b = sum(x[0] for x in retried), sum(x[1] for x in retried)
-            print(f"two model calls by design ({len(retried)}): "
-                  + ", ".join(f"{a.question[:14]}… {a.method}" for _, _, c, a in retried)
-                  + f"; pipeline {p:.0f} ms vs one bare call {b:.0f} ms = {p / b:.2f}x")
+            print(
+                f"two model calls by design ({len(retried)}): "
+                + ", ".join(f"{a.question[:14]}… {a.method}" for _, _, c, a in retried)
+                + f"; pipeline {p:.0f} ms vs one bare call {b:.0f} ms = {p / b:.2f}x"
+            )
 
         # --- 3. KV-cache prefix reuse ------------------------------------------------------
         pairs = [(recorded_msgs[i], recorded_msgs[i + 1]) for i in range(0, len(recorded_msgs) - 1, 2)]
@@ -273,15 +335,40 @@ def main() -> None:
             cold_all.append(c_ms)
             warm_all.append(w_ms)
             same_all.append(again_ms)
-            kv_rows.append([f"{qa['id']} -> {qb['id']}", len(tb), shared, f"{c_ms:.0f}", f"{w_ms:.0f}",
-                            f"{w_ms / c_ms:.2f}", f"{(len(tb) - shared) / len(tb):.2f}", f"{again_ms:.0f}"])
+            kv_rows.append(
+                [
+                    f"{qa['id']} -> {qb['id']}",
+                    len(tb),
+                    shared,
+                    f"{c_ms:.0f}",
+                    f"{w_ms:.0f}",
+                    f"{w_ms / c_ms:.2f}",
+                    f"{(len(tb) - shared) / len(tb):.2f}",
+                    f"{again_ms:.0f}",
+                ]
+            )
         if kv_rows:
             print()
-            print(C.table(["pair A -> B", "B prompt tok", "shared prefix tok", "TTFT cold ms",
-                           "TTFT after A ms", "after A / cold", "unshared / all tok", "TTFT B again ms"], kv_rows,
-                          title="KV-cache prefix reuse: time to first token of B"))
-            print(f"mean TTFT: cold {C.mean(cold_all):.0f} ms, after another question {C.mean(warm_all):.0f} ms "
-                  f"({C.mean(warm_all) / C.mean(cold_all):.2f}x), same prompt again {C.mean(same_all):.0f} ms")
+            print(
+                C.table(
+                    [
+                        "pair A -> B",
+                        "B prompt tok",
+                        "shared prefix tok",
+                        "TTFT cold ms",
+                        "TTFT after A ms",
+                        "after A / cold",
+                        "unshared / all tok",
+                        "TTFT B again ms",
+                    ],
+                    kv_rows,
+                    title="KV-cache prefix reuse: time to first token of B",
+                )
+            )
+            print(
+                f"mean TTFT: cold {C.mean(cold_all):.0f} ms, after another question {C.mean(warm_all):.0f} ms "
+                f"({C.mean(warm_all) / C.mean(cold_all):.2f}x), same prompt again {C.mean(same_all):.0f} ms"
+            )
         if args.threads_ab and recorded_msgs:
             threads_ab(backend, llama, recorded_msgs[0][1], s)
     print(C.machine_line())
@@ -298,14 +385,15 @@ def threads_ab(backend, llama, messages, s, rounds: int = 2, max_tokens: int = 3
     models = {f"n_threads={backend._n_threads}": llama, f"n_threads={n_other}": other}
     res: dict[str, list[tuple[float, float, int, int]]] = {k: [] for k in models}
     for r in range(rounds):
-        for name in (list(models) if r % 2 == 0 else list(models)[::-1]):
+        for name in list(models) if r % 2 == 0 else list(models)[::-1]:
             m = models[name]
             m.reset()
             t0 = time.perf_counter()
             first, n = None, 0
             prompt_tokens = 0
-            for chunk in m.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=0.0,
-                                                  seed=s.seed, stream=True):
+            for chunk in m.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=0.0, seed=s.seed, stream=True
+            ):
                 if chunk["choices"][0]["delta"].get("content"):
                     first = first or time.perf_counter()
                     n += 1
@@ -317,10 +405,17 @@ def threads_ab(backend, llama, messages, s, rounds: int = 2, max_tokens: int = 3
         pre = sum(p for _, _, p, _ in runs) / sum(a for a, _, _, _ in runs)
         gen_s = sum(b for _, b, _, _ in runs)
         gen = sum(max(n - 1, 0) for *_, n in runs) / gen_s if gen_s else float("nan")
-        rows.append([name, len(runs), f"{pre:.0f}", f"{gen:.1f}", f"{sum(a + b for a, b, _, _ in runs) / len(runs):.1f}"])
+        rows.append(
+            [name, len(runs), f"{pre:.0f}", f"{gen:.1f}", f"{sum(a + b for a, b, _, _ in runs) / len(runs):.1f}"]
+        )
     print()
-    print(C.table(["llama.cpp threads", "runs", "prefill tok/s", "generate tok/s", "mean s per call"], rows,
-                  title=f"llama.cpp threads A/B (same prompt, max_tokens={max_tokens}, cold cache, alternating)"))
+    print(
+        C.table(
+            ["llama.cpp threads", "runs", "prefill tok/s", "generate tok/s", "mean s per call"],
+            rows,
+            title=f"llama.cpp threads A/B (same prompt, max_tokens={max_tokens}, cold cache, alternating)",
+        )
+    )
 
 
 if __name__ == "__main__":

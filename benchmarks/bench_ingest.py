@@ -58,8 +58,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--copies", type=int, default=3, help="variants of each of the 5 seeds (default 3 = 15 files)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each stage; the fastest is reported")
-    ap.add_argument("--ab-files", type=int, default=5,
-                    help="files for the BLAS-threads comparison of embedding (default 5; 0 skips it)")
+    ap.add_argument(
+        "--ab-files",
+        type=int,
+        default=5,
+        help="files for the BLAS-threads comparison of embedding (default 5; 0 skips it)",
+    )
     ap.add_argument("--quick", action="store_true", help="smoke run: 1 variant of 2 seeds")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
     args = ap.parse_args()
@@ -79,8 +83,10 @@ def main() -> None:
         src.mkdir()
         files = make_variants(src, args.copies, seeds)
         nbytes = sum(f.stat().st_size for f in files)
-        print(f"corpus: {len(files)} files ({args.copies} variant(s) x {len(seeds)} seeds), "
-              f"{nbytes / 1024:.0f} KiB of UTF-8 text")
+        print(
+            f"corpus: {len(files)} files ({args.copies} variant(s) x {len(seeds)} seeds), "
+            f"{nbytes / 1024:.0f} KiB of UTF-8 text"
+        )
 
         # --- warm-up: pay the one-off loads before timing anything -------------------
         s0 = C.settings(work / "warm")
@@ -149,20 +155,41 @@ def main() -> None:
             best("(a') re-ingest, all unchanged", t.s, 0)
 
         full_s = results["(a) full pipeline: ingest_paths"][0]
-        order = ["(a) full pipeline: ingest_paths", "(a') re-ingest, all unchanged",
-                 "(b) prepare only: clean + metadata + chunk", "(c) embedding only: USEEmbedding.encode",
-                 "(d) Chroma write only: Store.put_report", "(e) BM25 build only: jieba + bm25s"]
+        order = [
+            "(a) full pipeline: ingest_paths",
+            "(a') re-ingest, all unchanged",
+            "(b) prepare only: clean + metadata + chunk",
+            "(c) embedding only: USEEmbedding.encode",
+            "(d) Chroma write only: Store.put_report",
+            "(e) BM25 build only: jieba + bm25s",
+        ]
         rows = []
         for name in order:
             secs, chunks = results[name]
-            rows.append([name, len(files), chunks or "-", f"{secs:.2f}", f"{len(files) / secs:.2f}",
-                         f"{chunks / secs:.1f}" if chunks else "-", f"{secs / full_s:.2f}"])
+            rows.append(
+                [
+                    name,
+                    len(files),
+                    chunks or "-",
+                    f"{secs:.2f}",
+                    f"{len(files) / secs:.2f}",
+                    f"{chunks / secs:.1f}" if chunks else "-",
+                    f"{secs / full_s:.2f}",
+                ]
+            )
         print()
-        print(C.table(["stage", "files", "chunks", "seconds", "files/s", "chunks/s", "x (a)"], rows,
-                      title=f"Ingest throughput (best of {args.repeat}; chunk_tokens={s0.chunk_tokens})"))
+        print(
+            C.table(
+                ["stage", "files", "chunks", "seconds", "files/s", "chunks/s", "x (a)"],
+                rows,
+                title=f"Ingest throughput (best of {args.repeat}; chunk_tokens={s0.chunk_tokens})",
+            )
+        )
         parts = sum(results[n][0] for n in order[2:])
-        print(f"\n(b)+(c)+(d)+(e) = {parts:.2f} s = {parts / full_s:.2f} x (a). On a loaded machine multi-threaded "
-              "BLAS stalls come and go, so (a) and (c)\nvary from run to run; the BLAS table below shows why.")
+        print(
+            f"\n(b)+(c)+(d)+(e) = {parts:.2f} s = {parts / full_s:.2f} x (a). On a loaded machine multi-threaded "
+            "BLAS stalls come and go, so (a) and (c)\nvary from run to run; the BLAS table below shows why."
+        )
         print(f"embedding is {results[order[3]][0] / full_s:.0%} of the full pipeline's time.")
         # (c) again in fresh processes: default BLAS threads vs one thread
         ab_batches = texts_per_file[: args.ab_files]
@@ -172,16 +199,26 @@ def main() -> None:
             secs = {name: min(sum(r) for r in runs) / 1000 for name, runs in ab.items()}
             first = next(iter(secs.values()))
             print()
-            print(C.table(["(c) embedding only, in a fresh process", "files", "chunks", "seconds", "chunks/s",
-                           "x default"],
-                          [[name, len(ab_batches), n_ab, f"{t:.2f}", f"{n_ab / t:.1f}", f"{t / first:.2f}"]
-                           for name, t in secs.items()],
-                          title="BLAS threads for ingest embedding (same texts, one encode call per file)"))
-            print(f"threadpoolctl importable: {C.has_threadpoolctl()} (without it USEEmbedding(threads=...) "
-                  "does not limit BLAS threads)")
+            print(
+                C.table(
+                    ["(c) embedding only, in a fresh process", "files", "chunks", "seconds", "chunks/s", "x default"],
+                    [
+                        [name, len(ab_batches), n_ab, f"{t:.2f}", f"{n_ab / t:.1f}", f"{t / first:.2f}"]
+                        for name, t in secs.items()
+                    ],
+                    title="BLAS threads for ingest embedding (same texts, one encode call per file)",
+                )
+            )
+            print(
+                f"threadpoolctl importable: {C.has_threadpoolctl()} (without it USEEmbedding(threads=...) "
+                "does not limit BLAS threads)"
+            )
         print()
-        print(C.table(["one-off start-up cost (not in the figures above)", "seconds"],
-                      [[n, f"{s:.2f}"] for n, s in startup]))
+        print(
+            C.table(
+                ["one-off start-up cost (not in the figures above)", "seconds"], [[n, f"{s:.2f}"] for n, s in startup]
+            )
+        )
     print(C.machine_line())
 
 

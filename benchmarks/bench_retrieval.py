@@ -48,9 +48,12 @@ import time
 import _common as C
 import numpy as np
 
-MODES = [("hybrid, auto-scope", {}), ("hybrid, no scope", {"auto_scope": False}),
-         ("BM25 only, auto-scope", {"dense_weight": 0.0}),
-         ("BM25 only, no scope", {"dense_weight": 0.0, "auto_scope": False})]
+MODES = [
+    ("hybrid, auto-scope", {}),
+    ("hybrid, no scope", {"auto_scope": False}),
+    ("BM25 only, auto-scope", {"dense_weight": 0.0}),
+    ("BM25 only, no scope", {"dense_weight": 0.0, "auto_scope": False}),
+]
 
 
 def caching_embedder(threads):
@@ -90,7 +93,7 @@ def time_all(jobs: list[tuple[str, object, object, str]], repeat: int, modes=MOD
     for r in range(repeat):
         for i, (label, store, base, q) in enumerate(jobs):
             variants = [(name, base.model_copy(update=upd)) for name, upd in modes]
-            for name, s in (variants if (i + r) % 2 == 0 else variants[::-1]):
+            for name, s in variants if (i + r) % 2 == 0 else variants[::-1]:
                 t = time.perf_counter()
                 hits, scope = retrieve(q, store, s)
                 ms = (time.perf_counter() - t) * 1000
@@ -107,11 +110,23 @@ def time_all(jobs: list[tuple[str, object, object, str]], repeat: int, modes=MOD
 def latency_rows(samples, best, scoped, counts: dict[str, int]) -> list[list]:
     rows = []
     order = [name for name, _ in MODES]
-    for (label, name), v in sorted(samples.items(), key=lambda kv: (list(counts).index(kv[0][0]),
-                                                                     order.index(kv[0][1]))):
+    for (label, name), v in sorted(
+        samples.items(), key=lambda kv: (list(counts).index(kv[0][0]), order.index(kv[0][1]))
+    ):
         n = counts[label]
-        rows.append([label, name, len(v), C.percentile(v, 50), C.percentile(v, 95), C.mean(v), max(v),
-                     C.percentile(best[(label, name)], 50), f"{scoped[(label, name)]}/{n}"])
+        rows.append(
+            [
+                label,
+                name,
+                len(v),
+                C.percentile(v, 50),
+                C.percentile(v, 95),
+                C.mean(v),
+                max(v),
+                C.percentile(best[(label, name)], 50),
+                f"{scoped[(label, name)]}/{n}",
+            ]
+        )
     return rows
 
 
@@ -119,8 +134,17 @@ HEAD = ["corpus / questions", "mode", "calls", "p50 ms", "p95 ms", "mean ms", "m
 
 
 # --- synthetic corpus ---------------------------------------------------------------------
-def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], vectors: str, embedder,
-                    chunk_tokens: int, per_report: int | None, rng_seed: int = 2024):
+def build_synthetic(
+    store,
+    seeds_prepared,
+    n_reports: int,
+    places: list[str],
+    vectors: str,
+    embedder,
+    chunk_tokens: int,
+    per_report: int | None,
+    rng_seed: int = 2024,
+):
     """Write `n_reports` synthetic reports into `store`; returns (reports, n_chunks, timings)."""
     from assistant.core.types import Chunk, Report
     from assistant.index.store import index_text
@@ -134,7 +158,7 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
         seed_report, seed_chunks, seed_place = seeds_prepared[rng.randrange(len(seeds_prepared))]
         size = rng.randint(3, 6)
         start = rng.randrange(0, max(1, len(seed_chunks) - size))
-        window = seed_chunks[start:start + size]
+        window = seed_chunks[start : start + size]
         place, year = places[j], rng.randint(2019, 2024)
         title = f"{place}{year}年法治政府建设情况报告"
 
@@ -153,25 +177,51 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
         version = hashlib.sha256(text.encode("utf-8")).hexdigest()
         rid = f"syn-{j:04d}"
         chunks = chunk_text(text, chunk_tokens, id_prefix=version[:16])
-        report = Report(report_id=rid, source=f"/synthetic/{rid}.txt", version=version,
-                        raw_sha256=version, encoding="utf-8", place=place, level=place[-1], year=year,
-                        title=title, chars=len(text), n_chunks=len(chunks))
-        records = [Chunk(chunk_id=c.chunk_id, report_id=rid, version=version, index=c.index,
-                               start=c.start, end=c.end, text=c.text, section=c.section_path,
-                               place=place, year=year) for c in chunks]
+        report = Report(
+            report_id=rid,
+            source=f"/synthetic/{rid}.txt",
+            version=version,
+            raw_sha256=version,
+            encoding="utf-8",
+            place=place,
+            level=place[-1],
+            year=year,
+            title=title,
+            chars=len(text),
+            n_chunks=len(chunks),
+        )
+        records = [
+            Chunk(
+                chunk_id=c.chunk_id,
+                report_id=rid,
+                version=version,
+                index=c.index,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                section=c.section_path,
+                place=place,
+                year=year,
+            )
+            for c in chunks
+        ]
         texts = [index_text(report, c) for c in records]
         # The seed chunk each synthetic chunk overlaps most: its vector is reused under "reuse".
-        donors = [index_text(seed_report, max(bounds, key=lambda b: min(b[1], c.end) - max(b[0], c.start))[2])
-                  for c in records]
+        donors = [
+            index_text(seed_report, max(bounds, key=lambda b: min(b[1], c.end) - max(b[0], c.start))[2])
+            for c in records
+        ]
         pending.append((report, records, texts, donors))
     timings["generate + chunk"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     n_chunks = sum(len(p[1]) for p in pending)
     if vectors == "random":
+
         def vec(text: str) -> np.ndarray:
             v = np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)).standard_normal(512)
             return (v / np.linalg.norm(v)).astype(np.float32)
+
         all_vecs = [np.vstack([vec(t) for t in texts]) for _, _, texts, _ in pending]
     else:
         col = 2 if vectors == "exact" else 3
@@ -179,7 +229,7 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
         mat = embedder.encode(flat)  # the caching embedder: each distinct text is embedded once
         all_vecs, i = [], 0
         for p in pending:
-            all_vecs.append(mat[i:i + len(p[col])])
+            all_vecs.append(mat[i : i + len(p[col])])
             i += len(p[col])
     timings["embed"] = time.perf_counter() - t0
 
@@ -188,8 +238,9 @@ def build_synthetic(store, seeds_prepared, n_reports: int, places: list[str], ve
     t0 = time.perf_counter()
     for (report, records, _, _), vecs in zip(pending[:n_put], all_vecs[:n_put]):
         store.put_report(report, records, vecs)
-    timings[f"Chroma writes: put_report x {n_put} "
-            f"({(time.perf_counter() - t0) * 1000 / max(n_put, 1):.0f} ms/report)"] = time.perf_counter() - t0
+    timings[
+        f"Chroma writes: put_report x {n_put} ({(time.perf_counter() - t0) * 1000 / max(n_put, 1):.0f} ms/report)"
+    ] = time.perf_counter() - t0
     rest = list(zip(pending[n_put:], all_vecs[n_put:]))
     if rest:
         t0 = time.perf_counter()
@@ -207,17 +258,24 @@ def batched_write(store, items, reports_per_batch: int = 400) -> None:
 
     page = 2000
     for b in range(0, len(items), reports_per_batch):
-        batch = items[b:b + reports_per_batch]
+        batch = items[b : b + reports_per_batch]
         recs = [c for (_, records, _, _), _ in batch for c in records]
         vecs = np.vstack([v for _, v in batch])
         for i in range(0, len(recs), page):
-            part = recs[i:i + page]
-            store.chunks.upsert(ids=[c.chunk_id for c in part], documents=[c.text for c in part],
-                                embeddings=vecs[i:i + page], metadatas=[_chunk_meta(c) for c in part])
+            part = recs[i : i + page]
+            store.chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                documents=[c.text for c in part],
+                embeddings=vecs[i : i + page],
+                metadatas=[_chunk_meta(c) for c in part],
+            )
         reports = [r for (r, _, _, _), _ in batch]
-        store.registry.upsert(ids=[r.report_id for r in reports], embeddings=[[1.0]] * len(reports),
-                              documents=[r.title or r.report_id for r in reports],
-                              metadatas=[{"json": r.model_dump_json(), "version": r.version} for r in reports])
+        store.registry.upsert(
+            ids=[r.report_id for r in reports],
+            embeddings=[[1.0]] * len(reports),
+            documents=[r.title or r.report_id for r in reports],
+            metadatas=[{"json": r.model_dump_json(), "version": r.version} for r in reports],
+        )
 
 
 def retarget(questions: list[dict], reports, rng: random.Random) -> list[str]:
@@ -239,15 +297,27 @@ def retarget(questions: list[dict], reports, rng: random.Random) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--questions", type=int, default=30,
-                    help="gold questions (spread over the 204) per corpus, and retargeted ones (default 30)")
+    ap.add_argument(
+        "--questions",
+        type=int,
+        default=30,
+        help="gold questions (spread over the 204) per corpus, and retargeted ones (default 30)",
+    )
     ap.add_argument("--repeat", type=int, default=2, help="passes over all questions and modes (default 2)")
     ap.add_argument("--reports", type=int, default=1000, help="synthetic reports (default 1000; 0 skips part b)")
-    ap.add_argument("--vectors", choices=["reuse", "exact", "random"], default="reuse",
-                    help="how synthetic chunks get vectors (see the module docstring)")
-    ap.add_argument("--put-report", type=int, default=50,
-                    help="synthetic reports written one by one with Store.put_report, to time it (default 50); "
-                         "the rest are written in batched upserts (put_report costs ~0.1-0.2 s per report)")
+    ap.add_argument(
+        "--vectors",
+        choices=["reuse", "exact", "random"],
+        default="reuse",
+        help="how synthetic chunks get vectors (see the module docstring)",
+    )
+    ap.add_argument(
+        "--put-report",
+        type=int,
+        default=50,
+        help="synthetic reports written one by one with Store.put_report, to time it (default 50); "
+        "the rest are written in batched upserts (put_report costs ~0.1-0.2 s per report)",
+    )
     ap.add_argument("--put-report-all", action="store_true", help="write every synthetic report with put_report")
     ap.add_argument("--quick", action="store_true", help="smoke run: 6 questions, 1 pass, 30 synthetic reports")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
@@ -301,21 +371,37 @@ def main() -> None:
             places = C.synthetic_places(args.reports, avoid_text=" ".join(q["question"] for q in gold))
             before = builder.computed
             reports, n_chunks, timings, _ = build_synthetic(
-                sstore, seeds_prepared, args.reports, places, args.vectors, builder, syn.chunk_tokens,
-                None if args.put_report_all else args.put_report)
+                sstore,
+                seeds_prepared,
+                args.reports,
+                places,
+                args.vectors,
+                builder,
+                syn.chunk_tokens,
+                None if args.put_report_all else args.put_report,
+            )
             with C.Timer() as t:
                 sstore.lexical()
             timings["BM25 build (store.lexical)"] = t.s
             build_total = time.perf_counter() - total
             sstore.embedder = query_embedder
             total_chunks = len(sstore.lexical().ids)
-            vec_note = {"reuse": f"real USE vectors of the seed chunks ({builder.computed - before} new texts "
-                                 f"embedded); each of the {n_chunks} synthetic chunks reuses the vector of the "
-                                 "seed chunk it overlaps most",
-                        "exact": f"real USE, every chunk embedded ({builder.computed - before} texts)",
-                        "random": "deterministic RANDOM vectors (dense ranking is meaningless)"}[args.vectors]
-            build_rows.append([f"synthetic: {args.reports} + 5 seeds", args.reports + 5, total_chunks,
-                               "total build", f"{build_total:.1f}"])
+            vec_note = {
+                "reuse": f"real USE vectors of the seed chunks ({builder.computed - before} new texts "
+                f"embedded); each of the {n_chunks} synthetic chunks reuses the vector of the "
+                "seed chunk it overlaps most",
+                "exact": f"real USE, every chunk embedded ({builder.computed - before} texts)",
+                "random": "deterministic RANDOM vectors (dense ranking is meaningless)",
+            }[args.vectors]
+            build_rows.append(
+                [
+                    f"synthetic: {args.reports} + 5 seeds",
+                    args.reports + 5,
+                    total_chunks,
+                    "total build",
+                    f"{build_total:.1f}",
+                ]
+            )
             build_rows.append(["", "", "", "  re-ingest 5 seeds (cached vectors)", f"{seed_ingest:.1f}"])
             for name, secs in timings.items():
                 build_rows.append(["", "", "", f"  {name}", f"{secs:.1f}"])
@@ -345,10 +431,18 @@ def main() -> None:
         if args.reports:
             print(f"synthetic vectors: {vec_note}")
         print()
-        print(C.table(HEAD, rows, title=f"Retrieval latency, ms (assistant.retrieve.retrieve, top_k={base.top_k}; "
-                                        f"{args.repeat} interleaved pass(es))"))
-        print("calls = questions x passes; best-of p50 = median over questions of each one's fastest pass "
-              "(less machine noise);\nscoped = questions that auto-scope restricted to named report(s).")
+        print(
+            C.table(
+                HEAD,
+                rows,
+                title=f"Retrieval latency, ms (assistant.retrieve.retrieve, top_k={base.top_k}; "
+                f"{args.repeat} interleaved pass(es))",
+            )
+        )
+        print(
+            "calls = questions x passes; best-of p50 = median over questions of each one's fastest pass "
+            "(less machine noise);\nscoped = questions that auto-scope restricted to named report(s)."
+        )
         by = {(r[0], r[1]): r for r in rows}
         ratio_rows = []
         for corpus in counts:
@@ -359,20 +453,50 @@ def main() -> None:
             s_h, y_h = by[(seeds_label, "hybrid, auto-scope")], by[(syn_gold, "hybrid, auto-scope")]
             ratio_rows.append(["synthetic / seeds, gold, hybrid+scope", "", "", "", f"{y_h[7] / s_h[7]:.2f}"])
         print()
-        print(C.table(["corpus / questions", "hybrid / BM25 (scope)", "hybrid / BM25 (no scope)",
-                       "no scope / scope (hybrid)", "synthetic / seeds"], ratio_rows,
-                      title="Ratios of best-of p50 (same run)"))
+        print(
+            C.table(
+                [
+                    "corpus / questions",
+                    "hybrid / BM25 (scope)",
+                    "hybrid / BM25 (no scope)",
+                    "no scope / scope (hybrid)",
+                    "synthetic / seeds",
+                ],
+                ratio_rows,
+                title="Ratios of best-of p50 (same run)",
+            )
+        )
         # Query embedding alone, by BLAS thread count (fresh worker processes; see _common.embed_ab).
         ab = C.embed_ab([[q["question"] for q in chosen]], rounds=2, mode="single")
         print()
-        print(C.table(["USEEmbedding.encode([question]) alone, worker process", "calls", "p50 ms", "p95 ms",
-                       "mean ms", "max ms"],
-                      [[name, sum(map(len, v)), C.percentile([x for r in v for x in r], 50),
-                        C.percentile([x for r in v for x in r], 95), C.mean([x for r in v for x in r]),
-                        max(x for r in v for x in r)] for name, v in ab.items()],
-                      title="Query embedding: BLAS threads (2 alternating rounds)"))
-        print(f"threadpoolctl importable: {C.has_threadpoolctl()} (without it USEEmbedding(threads=...) "
-              "does not limit BLAS threads)")
+        print(
+            C.table(
+                [
+                    "USEEmbedding.encode([question]) alone, worker process",
+                    "calls",
+                    "p50 ms",
+                    "p95 ms",
+                    "mean ms",
+                    "max ms",
+                ],
+                [
+                    [
+                        name,
+                        sum(map(len, v)),
+                        C.percentile([x for r in v for x in r], 50),
+                        C.percentile([x for r in v for x in r], 95),
+                        C.mean([x for r in v for x in r]),
+                        max(x for r in v for x in r),
+                    ]
+                    for name, v in ab.items()
+                ],
+                title="Query embedding: BLAS threads (2 alternating rounds)",
+            )
+        )
+        print(
+            f"threadpoolctl importable: {C.has_threadpoolctl()} (without it USEEmbedding(threads=...) "
+            "does not limit BLAS threads)"
+        )
         print()
         print(C.table(["first query on a newly opened Store (loads BM25 from disk)", "ms"], cold_rows))
     print(C.machine_line())

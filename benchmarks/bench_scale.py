@@ -71,8 +71,9 @@ def timed_run(base_url: str, questions: list[str], clients: int) -> tuple[float,
     return time.perf_counter() - start, [r[0] for r in results], sum(r[1] for r in results)
 
 
-def throughput(settings, store, questions: list[str], client_counts: list[int], rounds: int, llama_url: str,
-               warmup: str) -> list[dict]:
+def throughput(
+    settings, store, questions: list[str], client_counts: list[int], rounds: int, llama_url: str, warmup: str
+) -> list[dict]:
     """Rounds alternate the client counts (1, 4, 4, 1, …) so that load from other jobs on the
     machine falls on both; one `assistant serve` per count, all over one llama.cpp server."""
     from contextlib import ExitStack
@@ -84,19 +85,35 @@ def throughput(settings, store, questions: list[str], client_counts: list[int], 
     with ExitStack() as stack:
         servers = {}
         for n in client_counts:
-            hosted = settings.model_copy(update={"backend": "openai", "openai_base_url": llama_url,
-                                                 "openai_model": "qwen2.5-coder-0.5b", "request_timeout": 600.0,
-                                                 "serve_concurrency": n, "serve_queue": 64})
+            hosted = settings.model_copy(
+                update={
+                    "backend": "openai",
+                    "openai_base_url": llama_url,
+                    "openai_model": "qwen2.5-coder-0.5b",
+                    "request_timeout": 600.0,
+                    "serve_concurrency": n,
+                    "serve_queue": 64,
+                }
+            )
             servers[n] = stack.enter_context(Uvicorn(create_app(hosted, store=store, llm=get_backend(hosted))))
         ask_client(servers[client_counts[0]].base_url)(warmup)  # untimed: pages the model in, caches the system prompt
         for r in range(rounds):
-            for n in (client_counts if r % 2 == 0 else client_counts[::-1]):
+            for n in client_counts if r % 2 == 0 else client_counts[::-1]:
                 wall, lat, ok = timed_run(servers[n].base_url, questions, n)
                 totals[n]["wall"] += wall
                 totals[n]["lat"] += lat
                 totals[n]["ok"] += ok
-    return [{"clients": n, "questions": len(t["lat"]), "wall_s": t["wall"], "per_min": len(t["lat"]) / t["wall"] * 60,
-             "latency_s": C.mean(t["lat"]), "grounded": t["ok"]} for n, t in totals.items()]
+    return [
+        {
+            "clients": n,
+            "questions": len(t["lat"]),
+            "wall_s": t["wall"],
+            "per_min": len(t["lat"]) / t["wall"] * 60,
+            "latency_s": C.mean(t["lat"]),
+            "grounded": t["ok"],
+        }
+        for n, t in totals.items()
+    ]
 
 
 def retrieval(embedded, server, questions: list[str]) -> dict[str, list[float]]:
@@ -107,7 +124,7 @@ def retrieval(embedded, server, questions: list[str]) -> dict[str, list[float]]:
         retrieve(questions[0], store, store.settings)
     for i, question in enumerate(questions):
         order = [("embedded", embedded), ("server", server)]
-        for name, store in (order if i % 2 == 0 else order[::-1]):
+        for name, store in order if i % 2 == 0 else order[::-1]:
             with C.Timer() as t:
                 retrieve(question, store, store.settings)
             times[name].append(t.ms)
@@ -146,11 +163,23 @@ def main() -> None:
             times = retrieval(embedded, server, C.spread(gold, args.queries))
         rows = [[name, len(ms), C.percentile(ms, 50), C.percentile(ms, 95), C.mean(ms)] for name, ms in times.items()]
         ratio = [C.percentile(times["server"], q) / C.percentile(times["embedded"], q) for q in (50, 95)]
-        rows.append(["server : embedded", "", f"{ratio[0]:.2f}x", f"{ratio[1]:.2f}x",
-                     f"{C.mean(times['server']) / C.mean(times['embedded']):.2f}x"])
+        rows.append(
+            [
+                "server : embedded",
+                "",
+                f"{ratio[0]:.2f}x",
+                f"{ratio[1]:.2f}x",
+                f"{C.mean(times['server']) / C.mean(times['embedded']):.2f}x",
+            ]
+        )
         print()
-        print(C.table(["store", "queries", "p50 ms", "p95 ms", "mean ms"], rows,
-                      title="Retrieval latency (seeds, hybrid, auto-scope): Chroma server vs embedded"))
+        print(
+            C.table(
+                ["store", "queries", "p50 ms", "p95 ms", "mean ms"],
+                rows,
+                title="Retrieval latency (seeds, hybrid, auto-scope): Chroma server vs embedded",
+            )
+        )
 
         # (a) throughput through `assistant serve` with a hosted backend
         if not args.skip_throughput:
@@ -159,16 +188,38 @@ def main() -> None:
             with start_llama_server(model) as llama:
                 embedded.lexical()
                 warmup = next(q for q in gold if q not in questions)
-                runs = throughput(embedded_settings, embedded, questions, [1, args.clients], args.rounds,
-                                  llama.base_url, warmup)
-            rows = [[f"{r['clients']} client(s)", r["questions"], r["wall_s"], r["per_min"], r["latency_s"],
-                     f"{r['grounded']}/{r['questions']}"] for r in runs]
-            rows.append([f"{args.clients} : 1", "", f"{runs[1]['wall_s'] / runs[0]['wall_s']:.2f}x",
-                         f"{runs[1]['per_min'] / runs[0]['per_min']:.2f}x",
-                         f"{runs[1]['latency_s'] / runs[0]['latency_s']:.2f}x", ""])
+                runs = throughput(
+                    embedded_settings, embedded, questions, [1, args.clients], args.rounds, llama.base_url, warmup
+                )
+            rows = [
+                [
+                    f"{r['clients']} client(s)",
+                    r["questions"],
+                    r["wall_s"],
+                    r["per_min"],
+                    r["latency_s"],
+                    f"{r['grounded']}/{r['questions']}",
+                ]
+                for r in runs
+            ]
+            rows.append(
+                [
+                    f"{args.clients} : 1",
+                    "",
+                    f"{runs[1]['wall_s'] / runs[0]['wall_s']:.2f}x",
+                    f"{runs[1]['per_min'] / runs[0]['per_min']:.2f}x",
+                    f"{runs[1]['latency_s'] / runs[0]['latency_s']:.2f}x",
+                    "",
+                ]
+            )
             print()
-            print(C.table(["clients", "questions", "wall s", "questions/min", "mean latency s", "grounded"], rows,
-                          title="Ask throughput: openai client -> assistant serve -> llama_cpp.server (0.5B)"))
+            print(
+                C.table(
+                    ["clients", "questions", "wall s", "questions/min", "mean latency s", "grounded"],
+                    rows,
+                    title="Ask throughput: openai client -> assistant serve -> llama_cpp.server (0.5B)",
+                )
+            )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,18 @@ import pytest
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["ASSISTANT_CONFIG"] = str(Path(__file__).resolve().parent / "no-such-assistant.toml")
-for _var in ("DATA_DIR", "CHROMA_HOST", "CHROMA_PORT", "COLLECTION", "CHUNK_TOKENS", "MAX_FILE_MB",
-             "TOP_K", "BM25_WEIGHT", "DENSE_WEIGHT", "AUTO_SCOPE"):
+for _var in (
+    "DATA_DIR",
+    "CHROMA_HOST",
+    "CHROMA_PORT",
+    "COLLECTION",
+    "CHUNK_TOKENS",
+    "MAX_FILE_MB",
+    "TOP_K",
+    "BM25_WEIGHT",
+    "DENSE_WEIGHT",
+    "AUTO_SCOPE",
+):
     os.environ.pop(f"ASSISTANT_{_var}", None)
 
 from assistant.core.config import Settings  # noqa: E402  (after the environment is fixed)
@@ -93,6 +103,7 @@ def make_store(settings_factory, embedder):
     def make(**overrides):
         settings = settings_factory(**overrides)
         return Store(settings, embedder=embedder), settings
+
     return make
 
 

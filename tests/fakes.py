@@ -24,6 +24,11 @@ class ScriptedLLM:
         for ch in text:  # stream character by character, as a real server might
             if on_token:
                 on_token(ch)
-        return Completion(text=text, prompt_tokens=sum(count_tokens(m["content"]) for m in messages),
-                          completion_tokens=len(text), prefill_ms=1.0, generate_ms=1.0,
-                          model=self.name)
+        return Completion(
+            text=text,
+            prompt_tokens=sum(count_tokens(m["content"]) for m in messages),
+            completion_tokens=len(text),
+            prefill_ms=1.0,
+            generate_ms=1.0,
+            model=self.name,
+        )

@@ -56,8 +56,15 @@ def http_ok(url: str, headers: dict | None = None, timeout: float = 2.0) -> bool
 class ServerProcess:
     """A server subprocess with a log file; `stop()` is SIGTERM then SIGKILL, `kill()` SIGKILL."""
 
-    def __init__(self, argv: list[str], port: int, ready: Callable[[], bool], name: str,
-                 env: dict | None = None, startup_s: float = 120.0):
+    def __init__(
+        self,
+        argv: list[str],
+        port: int,
+        ready: Callable[[], bool],
+        name: str,
+        env: dict | None = None,
+        startup_s: float = 120.0,
+    ):
         self.argv, self.port, self.ready, self.name, self.env = argv, port, ready, name, env
         self.startup_s = startup_s
         self.log = Path(tempfile.mkstemp(prefix=f"{name}-", suffix=".log")[1])
@@ -65,8 +72,14 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         preexec_fn=_die_with_parent, env=self.env)
+            self.proc = subprocess.Popen(
+                self.argv,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+                env=self.env,
+            )
         deadline = time.monotonic() + self.startup_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -126,14 +139,36 @@ class LlamaServer(ServerProcess):
         return f"http://127.0.0.1:{self.port}/v1"
 
 
-def start_llama_server(model_path: str | Path, *, api_key: str | None = None, n_ctx: int = 4096,
-                       n_threads: int | None = None, port: int | None = None) -> LlamaServer:
+def start_llama_server(
+    model_path: str | Path,
+    *,
+    api_key: str | None = None,
+    n_ctx: int = 4096,
+    n_threads: int | None = None,
+    port: int | None = None,
+) -> LlamaServer:
     """llama-cpp-python's own server with `model_path`, started and ready. Requests queue
     one at a time (interrupt_requests off: by default a new request cuts the running stream)."""
     port = port or free_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
-            "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", str(n_threads or os.cpu_count() or 1),
-            "--interrupt_requests", "False", "--verbose", "False"]
+    argv = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(n_threads or os.cpu_count() or 1),
+        "--interrupt_requests",
+        "False",
+        "--verbose",
+        "False",
+    ]
     if api_key:
         argv += ["--api_key", api_key]
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -146,8 +181,9 @@ def start_chroma(path: str | Path, *, port: int | None = None) -> ServerProcess:
     port = port or free_port()
     argv = [str(VENV_BIN / "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    server = ServerProcess(argv, port, lambda: http_ok(f"http://127.0.0.1:{port}/api/v2/heartbeat"), "chroma", env=env,
-                           startup_s=60)
+    server = ServerProcess(
+        argv, port, lambda: http_ok(f"http://127.0.0.1:{port}/api/v2/heartbeat"), "chroma", env=env, startup_s=60
+    )
     return server.start()
 
 
@@ -186,11 +222,13 @@ class StallingServer:
 def sse_chunks(text: str, model: str = "scripted", pieces: int = 4) -> bytes:
     """`text` as an OpenAI chat-completion stream (a few content chunks, then stop, then [DONE])."""
     step = max(1, -(-len(text) // pieces))
-    parts = [text[i:i + step] for i in range(0, len(text), step)] or [""]
+    parts = [text[i : i + step] for i in range(0, len(text), step)] or [""]
     events = [{"choices": [{"index": 0, "delta": {"content": p}, "finish_reason": None}]} for p in parts]
     events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-    body = "".join(f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', 'created': 0, 'model': model, **e})}\n\n"
-                   for e in events)
+    body = "".join(
+        f"data: {json.dumps({'id': 'x', 'object': 'chat.completion.chunk', 'created': 0, 'model': model, **e})}\n\n"
+        for e in events
+    )
     return (body + "data: [DONE]\n\n").encode()
 
 
@@ -210,8 +248,11 @@ class ScriptedHTTPServer:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
                 outer.requests.append(body)
                 status, content = outer.replies.pop(0) if len(outer.replies) > 1 else outer.replies[0]
-                payload = sse_chunks(content) if status == 200 else json.dumps(
-                    {"error": {"message": content, "type": "scripted", "code": status}}).encode()
+                payload = (
+                    sse_chunks(content)
+                    if status == 200
+                    else json.dumps({"error": {"message": content, "type": "scripted", "code": status}}).encode()
+                )
                 self.send_response(status)
                 self.send_header("content-type", "text/event-stream" if status == 200 else "application/json")
                 self.send_header("content-length", str(len(payload)))

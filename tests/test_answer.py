@@ -17,7 +17,7 @@ def _text_of(store, report_id):
 def assert_citations_slice_back(store, answer):
     assert answer.citations, "a grounded answer must cite at least one source"
     for c in answer.citations:
-        assert _text_of(store, c.report_id)[c.start:c.end] == c.quote
+        assert _text_of(store, c.report_id)[c.start : c.end] == c.quote
 
 
 def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(seeded_store):
@@ -126,11 +126,14 @@ def local_llm(seeded_store):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("question,fact", [
-    (WUHAI_Q, "98.4%"),
-    ("醴陵市收到多少件行政复议申请？", "122"),
-    ("磴口县市场主体年报率是多少？", "95.97%"),
-])
+@pytest.mark.parametrize(
+    "question,fact",
+    [
+        (WUHAI_Q, "98.4%"),
+        ("醴陵市收到多少件行政复议申请？", "122"),
+        ("磴口县市场主体年报率是多少？", "95.97%"),
+    ],
+)
 def test_the_real_model_answers_seed_questions_with_verified_quotes(seeded_store, local_llm, question, fact):
     store, settings = seeded_store
     answer = ask(question, store, local_llm, settings)

@@ -78,7 +78,11 @@ def test_ingest_ask_remove_restart_ask(chroma, server_settings, embedder):
     chroma.restart()  # same path and port: everything the server held is back
     for reader in (store, Store(settings, embedder=embedder)):  # the old client reconnects; a new one opens
         assert sorted(r.report_id for r in reader.reports()) == [
-            "dengkou-2021", "liling-2023", "urumqi-county-2022", "wuwei-2021"]
+            "dengkou-2021",
+            "liling-2023",
+            "urumqi-county-2022",
+            "wuwei-2021",
+        ]
         assert bm25_ids(reader) == expected
         again = ask(LILING, reader, ScriptedLLM("审核市政府规范性文件8件。"), settings)
         assert again.grounded and again.citations[0].report_id == "liling-2023"
@@ -118,9 +122,14 @@ print(json.dumps({"reports": [r.report_id for r in store.reports()],
 
 def test_two_product_processes_sharing_one_server_see_each_others_ingests(chroma, server_settings, embedder):
     mine = server_settings()
-    other_env = {**os.environ, "ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(chroma.port),
-                 "ASSISTANT_COLLECTION": mine.collection, "ASSISTANT_DATA_DIR": str(mine.data_dir.parent / "other"),
-                 "ASSISTANT_CACHE_DIR": str(mine.cache_dir)}
+    other_env = {
+        **os.environ,
+        "ASSISTANT_CHROMA_HOST": "127.0.0.1",
+        "ASSISTANT_CHROMA_PORT": str(chroma.port),
+        "ASSISTANT_COLLECTION": mine.collection,
+        "ASSISTANT_DATA_DIR": str(mine.data_dir.parent / "other"),
+        "ASSISTANT_CACHE_DIR": str(mine.cache_dir),
+    }
 
     def other(*argv: str) -> subprocess.CompletedProcess:
         return subprocess.run(argv, env=other_env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
@@ -138,5 +147,8 @@ def test_two_product_processes_sharing_one_server_see_each_others_ingests(chroma
     probe = other(sys.executable, "-c", PROBE, LILING)
     assert probe.returncode == 0, probe.stderr
     seen = json.loads(probe.stdout.strip().splitlines()[-1])
-    assert seen == {"reports": [r.report_id for r in store.reports()], "bm25": len(committed_chunk_ids(store)),
-                    "top": "liling-2023"}
+    assert seen == {
+        "reports": [r.report_id for r in store.reports()],
+        "bm25": len(committed_chunk_ids(store)),
+        "top": "liling-2023",
+    }

@@ -37,31 +37,45 @@ from assistant.text.outline import heading_level
 from assistant.text.sentences import segments as sentence_spans
 from assistant.text.tokens import count_tokens
 
-PROPERTY = settings(max_examples=200, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 # Drawn from a fixed pool (fast to generate and to shrink): common report characters.
-HANZI = list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
-             "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
-             "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
-             "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
-             "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
-             "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美"
-             "再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元"
-             "况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委"
-             "素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江"
-             "型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞")
+HANZI = list(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把"
+    "性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质"
+    "气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活"
+    "设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则"
+    "任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美"
+    "再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元"
+    "况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委"
+    "素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江"
+    "型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞"
+)
 CHINESE = st.sampled_from(HANZI)
 WORDS = st.text(alphabet="".join(HANZI), min_size=2, max_size=30)
 PUNCT = st.sampled_from(list("。！？；,，、“”《》()（）%.:;!? "))
 MARKERS = st.sampled_from(["一、", "(一)", "（二）", "1. ", "2、", "一是", "二是", "十二、", "第一章", "•"])
-NUMBERS = st.builds(lambda whole, frac, pct: f"{whole}{frac}{pct}", st.integers(0, 999_999),
-                    st.sampled_from(["", "", ".5", ".25", ".4"]), st.sampled_from(["", "", "%"]))
-QUOTED = st.builds(lambda s: f"“{s}”", st.lists(st.one_of(CHINESE, st.sampled_from(list("。！？；,0123456789"))),
-                                                 min_size=1, max_size=20).map("".join))
+NUMBERS = st.builds(
+    lambda whole, frac, pct: f"{whole}{frac}{pct}",
+    st.integers(0, 999_999),
+    st.sampled_from(["", "", ".5", ".25", ".4"]),
+    st.sampled_from(["", "", "%"]),
+)
+QUOTED = st.builds(
+    lambda s: f"“{s}”",
+    st.lists(st.one_of(CHINESE, st.sampled_from(list("。！？；,0123456789"))), min_size=1, max_size=20).map("".join),
+)
 
 ATOM = st.one_of(
-    CHINESE, WORDS, WORDS,
+    CHINESE,
+    WORDS,
+    WORDS,
     st.sampled_from(list("abcXYZ0123456789")),
     PUNCT,
     st.just("\n"),
@@ -97,7 +111,7 @@ def test_chunks_are_contiguous_and_cover_the_text_exactly(text, budget):
         assert prev.end == nxt.start
     for i, c in enumerate(chunks):
         assert c.start < c.end
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
         assert c.index == i
     assert "".join(c.text for c in chunks) == text
     assert len({c.chunk_id for c in chunks}) == len(chunks)
@@ -112,8 +126,12 @@ def test_no_chunk_exceeds_the_token_budget(text, budget):
 
 
 @PROPERTY
-@given(body=st.lists(st.one_of(WORDS, NUMBERS, st.sampled_from(list("。,，、\n "))), min_size=20, max_size=120)
-       .map("".join), budget=st.integers(min_value=32, max_value=80))
+@given(
+    body=st.lists(st.one_of(WORDS, NUMBERS, st.sampled_from(list("。,，、\n "))), min_size=20, max_size=120).map(
+        "".join
+    ),
+    budget=st.integers(min_value=32, max_value=80),
+)
 def test_over_long_sentences_are_split_within_budget_and_cover_the_text(body, budget):
     # Few terminators and small budgets: exercises the clause-comma and hard-cut fallbacks.
     chunks = chunk_text(body, budget)
@@ -131,7 +149,7 @@ def _assert_no_number_is_split(text: str, chunks) -> None:
             continue
         for m in _NUMBER.finditer(text, run.start(), run.end()):
             inside = {b for b in cuts if m.start() < b < m.end()}
-            assert not inside, f"cut at {sorted(inside)} splits {m.group()!r} in {text[m.start() - 5:m.end() + 5]!r}"
+            assert not inside, f"cut at {sorted(inside)} splits {m.group()!r} in {text[m.start() - 5 : m.end() + 5]!r}"
 
 
 @PROPERTY
@@ -141,8 +159,12 @@ def test_no_cut_splits_a_number(text, budget):
 
 
 @PROPERTY
-@given(body=st.lists(st.one_of(WORDS, NUMBERS, NUMBERS, st.sampled_from(list(",，、"))), min_size=20,
-                     max_size=120).map("".join), budget=st.integers(min_value=32, max_value=64))
+@given(
+    body=st.lists(st.one_of(WORDS, NUMBERS, NUMBERS, st.sampled_from(list(",，、"))), min_size=20, max_size=120).map(
+        "".join
+    ),
+    budget=st.integers(min_value=32, max_value=64),
+)
 def test_hard_cuts_in_a_sentence_without_terminators_never_split_a_number(body, budget):
     # One enormous "sentence": every cut comes from the comma or binary-search fallback.
     chunks = chunk_text(body, budget)
@@ -184,7 +206,7 @@ def test_when_every_sentence_fits_cuts_fall_only_at_sentence_ends_and_never_insi
         assert b in sentence_starts
         assert text[b - 1] in "。！？!?；;\n" or text[b - 1].isspace()
         for open_, close in _quotations(text):
-            assert not open_ < b <= close, f"cut at {b} inside {text[open_:close + 1]!r}"
+            assert not open_ < b <= close, f"cut at {b} inside {text[open_ : close + 1]!r}"
 
 
 def test_terminators_inside_quotes_do_not_end_a_sentence():
@@ -214,7 +236,8 @@ def test_a_level_one_or_two_heading_opens_a_chunk_unless_only_headings_precede_i
         for s, _ in inner:
             before = [(a, b) for a, b in spans if c.start <= a < s]
             assert all(is_section_heading(a, b) for a, b in before), (
-                f"heading at {s} ({text[s:s + 10]!r}) is inside a chunk that starts with body text")
+                f"heading at {s} ({text[s : s + 10]!r}) is inside a chunk that starts with body text"
+            )
 
 
 def test_docstring_worked_example_gives_the_nested_section_path():
@@ -250,8 +273,9 @@ def test_wuhai_court_appearance_rate_chunk_sits_under_its_outline_section(seeds_
     assert hits[0].section_path.startswith("一、主要工作开展情况 > (四)")
 
 
-@pytest.mark.parametrize("name", ["dengkou-2021.txt", "liling-2023.txt", "urumqi-county-2022.txt",
-                                  "wuhai-2023.txt", "wuwei-2021.txt"])
+@pytest.mark.parametrize(
+    "name", ["dengkou-2021.txt", "liling-2023.txt", "urumqi-county-2022.txt", "wuhai-2023.txt", "wuwei-2021.txt"]
+)
 @pytest.mark.parametrize("budget", [64, 200, 500])
 def test_seed_chunks_cover_the_report_within_budget(seeds_dir, name, budget):
     text = clean((seeds_dir / name).read_bytes()).text

@@ -126,9 +126,15 @@ def test_random_bytes_with_nuls_are_refused_as_binary():
 
 
 def test_png_image_is_refused_as_binary():
-    png = (b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
-           + b"\x5c\x72\xa8\x66" + b"\x00\x00\x20\x00IDATx\x9c" + random.Random(7).randbytes(2000)
-           + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + b"\x00\x00\x00\rIHDR"
+        + b"\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+        + b"\x5c\x72\xa8\x66"
+        + b"\x00\x00\x20\x00IDATx\x9c"
+        + random.Random(7).randbytes(2000)
+        + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
     with pytest.raises(IngestError) as err:
         clean(png, "scan.png")
     assert "binary" in str(err.value)
@@ -141,11 +147,15 @@ def test_binary_without_nuls_but_full_of_control_bytes_is_refused_as_binary():
     assert "binary" in str(err.value)
 
 
-@pytest.mark.parametrize("data", [
-    b"Annual report on law-based government 2023.\r\nAll figures are provisional.\r\n",
-    "café résumé naïve 2023".encode("latin-1"),
-    codecs.BOM_UTF16_LE + "  report  ".encode("utf-16-le"),
-], ids=["ascii", "latin1", "utf16-no-chinese"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Annual report on law-based government 2023.\r\nAll figures are provisional.\r\n",
+        "café résumé naïve 2023".encode("latin-1"),
+        codecs.BOM_UTF16_LE + "  report  ".encode("utf-16-le"),
+    ],
+    ids=["ascii", "latin1", "utf16-no-chinese"],
+)
 def test_text_without_any_chinese_is_refused(data):
     with pytest.raises(IngestError) as err:
         clean(data, "english.txt")
@@ -159,10 +169,14 @@ def test_boilerplate_only_page_is_refused_as_having_no_chinese_body():
         clean(page.encode("utf-8"), "furniture.html.txt")
 
 
-@pytest.mark.parametrize("data", [
-    codecs.BOM_UTF8 + SAMPLE.encode("utf-8")[:-2],           # download cut inside a character
-    codecs.BOM_UTF16_LE + SAMPLE.encode("utf-16-le") + b"\x00",  # odd number of bytes
-], ids=["utf8-bom-truncated", "utf16-bom-odd-length"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + SAMPLE.encode("utf-8")[:-2],  # download cut inside a character
+        codecs.BOM_UTF16_LE + SAMPLE.encode("utf-16-le") + b"\x00",  # odd number of bytes
+    ],
+    ids=["utf8-bom-truncated", "utf16-bom-odd-length"],
+)
 def test_corrupt_file_with_bom_is_refused_with_an_ingest_error(data):
     with pytest.raises(IngestError):
         clean(data, "broken.txt")
@@ -198,10 +212,21 @@ def test_seed_loses_exactly_its_page_furniture_and_keeps_every_report_line(seeds
     assert _lines(clean(_seed(seeds_dir, name), name).text) == expected
 
 
-@pytest.mark.parametrize("widget", [
-    "上一条", "下一条", "扫一扫在手机打开当前页", "字体[ 大 中 小 ]", "ICP", "公网安备", "索引号", "发布机构",
-    "浏览次数", "Produced By",
-])
+@pytest.mark.parametrize(
+    "widget",
+    [
+        "上一条",
+        "下一条",
+        "扫一扫在手机打开当前页",
+        "字体[ 大 中 小 ]",
+        "ICP",
+        "公网安备",
+        "索引号",
+        "发布机构",
+        "浏览次数",
+        "Produced By",
+    ],
+)
 def test_no_widget_text_survives_in_any_seed(seeds_dir, widget):
     for path in sorted(seeds_dir.glob("*.txt")):
         assert widget not in clean(path.read_bytes()).text, path.name
@@ -225,10 +250,12 @@ def test_previous_next_links_with_titles_are_removed():
 
 def test_footer_words_in_the_middle_of_the_body_are_kept():
     # 主办/维护/举报 are ordinary words; footer rules only apply at the tail of the page.
-    raw = ("一、工作情况\n坚决维护人民群众合法权益。\n畅通投诉举报渠道。\n市司法局主办普法培训3期。\n"
-           "二、下一步工作\n持续深化“放管服”改革,进一步优化法治化营商环境,着力提高依法行政能力和水平,"
-           "推动法治政府建设工作再上新台阶,为经济社会高质量发展提供坚实有力的法治保障,切实增强群众获得感。\n"
-           "某某市人民政府办公室 主办\n网站标识码:1503000001 蒙ICP备05000809号")
+    raw = (
+        "一、工作情况\n坚决维护人民群众合法权益。\n畅通投诉举报渠道。\n市司法局主办普法培训3期。\n"
+        "二、下一步工作\n持续深化“放管服”改革,进一步优化法治化营商环境,着力提高依法行政能力和水平,"
+        "推动法治政府建设工作再上新台阶,为经济社会高质量发展提供坚实有力的法治保障,切实增强群众获得感。\n"
+        "某某市人民政府办公室 主办\n网站标识码:1503000001 蒙ICP备05000809号"
+    )
     body = clean(raw.encode("utf-8")).text
     for line in ("坚决维护人民群众合法权益。", "畅通投诉举报渠道。", "市司法局主办普法培训3期。"):
         assert line in body.split("\n")
@@ -243,8 +270,9 @@ def test_a_short_last_sentence_containing_a_footer_word_is_kept():
 
 def test_last_real_sentence_of_wuhai_is_kept_and_the_footer_is_gone(seeds_dir):
     body = clean(_seed(seeds_dir, "wuhai-2023.txt")).text
-    assert body.endswith("三是深入实施“八五”普法工作,加强法治宣传教育,强化矛盾纠纷排查化解,"
-                         "深入开展公共法律服务,着力加快法治社会建设。")
+    assert body.endswith(
+        "三是深入实施“八五”普法工作,加强法治宣传教育,强化矛盾纠纷排查化解,深入开展公共法律服务,着力加快法治社会建设。"
+    )
 
 
 def test_wuwei_signature_is_kept_at_the_end(seeds_dir):
@@ -255,7 +283,12 @@ def test_wuwei_signature_is_kept_at_the_end(seeds_dir):
 
 def test_liling_signature_and_printing_note_are_kept(seeds_dir):
     body = clean(_seed(seeds_dir, "liling-2023.txt")).text
-    assert _lines(body)[-4:] == ["中共醴陵市委", "醴陵市人民政府", "2024年1月22日", "中共醴陵市委办公室 2024年1月22日印发"]
+    assert _lines(body)[-4:] == [
+        "中共醴陵市委",
+        "醴陵市人民政府",
+        "2024年1月22日",
+        "中共醴陵市委办公室 2024年1月22日印发",
+    ]
 
 
 # --- page metadata ----------------------------------------------------------------------

@@ -12,10 +12,15 @@ from tests.conftest import DEFAULT_CACHE_DIR, SEEDS_DIR
 
 
 def run(data_dir: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
-           "ASSISTANT_MODEL": "qwen2.5-coder-0.5b"}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+    env = {
+        **os.environ,
+        "ASSISTANT_DATA_DIR": str(data_dir),
+        "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
+        "ASSISTANT_MODEL": "qwen2.5-coder-0.5b",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +91,9 @@ def test_ask_on_an_empty_store_says_how_to_start(tmp_path):
 
 
 def test_compare_prints_a_quoted_table_and_draws_a_chart_per_metric(data_dir, tmp_path):
-    result = run(data_dir, "compare", "--metric", "行政机关负责人出庭应诉率", "litigation",
-                 "--chart", str(tmp_path / "cmp.png"))
+    result = run(
+        data_dir, "compare", "--metric", "行政机关负责人出庭应诉率", "litigation", "--chart", str(tmp_path / "cmp.png")
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "| 指标 | 乌海市2023 | 醴陵市2023 |"
@@ -101,8 +107,9 @@ def test_compare_as_csv_and_json_has_one_row_per_report_and_metric(data_dir):
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(run(data_dir, "compare", "--metric", "review_received",
-                                               "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(run(data_dir, "compare", "--metric", "review_received", "--format", "csv").stdout))
+    )
     assert [(r["report"], r["value"]) for r in rows] == [("wuhai-2023", ""), ("liling-2023", "122")]
     rows = json.loads(run(data_dir, "compare", "--metric", "review_received", "--format", "json").stdout)
     liling = rows[1]
@@ -150,17 +157,20 @@ def test_the_web_app_takes_its_host_after_the_command_too(tmp_path):
     assert result.returncode == 2 and "ASSISTANT_UI_AUTH" in result.stderr  # the flag reached the binding check
 
 
-@pytest.mark.parametrize("argv,setting,value", [
-    (["serve", "--port", "8080"], "serve_port", 8080),
-    (["serve", "--host", "0.0.0.0"], "serve_host", "0.0.0.0"),
-    (["serve", "--serve-port", "8080"], "serve_port", 8080),
-    (["ui", "--port", "8090"], "ui_port", 8090),
-    (["ask", "问题", "--model", "qwen2.5-coder-0.5b"], "model", "qwen2.5-coder-0.5b"),
-    (["ask", "问题", "--no-auto-scope"], "auto_scope", False),
-    (["--serve-port", "9000", "serve"], "serve_port", 9000),  # before the command still works
-    (["--serve-port", "9000", "serve", "--port", "8081"], "serve_port", 8081),  # after the command wins
-    (["--top-k", "7", "ask", "问题"], "top_k", 7),  # not given after the command: the earlier flag stands
-])
+@pytest.mark.parametrize(
+    "argv,setting,value",
+    [
+        (["serve", "--port", "8080"], "serve_port", 8080),
+        (["serve", "--host", "0.0.0.0"], "serve_host", "0.0.0.0"),
+        (["serve", "--serve-port", "8080"], "serve_port", 8080),
+        (["ui", "--port", "8090"], "ui_port", 8090),
+        (["ask", "问题", "--model", "qwen2.5-coder-0.5b"], "model", "qwen2.5-coder-0.5b"),
+        (["ask", "问题", "--no-auto-scope"], "auto_scope", False),
+        (["--serve-port", "9000", "serve"], "serve_port", 9000),  # before the command still works
+        (["--serve-port", "9000", "serve", "--port", "8081"], "serve_port", 8081),  # after the command wins
+        (["--top-k", "7", "ask", "问题"], "top_k", 7),  # not given after the command: the earlier flag stands
+    ],
+)
 def test_settings_flags_are_accepted_after_the_command(argv, setting, value):
     from assistant.apps.cli import build_parser, load_settings
 

@@ -74,13 +74,18 @@ print("DONE " + json.dumps([[Path(r.path).name, r.status, r.message] for r in re
 """
 
 
-def _run(folder: Path, data_dir: Path, kill_after: float | None,
-         crash_at: str | None = None) -> tuple[dict | None, list | None, float]:
+def _run(
+    folder: Path, data_dir: Path, kill_after: float | None, crash_at: str | None = None
+) -> tuple[dict | None, list | None, float]:
     """One child run: (its check of the store it found, its ingest results or None if
     killed first, seconds from the check to the end)."""
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(folder), str(data_dir), *filter(None, [crash_at])],
-                            cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(folder), str(data_dir), *filter(None, [crash_at])],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()  # imports done, store checked: the ingest starts now
     started = time.perf_counter()
     if kill_after is not None:

@@ -13,7 +13,7 @@ README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 def table_rows() -> dict[str, list[str]]:
     rows = {}
     for line in README.splitlines():
-        if (m := re.match(r"\| `([a-z0-9_]+)` \| `(ASSISTANT_[A-Z0-9_]+)` \| (.+?) \|", line)):
+        if m := re.match(r"\| `([a-z0-9_]+)` \| `(ASSISTANT_[A-Z0-9_]+)` \| (.+?) \|", line):
             rows[m.group(1)] = [m.group(2), m.group(3)]
     return rows
 

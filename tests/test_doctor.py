@@ -77,9 +77,12 @@ def test_a_report_missing_chunks_fails_the_count_check_and_names_rebuild(two_rep
 
 def test_uncommitted_leftovers_are_a_warning_not_a_failure(two_reports):
     store, settings = two_reports
-    store.chunks.upsert(ids=["orphan:0-1"], documents=["残留"], embeddings=[[0.0] * 511 + [1.0]],
-                        metadatas=[{"report_id": "ghost", "version": "v", "index": 0, "start": 0, "end": 1,
-                                    "section": ""}])
+    store.chunks.upsert(
+        ids=["orphan:0-1"],
+        documents=["残留"],
+        embeddings=[[0.0] * 511 + [1.0]],
+        metadatas=[{"report_id": "ghost", "version": "v", "index": 0, "start": 0, "end": 1, "section": ""}],
+    )
     checks = run_checks(settings, parts=("store",))
     leftovers = next(c for c in checks if c.name.startswith("残留"))
     assert leftovers.ok is None and "1" in leftovers.detail
@@ -89,9 +92,16 @@ def test_uncommitted_leftovers_are_a_warning_not_a_failure(two_reports):
 class _Stub(BaseHTTPRequestHandler):
     def do_POST(self):  # an OpenAI-compatible server streaming one token
         self.rfile.read(int(self.headers["Content-Length"]))
-        chunks = [{"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "stub-model",
-                   "choices": [{"index": 0, "delta": {"content": "好" if reason else ""}, "finish_reason": reason}]}
-                  for reason in (None, "length")]
+        chunks = [
+            {
+                "id": "x",
+                "object": "chat.completion.chunk",
+                "created": 0,
+                "model": "stub-model",
+                "choices": [{"index": 0, "delta": {"content": "好" if reason else ""}, "finish_reason": reason}],
+            }
+            for reason in (None, "length")
+        ]
         body = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks).encode() + b"data: [DONE]\n\n"
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -112,8 +122,7 @@ def test_the_hosted_endpoint_is_checked_when_configured(settings_factory):
         assert check.ok is True and "好" in check.detail
     finally:
         server.shutdown()
-    [check] = run_checks(settings_factory(backend="openai", openai_base_url=base, request_timeout=2),
-                         parts=("hosted",))
+    [check] = run_checks(settings_factory(backend="openai", openai_base_url=base, request_timeout=2), parts=("hosted",))
     assert check.ok is False and base in check.detail
 
 
@@ -149,8 +158,21 @@ def test_rebuild_reports_sources_that_are_gone(settings_factory, embedder, tmp_p
 
 
 def test_assistant_doctor_on_the_command_line(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "assistant.apps.cli", "--data-dir", str(tmp_path / "d"),
-                           "--model", str(tmp_path / "none.gguf"), "doctor"], capture_output=True, text=True, cwd=REPO,
-                          timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.apps.cli",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--model",
+            str(tmp_path / "none.gguf"),
+            "doctor",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "✗ 模型文件 / model file" in done.stdout and "2 checks, 1 failed" in done.stdout

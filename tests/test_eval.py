@@ -26,12 +26,15 @@ SMOKE_FACT_ACCURACY_FLOOR = 0.8
 SMOKE_REFUSAL_ACCURACY_FLOOR = 0.75
 
 
-@pytest.mark.parametrize("fact,answer", [
-    ("147", "办理行政复议案件一百四十七件"),
-    ("1391", "企业1,391户"),
-    ("98.4%", "出庭应诉率９８．４％"),
-    ("醴报〔2024〕2号", "文号是 醴报〔2024〕2号"),
-])
+@pytest.mark.parametrize(
+    "fact,answer",
+    [
+        ("147", "办理行政复议案件一百四十七件"),
+        ("1391", "企业1,391户"),
+        ("98.4%", "出庭应诉率９８．４％"),
+        ("醴报〔2024〕2号", "文号是 醴报〔2024〕2号"),
+    ],
+)
 def test_facts_match_after_normalisation(fact, answer):
     assert fact_present(fact, answer)
 
@@ -79,8 +82,14 @@ def test_a_retrieval_only_run_writes_results_summary_and_report(seeded_store, tm
 def test_compare_prints_runs_side_by_side_and_draws_a_chart(seeded_store, tmp_path):
     _, settings = seeded_store
     run_eval(settings, GOLD, tmp_path / "a", retrieval_only=True, limit=20, progress=False)
-    run_eval(settings.model_copy(update={"dense_weight": 0.0}), GOLD, tmp_path / "b", retrieval_only=True,
-             limit=20, progress=False)
+    run_eval(
+        settings.model_copy(update={"dense_weight": 0.0}),
+        GOLD,
+        tmp_path / "b",
+        retrieval_only=True,
+        limit=20,
+        progress=False,
+    )
     table = compare([tmp_path / "a", tmp_path / "b"], chart=tmp_path / "chart.png")
     assert "| metric | a | b |" in table and "recall@1" in table
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -115,4 +124,3 @@ def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seede
     metrics, rows = answer_eval(store, ScriptedLLM(), settings, cross)
     assert "磴口县2021年报告为750件" in rows[0].answer
     assert rows[0].numbers == 2 and metrics.numeric_faithfulness == 1.0  # 750 and 274, not 2021/2022
-

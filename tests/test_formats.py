@@ -64,8 +64,10 @@ def _pdf_fonts():
 
     if "wqy" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("wqy", FONT, subfontIndex=0))
-    return (ParagraphStyle("body", fontName="wqy", fontSize=11, leading=17, wordWrap="CJK", firstLineIndent=22),
-            ParagraphStyle("title", fontName="wqy", fontSize=16, leading=24, alignment=1))
+    return (
+        ParagraphStyle("body", fontName="wqy", fontSize=11, leading=17, wordWrap="CJK", firstLineIndent=22),
+        ParagraphStyle("title", fontName="wqy", fontSize=16, leading=24, alignment=1),
+    )
 
 
 class _Scan:
@@ -85,8 +87,9 @@ class _Scan:
         return Scan()
 
 
-def make_pdf(pages: list[list[str]], *, scan_pages: tuple[int, ...] = (), password: str | None = None,
-             owner_only: bool = False) -> bytes:
+def make_pdf(
+    pages: list[list[str]], *, scan_pages: tuple[int, ...] = (), password: str | None = None, owner_only: bool = False
+) -> bytes:
     """One list of paragraphs per page (each short enough to fit); `scan_pages` (1-based)
     become image-only pages. Page numbers "- n -" are printed in every footer."""
     from reportlab.lib.pagesizes import A4
@@ -176,23 +179,42 @@ def test_html_page_keeps_the_article_and_its_metadata_and_drops_the_furniture(tm
     assert report.format == "html"
     assert text.split("\n")[0] == WUHAI_TITLE
     assert text.split("\n")[1:] == lines  # every report line, in order, nothing else
-    for furniture in ("首页", "无障碍", "政府信息公开指南", "上一条", "下一条", "分享到", "ICP", "网站标识码",
-                      "字体", "打印", "统计代码", "主办"):
+    for furniture in (
+        "首页",
+        "无障碍",
+        "政府信息公开指南",
+        "上一条",
+        "下一条",
+        "分享到",
+        "ICP",
+        "网站标识码",
+        "字体",
+        "打印",
+        "统计代码",
+        "主办",
+    ):
         assert furniture not in text, furniture
     assert report.page_meta["索引号"] == "11150300MB1234567X/2024-00031"
     assert report.page_meta["发文字号"] == "乌政发〔2024〕7号"
     assert report.page_meta["发布时间"].startswith("2024-02-05")
     assert report.page_meta["来源"] == "乌海市司法局"
-    assert (report.title, report.place, report.year, report.doc_number) == (WUHAI_TITLE, "乌海市", 2023,
-                                                                           "乌政发〔2024〕7号")
+    assert (report.title, report.place, report.year, report.doc_number) == (
+        WUHAI_TITLE,
+        "乌海市",
+        2023,
+        "乌政发〔2024〕7号",
+    )
     assert report.date == "2024-02-05"  # the seed has no signature date; the page's 发布时间 fills it
 
 
 def test_html_without_a_metadata_block_takes_the_date_from_the_page_metadata(tmp_path):
     lines = seed_lines("dengkou-2021.txt")
-    html = ("<html><head><meta charset='utf-8'><title>磴口县2021年法治政府建设情况报告</title>"
-            "<meta name='PubDate' content='2022-01-30'></head><body><article>"
-            + "".join(f"<p>{ln}</p>" for ln in lines) + "</article></body></html>")
+    html = (
+        "<html><head><meta charset='utf-8'><title>磴口县2021年法治政府建设情况报告</title>"
+        "<meta name='PubDate' content='2022-01-30'></head><body><article>"
+        + "".join(f"<p>{ln}</p>" for ln in lines)
+        + "</article></body></html>"
+    )
     doc = load(html.encode(), "dengkou.html", ".html")
     assert doc.page_meta.get("发布日期") == "2022-01-30"
     assert clean("\n".join(lines).encode()).text in clean(doc.text.encode()).text
@@ -205,9 +227,11 @@ def test_html_that_is_only_navigation_is_refused_as_having_no_report_text(tmp_pa
     assert "nav.html" in str(err.value) and "no Chinese" in str(err.value)
 
 
-SHORT_PAGE = ("<html><body><div class='nav'><a>首页</a> &gt; <a>政务公开</a></div>"
-              "<p>临泽县2022年法治政府建设情况报告</p><p>全年办理行政复议案件37件。</p>"
-              "<p>上一条：关于开展执法检查的通知</p></body></html>")
+SHORT_PAGE = (
+    "<html><body><div class='nav'><a>首页</a> &gt; <a>政务公开</a></div>"
+    "<p>临泽县2022年法治政府建设情况报告</p><p>全年办理行政复议案件37件。</p>"
+    "<p>上一条：关于开展执法检查的通知</p></body></html>"
+)
 
 
 def test_a_short_page_keeps_its_text_and_loses_its_furniture(tmp_path):
@@ -285,8 +309,9 @@ def test_pdf_page_without_text_is_reported_and_pages_are_kept_for_citations(tmp_
     assert 3 not in {c.page for c in store.chunk_records("wuhai-2023")}
     quote = text.index("行政机关负责人出庭应诉率98.4%")
     assert report.locate(quote) == f"第{report.number_at(quote)}页"
-    assert report.number_at(quote) == next(page_of[ln[:20]] for ln in (pg for p in pages for pg in p)
-                                           if "出庭应诉率98.4%" in ln)
+    assert report.number_at(quote) == next(
+        page_of[ln[:20]] for ln in (pg for p in pages for pg in p) if "出庭应诉率98.4%" in ln
+    )
 
 
 def test_pdf_metadata_matches_the_text_file(tmp_path, wuhai_pdf):
@@ -336,7 +361,11 @@ def test_docx_headings_tables_and_paragraph_numbers(tmp_path):
     data = make_docx(lines, table=TABLE, unmarked_heading="附件 主要指标完成情况")
     report, chunks = prepare(write(tmp_path / "wuhai.docx", data), _settings(tmp_path))
     text = "".join(c.text for c in chunks)
-    assert text.split("\n")[-3:] == ["指标 | 2022年 | 2023年", "行政复议案件 | 30件 | 37件", "出庭应诉率 | 96.5% | 98.4%"]
+    assert text.split("\n")[-3:] == [
+        "指标 | 2022年 | 2023年",
+        "行政复议案件 | 30件 | 37件",
+        "出庭应诉率 | 96.5% | 98.4%",
+    ]
     # A 标题 1 paragraph without an outline marker still opens a section.
     tail = [c for c in chunks if "出庭应诉率100%" in c.text]
     assert tail and tail[0].section.startswith("附件 主要指标完成情况")
@@ -356,10 +385,14 @@ def test_a_zip_renamed_docx_is_refused_with_a_reason(tmp_path):
     assert "ZIP" in err.value.message and "not a Word document" in err.value.message
 
 
-@pytest.mark.parametrize("data, needle", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ".doc"),
-    ("乌海市法治政府建设情况报告".encode(), ".docx"),
-], ids=["old-word-doc", "text-named-docx"])
+@pytest.mark.parametrize(
+    "data, needle",
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ".doc"),
+        ("乌海市法治政府建设情况报告".encode(), ".docx"),
+    ],
+    ids=["old-word-doc", "text-named-docx"],
+)
 def test_a_file_that_is_not_a_zip_named_docx_is_refused(data, needle):
     with pytest.raises(IngestError) as err:
         load(data, "x.docx", ".docx")

@@ -30,8 +30,12 @@ from assistant.ingest.metadata import extract
 
 from .test_chunking import ATOM, HANZI, NUMBERS, TEXT
 
-FUZZ = settings(max_examples=300, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 SLOW = settings(FUZZ, max_examples=150)  # jieba's POS tagger costs ~5 ms per input
 
 # Characters a hostile file may contain: controls, zero-width and full-width forms, CR.
@@ -39,16 +43,36 @@ ODD = st.sampled_from(list("\x00\x01\x07\x0b\x0c\x1b\x7f\u200b\u200e\u2028\u3000
 RAW = st.lists(st.one_of(ATOM, ODD, ODD), max_size=120).map("".join)
 
 # Report lines: never furniture (no '>', no colon after a leading key, end like a sentence).
-SENTENCE = st.builds(lambda first, rest: first + "".join(rest) + "。", st.sampled_from(HANZI),
-                     st.lists(st.one_of(st.sampled_from(HANZI), NUMBERS, st.sampled_from(list("，、“”《》"))),
-                              min_size=1, max_size=40))
-FURNITURE = st.sampled_from([
-    "首页", "当前位置：首页 > 政务公开 > 法治政府", "上一条：关于开展执法检查的通知", "下一条:", "扫一扫在手机打开当前页",
-    "字体[ 大 中 小 ]", "【打印本页】 【关闭窗口】", "分享到：微信 微博", "浏览次数：123次",
-    "索 引 号：11622300013931138G/2022-06008 公开方式：主动公开", "- 发布机构：市司法局", "发布时间：2024-01-22 来源：市司法局",
-])
-FOOTER = st.sampled_from(["主办：市人民政府办公室 承办：大数据中心", "蒙ICP备05000809号", "版权所有 © 2024",
-                          "网站标识码:1503000001", "技术支持：大汉网络"])
+SENTENCE = st.builds(
+    lambda first, rest: first + "".join(rest) + "。",
+    st.sampled_from(HANZI),
+    st.lists(st.one_of(st.sampled_from(HANZI), NUMBERS, st.sampled_from(list("，、“”《》"))), min_size=1, max_size=40),
+)
+FURNITURE = st.sampled_from(
+    [
+        "首页",
+        "当前位置：首页 > 政务公开 > 法治政府",
+        "上一条：关于开展执法检查的通知",
+        "下一条:",
+        "扫一扫在手机打开当前页",
+        "字体[ 大 中 小 ]",
+        "【打印本页】 【关闭窗口】",
+        "分享到：微信 微博",
+        "浏览次数：123次",
+        "索 引 号：11622300013931138G/2022-06008 公开方式：主动公开",
+        "- 发布机构：市司法局",
+        "发布时间：2024-01-22 来源：市司法局",
+    ]
+)
+FOOTER = st.sampled_from(
+    [
+        "主办：市人民政府办公室 承办：大数据中心",
+        "蒙ICP备05000809号",
+        "版权所有 © 2024",
+        "网站标识码:1503000001",
+        "技术支持：大汉网络",
+    ]
+)
 
 
 @FUZZ
@@ -79,8 +103,10 @@ def test_cleaned_text_is_normal_whatever_goes_in(text):
 
 
 @FUZZ
-@given(page=st.lists(st.tuples(st.booleans(), SENTENCE, FURNITURE), min_size=1, max_size=25),
-       footers=st.lists(FOOTER, max_size=4))
+@given(
+    page=st.lists(st.tuples(st.booleans(), SENTENCE, FURNITURE), min_size=1, max_size=25),
+    footers=st.lists(FOOTER, max_size=4),
+)
 def test_exactly_the_report_lines_survive_among_page_furniture(page, footers):
     """Nothing lost, nothing kept: report sentences interleaved with navigation, widgets
     and the metadata block, plus a footer, come out as exactly the sentences, in order."""
@@ -96,8 +122,14 @@ def test_exactly_the_report_lines_survive_among_page_furniture(page, footers):
 
 
 @SLOW
-@given(text=TEXT, meta=st.dictionaries(st.sampled_from(["发布时间", "成文日期", "发文字号", "来源"]),
-                                       st.one_of(st.just("2024-01-22"), st.text(max_size=12)), max_size=3))
+@given(
+    text=TEXT,
+    meta=st.dictionaries(
+        st.sampled_from(["发布时间", "成文日期", "发文字号", "来源"]),
+        st.one_of(st.just("2024-01-22"), st.text(max_size=12)),
+        max_size=3,
+    ),
+)
 def test_metadata_extraction_never_fails_and_only_reports_what_is_there(text, meta):
     m = extract(text, meta)
     if m.place is not None:
@@ -122,12 +154,15 @@ def test_headings_from_the_source_keep_every_chunk_invariant(text, budget, data)
     for a, b in zip(chunks, chunks[1:]):
         assert a.end == b.start
     for c in chunks:
-        assert text[c.start:c.end] == c.text
+        assert text[c.start : c.end] == c.text
 
 
 @FUZZ
-@given(parts=st.lists(st.lists(st.one_of(SENTENCE, FURNITURE, RAW), min_size=1, max_size=6).map("\n".join),
-                      min_size=1, max_size=8))
+@given(
+    parts=st.lists(
+        st.lists(st.one_of(SENTENCE, FURNITURE, RAW), min_size=1, max_size=6).map("\n".join), min_size=1, max_size=8
+    )
+)
 def test_every_cleaned_line_is_traced_to_the_part_it_came_from(parts):
     try:
         cleaned = clean_text("\n".join(parts), "utf-8", "doc.pdf")
@@ -142,10 +177,19 @@ def test_every_cleaned_line_is_traced_to_the_part_it_came_from(parts):
 
 
 @FUZZ
-@given(pages=st.lists(st.lists(st.one_of(SENTENCE, st.text(alphabet="".join(HANZI[:80]) + "0123456789,.",
-                                                            min_size=1, max_size=45),
-                                         st.sampled_from(["- 3 -", "第 2 页", "12", "一、总体情况", "(二)加强领导"])),
-                               max_size=12), max_size=6))
+@given(
+    pages=st.lists(
+        st.lists(
+            st.one_of(
+                SENTENCE,
+                st.text(alphabet="".join(HANZI[:80]) + "0123456789,.", min_size=1, max_size=45),
+                st.sampled_from(["- 3 -", "第 2 页", "12", "一、总体情况", "(二)加强领导"]),
+            ),
+            max_size=12,
+        ),
+        max_size=6,
+    )
+)
 def test_pdf_reflow_keeps_every_character_in_page_order(pages):
     pages = [[ln for ln in page if ln.strip()] for page in pages]
     kept = _strip_furniture(pages)

@@ -252,7 +252,9 @@ def test_evidence_quotes_stay_within_one_line_and_are_short(questions):
             if "\n" in quote or "\r" in quote:
                 problems.append(f"{q['id']}: evidence spans a line break: {quote!r}")
             if len(quote) > MAX_EVIDENCE_CHARS:
-                problems.append(f"{q['id']}: evidence is {len(quote)} chars (> {MAX_EVIDENCE_CHARS}): {quote[:30]!r}...")
+                problems.append(
+                    f"{q['id']}: evidence is {len(quote)} chars (> {MAX_EVIDENCE_CHARS}): {quote[:30]!r}..."
+                )
             if quote != quote.strip():
                 problems.append(f"{q['id']}: evidence has leading/trailing whitespace: {quote!r}")
     _fail_if(problems, "overlong or multi-line evidence quotes")

@@ -38,8 +38,9 @@ MESSAGES = [{"role": "system", "content": "只用一个词回答。"}, {"role": 
 def model_path(tmp_path_factory):
     from assistant.core.config import Settings
 
-    return resolve_model_path(Settings(data_dir=tmp_path_factory.mktemp("m"), cache_dir=DEFAULT_CACHE_DIR,
-                                       model="qwen2.5-coder-0.5b"))
+    return resolve_model_path(
+        Settings(data_dir=tmp_path_factory.mktemp("m"), cache_dir=DEFAULT_CACHE_DIR, model="qwen2.5-coder-0.5b")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +61,14 @@ def keyed_server(model_path):
 
 def hosted(settings, base_url: str, **overrides):
     """`settings` switched to the hosted backend at `base_url`."""
-    update = {"backend": "openai", "openai_base_url": base_url, "openai_model": "qwen2.5-coder-0.5b",
-              "request_timeout": 60.0, "max_retries": 1, **overrides}
+    update = {
+        "backend": "openai",
+        "openai_base_url": base_url,
+        "openai_model": "qwen2.5-coder-0.5b",
+        "request_timeout": 60.0,
+        "max_retries": 1,
+        **overrides,
+    }
     return settings.model_copy(update=update)
 
 
@@ -80,7 +87,10 @@ def test_a_hosted_answer_is_verified_and_cited_like_a_local_one(llama_server, se
     assert answer.grounded and "98.4%" in answer.answer
     assert answer.citations and answer.citations[0].report_id == "wuhai-2023"
     assert "98.4%" in answer.citations[0].quote
-    assert store.report_text("wuhai-2023")[answer.citations[0].start:answer.citations[0].end] == answer.citations[0].quote
+    assert (
+        store.report_text("wuhai-2023")[answer.citations[0].start : answer.citations[0].end]
+        == answer.citations[0].quote
+    )
     assert "98.4%" in "".join(shown)  # streamed, verified sentence by sentence
     assert answer.usage.completion_tokens > 0 and answer.timings.prefill_ms > 0
 
@@ -108,8 +118,9 @@ TINY_REPORT = """磴口县2021年法治政府建设情况报告
 
 
 @pytest.mark.model
-def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_server, settings_factory,
-                                                                          embedder, tmp_path):
+def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(
+    llama_server, settings_factory, embedder, tmp_path
+):
     """One short report: one body section and an overview, two schema-constrained calls (its
     problems and plans are quoted from the text). Grammar-constrained sampling runs at 1-5
     tokens/s on two busy cores, so budgets are tight."""
@@ -124,15 +135,20 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(llama_
     (result,) = ingest_paths([source], store, progress=False)
     llm = OpenAIBackend(settings)
     text = store.report_text(result.report_id)
-    summary = summarize.summarize_report(store, llm, settings, result.report_id,
-                                         options=summarize.SummaryOptions(max_tokens=128, max_figures=1, max_points=3))
+    summary = summarize.summarize_report(
+        store,
+        llm,
+        settings,
+        result.report_id,
+        options=summarize.SummaryOptions(max_tokens=128, max_figures=1, max_points=3),
+    )
     # llama.cpp's server refuses OpenAI's json_schema (HTTP 500) and takes its own json_object + schema.
     assert llm._schema_mode == "json_object"
     summarize.ReportSummary.model_validate_json(summary.model_dump_json())
     assert summary.总体概述 and summary.来源.model == "qwen2.5-coder-0.5b" and summary.来源.usage["calls"] >= 2
     for section in summary.主要举措与成效:
         for f in section.关键数据:
-            assert text[f.start:f.end] == f.原文 and number_set(f.数值) <= number_set(f.原文)
+            assert text[f.start : f.end] == f.原文 and number_set(f.数值) <= number_set(f.原文)
         assert all(number_set(p) <= number_set(text) for p in section.要点)
     assert number_set(summary.总体概述) <= number_set(text)
     assert summary.存在问题 == ["群众法治观念仍需提高", "推进法治政府建设工作力量薄弱"]
@@ -146,8 +162,10 @@ def test_a_small_eval_runs_through_the_hosted_backend(llama_server, seeded_store
     _, settings = seeded_store
     smoke = [json.loads(line) for line in (GOLD.parent / "smoke.jsonl").read_text(encoding="utf-8").splitlines()]
     gold = tmp_path / "gold.jsonl"  # one answerable, one unanswerable
-    gold.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in smoke
-                            if i["id"] in ("wuhai-001", "unans-001")), encoding="utf-8")
+    gold.write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in smoke if i["id"] in ("wuhai-001", "unans-001")),
+        encoding="utf-8",
+    )
     summary = run_eval(hosted(settings, llama_server.base_url), gold, tmp_path / "run", progress=False)
     assert summary["config"]["backend"] == "openai" and summary["config"]["model"] == "qwen2.5-coder-0.5b"
     assert summary["items"] == 2 and summary["answers"]["fact_accuracy"] is not None
@@ -162,8 +180,13 @@ def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, m
     store, settings = seeded_store
     before = snapshot(store)
     url = f"http://127.0.0.1:{free_port()}/v1"
-    for name, value in {"BACKEND": "openai", "OPENAI_BASE_URL": url, "MAX_RETRIES": "2",
-                        "DATA_DIR": str(settings.data_dir), "CACHE_DIR": str(DEFAULT_CACHE_DIR)}.items():
+    for name, value in {
+        "BACKEND": "openai",
+        "OPENAI_BASE_URL": url,
+        "MAX_RETRIES": "2",
+        "DATA_DIR": str(settings.data_dir),
+        "CACHE_DIR": str(DEFAULT_CACHE_DIR),
+    }.items():
         monkeypatch.setenv(f"ASSISTANT_{name}", value)
     with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"):
         assert cli.main(["ask", QUESTION]) == BackendError.exit_code
@@ -235,10 +258,14 @@ def test_5xx_and_429_are_retried_with_backoff_then_reported(seeded_store, caplog
     _, settings = seeded_store
     with ScriptedHTTPServer((503, "overloaded"), (429, "slow down"), (200, "北京")) as server:
         with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"):
-            completion = OpenAIBackend(hosted(settings, server.base_url, max_retries=3)).complete(MESSAGES, max_tokens=4)
+            completion = OpenAIBackend(hosted(settings, server.base_url, max_retries=3)).complete(
+                MESSAGES, max_tokens=4
+            )
         assert completion.text == "北京" and len(server.requests) == 3
-    assert [r.getMessage() for r in caplog.records] == ["hosted model: HTTP 503; retry 1/3 in 0.5s",
-                                                       "hosted model: HTTP 429; retry 2/3 in 1.0s"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "hosted model: HTTP 503; retry 1/3 in 0.5s",
+        "hosted model: HTTP 429; retry 2/3 in 1.0s",
+    ]
     with ScriptedHTTPServer((503, "overloaded")) as server:
         with pytest.raises(BackendError, match="server error 503 after 1 retries"):
             OpenAIBackend(hosted(settings, server.base_url, max_retries=1)).complete(MESSAGES, max_tokens=4)
@@ -265,7 +292,8 @@ def test_404_and_leaky_401_messages_name_the_settings_without_the_key(seeded_sto
 
 
 def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_nothing_invented(
-        seeded_store, settings_factory):
+    seeded_store, settings_factory
+):
     from assistant.reports.summarize import ReportSummary, SummaryOptions, summarize_report
 
     store, settings = seeded_store
@@ -289,8 +317,9 @@ def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_noth
 def test_a_server_without_response_format_gets_the_schema_in_the_prompt(seeded_store):
     _, settings = seeded_store
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
-    with ScriptedHTTPServer((400, "response_format is not supported"), (400, "unknown field response_format"),
-                            (200, '{"city": "北京"}')) as server:
+    with ScriptedHTTPServer(
+        (400, "response_format is not supported"), (400, "unknown field response_format"), (200, '{"city": "北京"}')
+    ) as server:
         llm = OpenAIBackend(hosted(settings, server.base_url, max_retries=3))
         assert json.loads(llm.complete(MESSAGES, max_tokens=16, json_schema=schema).text) == {"city": "北京"}
         kinds = [r.get("response_format", {}).get("type") for r in server.requests]

@@ -18,17 +18,20 @@ def table_answer(store, question):
     return indicator_answer.answer(question, store, scoped, reports)
 
 
-@pytest.mark.parametrize("question, key", [
-    ("2023年乌海市和醴陵市哪个的行政机关负责人出庭应诉率更高？", "appearance_rate"),
-    ("政府当被告时一把手出庭的比例，乌海市和武威市谁高？", "appearance_rate"),
-    ("醴陵市和乌海市2023年各办理了多少件人大代表建议和政协委员提案？", "proposals"),
-    ("2021年磴口县和武威市分别办理了多少件人大代表建议？", "npc_suggestions"),
-    ("磴口县和乌鲁木齐县的调解组织分别调处了多少件矛盾纠纷？", "disputes"),
-    ("磴口县和醴陵市分别有多少个调委会？", "mediation_orgs"),
-    # Two indicators in one question, or none: not for this path.
-    ("武威市2021年办理的行政复议案件数和醴陵市2023年收到的行政复议申请数分别是多少？", None),
-    ("醴陵市和武威市各配备了多少执法记录仪？", None),
-])
+@pytest.mark.parametrize(
+    "question, key",
+    [
+        ("2023年乌海市和醴陵市哪个的行政机关负责人出庭应诉率更高？", "appearance_rate"),
+        ("政府当被告时一把手出庭的比例，乌海市和武威市谁高？", "appearance_rate"),
+        ("醴陵市和乌海市2023年各办理了多少件人大代表建议和政协委员提案？", "proposals"),
+        ("2021年磴口县和武威市分别办理了多少件人大代表建议？", "npc_suggestions"),
+        ("磴口县和乌鲁木齐县的调解组织分别调处了多少件矛盾纠纷？", "disputes"),
+        ("磴口县和醴陵市分别有多少个调委会？", "mediation_orgs"),
+        # Two indicators in one question, or none: not for this path.
+        ("武威市2021年办理的行政复议案件数和醴陵市2023年收到的行政复议申请数分别是多少？", None),
+        ("醴陵市和武威市各配备了多少执法记录仪？", None),
+    ],
+)
 def test_the_question_names_one_indicator_or_none(question, key):
     assert indicator_answer.indicator_in(question) == key
 
@@ -52,7 +55,7 @@ def test_values_are_quoted_in_question_order_with_the_comparison(seeded_store):
     assert found.text == "规范性文件审核数：乌海市2023年报告为50件[1]；醴陵市2023年报告为8件[2]。乌海市（2023年）更多。"
     text = store.report_text("wuhai-2023")
     first = found.cells[0].value
-    assert text[first.start:first.end] == first.quote and "50件" in first.quote
+    assert text[first.start : first.end] == first.quote and "50件" in first.quote
     assert found.chunks[0].start <= first.start < found.chunks[0].end
 
 
@@ -76,10 +79,15 @@ def test_ask_answers_a_comparison_without_calling_the_model(seeded_store):
     shown = []
     from assistant.qa.answer import Listener
 
-    answer = ask("醴陵市和武威市办理的政协委员提案分别有多少件？哪个更多？", store, llm, settings,
-                 listener=Listener(emit=shown.append))
+    answer = ask(
+        "醴陵市和武威市办理的政协委员提案分别有多少件？哪个更多？",
+        store,
+        llm,
+        settings,
+        listener=Listener(emit=shown.append),
+    )
     assert llm.calls == [] and answer.method == "indicators" and answer.grounded
     assert answer.answer.startswith("政协提案办理数：醴陵市2023年报告为111件[1]；武威市2021年报告为113件[2]。")
     assert answer.answer.endswith("武威市（2021年）更多。") and shown == [answer.answer]
     assert [c.report_id for c in answer.citations] == ["liling-2023", "wuwei-2021"]
-    assert all(store.report_text(c.report_id)[c.start:c.end] == c.quote for c in answer.citations)
+    assert all(store.report_text(c.report_id)[c.start : c.end] == c.quote for c in answer.citations)

@@ -63,7 +63,7 @@ def test_seed_values_are_read_with_their_sentence(seed_cards, report, metric, va
     v = by_id[report].values[metric]
     assert (v.value, v.unit, v.qualifier) == (value, unit, qualifier)
     text = store.report_text(report)
-    assert text[v.start:v.end] == v.quote and v.raw in v.quote
+    assert text[v.start : v.end] == v.quote and v.raw in v.quote
 
 
 def test_a_part_of_a_total_is_not_mistaken_for_the_total(seed_cards):
@@ -79,16 +79,22 @@ def test_seed_cards_pass_the_sanity_checks_except_a_real_inconsistency(seed_card
     by_id, _ = seed_cards
     assert {rid: c.flags for rid, c in by_id.items() if c.flags} == {
         # 督促出庭 4 of 6 cases (2019 to date) against a stated 出庭应诉率 of 100%: shown, not hidden.
-        "dengkou-2021": ["出庭应诉率 100% 与出庭 4件 / 应诉 6件（66.7%）不一致"]}
+        "dengkou-2021": ["出庭应诉率 100% 与出庭 4件 / 应诉 6件（66.7%）不一致"]
+    }
 
 
-@pytest.mark.parametrize("text, flag", [
-    ("共收到行政复议申请20件,已审结25件。", "行政复议审结案件数 25件 大于 行政复议收到案件数 20件"),
-    ("行政应诉案件10件,负责人出庭应诉12件。", "负责人出庭应诉数 12件 大于 行政应诉案件数 10件"),
-    ("行政机关负责人出庭应诉率为120%。", "行政机关负责人出庭应诉率 120% 超过 100%"),
-    ("行政应诉案件10件,负责人出庭应诉8件,行政机关负责人出庭应诉率100%。",
-     "出庭应诉率 100% 与出庭 8件 / 应诉 10件（80.0%）不一致"),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("共收到行政复议申请20件,已审结25件。", "行政复议审结案件数 25件 大于 行政复议收到案件数 20件"),
+        ("行政应诉案件10件,负责人出庭应诉12件。", "负责人出庭应诉数 12件 大于 行政应诉案件数 10件"),
+        ("行政机关负责人出庭应诉率为120%。", "行政机关负责人出庭应诉率 120% 超过 100%"),
+        (
+            "行政应诉案件10件,负责人出庭应诉8件,行政机关负责人出庭应诉率100%。",
+            "出庭应诉率 100% 与出庭 8件 / 应诉 10件（80.0%）不一致",
+        ),
+    ],
+)
 def test_contradictions_are_flagged(text, flag):
     assert flag in check(extract(text))
 

@@ -79,8 +79,12 @@ def snapshot(store: Store):
 def test_ingesting_the_seeds_folder_adds_five_reports_with_places_and_years(seeded_ingest, seeds_dir):
     store, _, results = seeded_ingest
     assert [(r.status, r.report_id) for r in results] == [
-        ("added", "dengkou-2021"), ("added", "liling-2023"), ("added", "urumqi-county-2022"),
-        ("added", "wuhai-2023"), ("added", "wuwei-2021")]
+        ("added", "dengkou-2021"),
+        ("added", "liling-2023"),
+        ("added", "urumqi-county-2022"),
+        ("added", "wuhai-2023"),
+        ("added", "wuwei-2021"),
+    ]
     reports = {r.report_id: r for r in store.reports()}
     assert len(reports) == 5
     for name, gold in GOLD.items():
@@ -102,8 +106,7 @@ def test_ingesting_the_same_folder_again_changes_nothing(seeded_ingest, seeds_di
     before = snapshot(store)
     bm25_before = sorted(p.name for p in settings.bm25_dir.iterdir())
     again = ingest_paths([seeds_dir], store, progress=False)
-    assert [(r.status, r.report_id, r.chunks) for r in again] == [
-        ("unchanged", r.report_id, r.chunks) for r in first]
+    assert [(r.status, r.report_id, r.chunks) for r in again] == [("unchanged", r.report_id, r.chunks) for r in first]
     assert snapshot(store) == before  # same records (ingested_at included), same chunk ids, same count
     assert sorted(p.name for p in settings.bm25_dir.iterdir()) == bm25_before
     assert store.reconcile() == 0
@@ -184,8 +187,14 @@ def test_bad_files_fail_with_a_clear_message_while_the_rest_of_the_batch_is_inge
     write(folder / "f-cut.pdf", b"%PDF-1.7 cut off before the end")
     write(folder / "g-sheet.xls", b"ignored: not a report suffix")
     results = {Path(r.path).name: r for r in ingest_paths([folder], store, progress=False)}
-    assert sorted(results) == ["a-empty.txt", "b-blank.txt", "c-image.txt", "d-english.txt", "e-linze-2022.txt",
-                               "f-cut.pdf"]
+    assert sorted(results) == [
+        "a-empty.txt",
+        "b-blank.txt",
+        "c-image.txt",
+        "d-english.txt",
+        "e-linze-2022.txt",
+        "f-cut.pdf",
+    ]
     assert results["f-cut.pdf"].status == "failed" and "truncated" in results["f-cut.pdf"].message
     assert "empty" in results["a-empty.txt"].message and "empty" in results["b-blank.txt"].message
     assert "binary" in results["c-image.txt"].message
@@ -207,8 +216,10 @@ def test_a_missing_path_is_an_error_before_anything_is_written(tmp_path, make_st
 
 def test_a_truncated_file_with_a_bom_fails_alone(tmp_path, make_store):
     store, _ = make_store()
-    bad = write(tmp_path / "batch" / "a-truncated.txt",
-                codecs.BOM_UTF8 + small_report("高台县", 2022, "行政复议").encode("utf-8")[:-2])
+    bad = write(
+        tmp_path / "batch" / "a-truncated.txt",
+        codecs.BOM_UTF8 + small_report("高台县", 2022, "行政复议").encode("utf-8")[:-2],
+    )
     write(tmp_path / "batch" / "b-linze-2022.txt", small_report("临泽县", 2022, "行政执法"))
     results = ingest_paths([tmp_path / "batch"], store, progress=False)
     assert [r.status for r in results] == ["failed", "added"]
@@ -249,12 +260,19 @@ def test_a_file_over_max_file_mb_is_refused_with_its_size(tmp_path, make_store):
 
 def test_remove_deletes_the_record_and_its_chunks_and_bm25_forgets_them(tmp_path, make_store):
     store, settings = make_store()
-    ingest_paths([write(tmp_path / "linze-2022.txt", small_report("临泽县", 2022, "防沙治沙")),
-                  write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "物业管理"))],
-                 store, progress=False)
+    ingest_paths(
+        [
+            write(tmp_path / "linze-2022.txt", small_report("临泽县", 2022, "防沙治沙")),
+            write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "物业管理")),
+        ],
+        store,
+        progress=False,
+    )
     linze_ids = [c.chunk_id for c in store.chunk_records("linze-2022")]
-    assert linze_ids and any(h.report.report_id == "linze-2022" for h in
-                             retrieve("防沙治沙专项检查", store, settings.model_copy(update={"dense_weight": 0.0}))[0])
+    assert linze_ids and any(
+        h.report.report_id == "linze-2022"
+        for h in retrieve("防沙治沙专项检查", store, settings.model_copy(update={"dense_weight": 0.0}))[0]
+    )
     store.remove("linze-2022")
     assert [r.report_id for r in store.reports()] == ["gaotai-2022"]
     assert store.chunks.get(where={"report_id": "linze-2022"}, include=[])["ids"] == []
@@ -279,6 +297,7 @@ def _fail_commit(monkeypatch, store: Store, seen: dict) -> None:
     def upsert(*args, **kwargs):
         seen["chunks_at_commit"] = store.chunks.count()
         raise RegistryDown("registry unavailable")
+
     monkeypatch.setattr(store.registry, "upsert", upsert)
 
 
@@ -289,8 +308,9 @@ def test_a_failed_commit_of_a_new_report_leaves_the_previous_state(tmp_path, mak
     seen: dict = {}
     _fail_commit(monkeypatch, store, seen)
     with pytest.raises(RegistryDown):
-        ingest_paths([write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "行政复议"))],
-                     store, progress=False)
+        ingest_paths(
+            [write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "行政复议"))], store, progress=False
+        )
     assert seen["chunks_at_commit"] > before[2]  # the new chunks really were written first
     monkeypatch.undo()
     assert snapshot(store) == before
@@ -320,8 +340,12 @@ def _write_uncommitted(store: Store, path: Path) -> list[str]:
     """What a process killed between the chunk write and the registry commit leaves behind."""
     report, records = prepare(path, store.settings)
     embeddings = store.embedder.encode([index_text(report, c) for c in records])
-    store.chunks.upsert(ids=[c.chunk_id for c in records], documents=[c.text for c in records],
-                        embeddings=embeddings, metadatas=[_chunk_meta(c) for c in records])
+    store.chunks.upsert(
+        ids=[c.chunk_id for c in records],
+        documents=[c.text for c in records],
+        embeddings=embeddings,
+        metadatas=[_chunk_meta(c) for c in records],
+    )
     return [c.chunk_id for c in records]
 
 
@@ -363,8 +387,7 @@ def test_the_next_ingest_sweeps_a_crashed_ingest(tmp_path, make_store):
 # --- the BM25 index ------------------------------------------------------------------------
 
 
-def test_bm25_index_follows_the_registry_and_matches_the_committed_chunks(tmp_path, make_store, embedder,
-                                                                          monkeypatch):
+def test_bm25_index_follows_the_registry_and_matches_the_committed_chunks(tmp_path, make_store, embedder, monkeypatch):
     store, settings = make_store()
     ingest_paths([write(tmp_path / "linze-2022.txt", small_report("临泽县", 2022, "行政执法"))], store, progress=False)
     first = store.lexical()
@@ -374,8 +397,7 @@ def test_bm25_index_follows_the_registry_and_matches_the_committed_chunks(tmp_pa
 
     # Another process (a second Store on the same data dir) commits a report.
     other = Store(settings, embedder=embedder)
-    ingest_paths([write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "行政复议"))], other,
-                 progress=False)
+    ingest_paths([write(tmp_path / "gaotai-2022.txt", small_report("高台县", 2022, "行政复议"))], other, progress=False)
     second = store.lexical()
     assert second is not first
     assert sorted(second.ids) == committed_ids(store)
@@ -386,6 +408,7 @@ def test_bm25_index_follows_the_registry_and_matches_the_committed_chunks(tmp_pa
     # A fresh process loads the saved index instead of rebuilding it.
     def no_rebuild(*args, **kwargs):
         raise AssertionError("BM25 index was rebuilt although the registry did not change")
+
     monkeypatch.setattr(LexicalIndex, "build", classmethod(no_rebuild))
     assert Store(settings, embedder=embedder).lexical().ids == second.ids
     monkeypatch.undo()
@@ -412,8 +435,11 @@ def _client(settings):
 
 def test_a_collection_built_with_another_embedding_model_is_refused_with_a_hint(settings_factory, embedder):
     settings = settings_factory()
-    _client(settings).get_or_create_collection(settings.collection, embedding_function=USEEmbedding(),
-                                               metadata={"embedding_model": "other", "hnsw:space": "cosine"})
+    _client(settings).get_or_create_collection(
+        settings.collection,
+        embedding_function=USEEmbedding(),
+        metadata={"embedding_model": "other", "hnsw:space": "cosine"},
+    )
     with pytest.raises(StoreError) as err:
         Store(settings, embedder=embedder)
     assert "other" in err.value.message and MODEL_ID in err.value.message
@@ -425,8 +451,7 @@ def test_a_fresh_collection_records_the_embedding_model(make_store):
     assert store.chunks.metadata["embedding_model"] == MODEL_ID
 
 
-def test_a_collection_built_with_chromas_default_embedding_function_is_refused_with_a_hint(settings_factory,
-                                                                                          embedder):
+def test_a_collection_built_with_chromas_default_embedding_function_is_refused_with_a_hint(settings_factory, embedder):
     settings = settings_factory()
     _client(settings).get_or_create_collection(settings.collection, metadata={"embedding_model": "all-MiniLM-L6-v2"})
     with pytest.raises(StoreError):

@@ -56,8 +56,9 @@ def test_a_prompt_longer_than_the_context_raises_context_too_long(llama):
 @pytest.mark.model
 def test_json_schema_constrains_local_output(llama):
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
-    completion = llama.complete([{"role": "user", "content": "用JSON回答：中国的首都？"}], max_tokens=24,
-                                json_schema=schema)
+    completion = llama.complete(
+        [{"role": "user", "content": "用JSON回答：中国的首都？"}], max_tokens=24, json_schema=schema
+    )
     import json
 
     assert "city" in json.loads(completion.text)
@@ -75,8 +76,14 @@ def test_the_hosted_backend_needs_a_base_url(settings_for_models):
 
 
 def test_an_unreachable_hosted_server_gives_a_readable_error(settings_for_models):
-    settings = settings_for_models.model_copy(update={
-        "backend": "openai", "openai_base_url": "http://127.0.0.1:9/v1", "request_timeout": 2.0, "max_retries": 0})
+    settings = settings_for_models.model_copy(
+        update={
+            "backend": "openai",
+            "openai_base_url": "http://127.0.0.1:9/v1",
+            "request_timeout": 2.0,
+            "max_retries": 0,
+        }
+    )
     backend = OpenAIBackend(settings)
     with pytest.raises(BackendError, match="127.0.0.1:9"):
         backend.complete(MESSAGES, max_tokens=4)

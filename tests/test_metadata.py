@@ -18,9 +18,7 @@ from assistant.ingest.cleaning import clean
 from assistant.ingest.metadata import extract, find_year
 from assistant.text.places import level_of
 
-GOLD = [json.loads(line) for line in
-        REPORTS_GOLD.read_text("utf-8").splitlines()
-        if line.strip()]
+GOLD = [json.loads(line) for line in REPORTS_GOLD.read_text("utf-8").splitlines() if line.strip()]
 GOLD_IDS = [g["file"] for g in GOLD]
 
 
@@ -123,8 +121,10 @@ def test_find_year_fallback_order():
 
 
 def test_title_year_wins_over_years_mentioned_in_the_body():
-    text = ("临泽县2022年度法治政府建设情况报告\n2023年,临泽县将继续推进法治政府建设。\n"
-            "2023年重点做好三项工作。\n临泽县人民政府\n2023年2月1日")
+    text = (
+        "临泽县2022年度法治政府建设情况报告\n2023年,临泽县将继续推进法治政府建设。\n"
+        "2023年重点做好三项工作。\n临泽县人民政府\n2023年2月1日"
+    )
     meta = extract(text)
     assert meta.title == "临泽县2022年度法治政府建设情况报告"
     assert meta.year == 2022
@@ -145,14 +145,25 @@ def test_doc_number_in_the_header_is_found():
 
 
 def test_signature_with_two_issuers_lists_both():
-    text = ("现将有关情况报告如下。\n临泽县坚持依法行政,全年办理行政复议案件12件。\n"
-            "中共临泽县委\n临泽县人民政府\n2023年3月1日")
+    text = (
+        "现将有关情况报告如下。\n临泽县坚持依法行政,全年办理行政复议案件12件。\n"
+        "中共临泽县委\n临泽县人民政府\n2023年3月1日"
+    )
     assert extract(text).issuer == "中共临泽县委、临泽县人民政府"
 
 
-@pytest.mark.parametrize("place, level", [
-    ("乌海市", "市"), ("乌鲁木齐县", "县"), ("海南区", "区"), ("杭锦旗", "旗"), ("阿拉善盟", "盟"),
-    ("临夏回族自治州", "州"), ("肃南裕固族自治县", "县"), (None, None),
-])
+@pytest.mark.parametrize(
+    "place, level",
+    [
+        ("乌海市", "市"),
+        ("乌鲁木齐县", "县"),
+        ("海南区", "区"),
+        ("杭锦旗", "旗"),
+        ("阿拉善盟", "盟"),
+        ("临夏回族自治州", "州"),
+        ("肃南裕固族自治县", "县"),
+        (None, None),
+    ],
+)
 def test_level_follows_the_place_suffix(place, level):
     assert level_of(place) == level

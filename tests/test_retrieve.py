@@ -54,15 +54,18 @@ def test_a_place_stem_names_the_place(seeded):
     assert scope.report_ids == ["wuhai-2023"]
 
 
-@pytest.mark.parametrize("question, place, expected", [
-    ("乌鲁木齐市的法治政府建设情况如何？", "乌鲁木齐县", False),   # a different (larger) place
-    ("乌鲁木齐县2022年办理了多少件行政复议案件？", "乌鲁木齐县", True),
-    ("乌鲁木齐的法治政府建设有哪些举措？", "乌鲁木齐县", True),    # the bare stem still names it
-    ("乌海市行政复议", "乌海市", True),
-    ("乌海的行政复议", "乌海市", True),
-    ("乌海区的行政复议", "乌海市", False),
-    ("武威市的行政复议", "乌海市", False),
-])
+@pytest.mark.parametrize(
+    "question, place, expected",
+    [
+        ("乌鲁木齐市的法治政府建设情况如何？", "乌鲁木齐县", False),  # a different (larger) place
+        ("乌鲁木齐县2022年办理了多少件行政复议案件？", "乌鲁木齐县", True),
+        ("乌鲁木齐的法治政府建设有哪些举措？", "乌鲁木齐县", True),  # the bare stem still names it
+        ("乌海市行政复议", "乌海市", True),
+        ("乌海的行政复议", "乌海市", True),
+        ("乌海区的行政复议", "乌海市", False),
+        ("武威市的行政复议", "乌海市", False),
+    ],
+)
 def test_names_matches_a_place_or_its_stem_but_not_the_stem_with_another_suffix(question, place, expected):
     assert _names(question, place) is expected
 
@@ -112,12 +115,15 @@ def test_a_year_we_have_for_the_place_is_not_missing(seeded):
     assert scope == Scope(report_ids=["wuwei-2021"], reason=scope.reason)
 
 
-@pytest.mark.parametrize("question", [
-    # The gold set's unanswerable year questions: another place has that year, this one does not.
-    "武威市2022年办理了多少件行政复议案件？",
-    "醴陵市2022年收到了多少件行政复议申请？",
-    "磴口县2023年的行政机关负责人出庭应诉率是多少？",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The gold set's unanswerable year questions: another place has that year, this one does not.
+        "武威市2022年办理了多少件行政复议案件？",
+        "醴陵市2022年收到了多少件行政复议申请？",
+        "磴口县2023年的行政机关负责人出庭应诉率是多少？",
+    ],
+)
 def test_a_year_another_place_has_is_still_missing_for_this_place(seeded, question):
     store, _ = seeded
     scope = detect_scope(question, store.reports())
@@ -126,11 +132,19 @@ def test_a_year_another_place_has_is_still_missing_for_this_place(seeded, questi
 
 
 def test_missing_is_not_claimed_when_the_places_report_has_no_known_year():
-    undated = Report(report_id="linze", source="/tmp/linze.txt", version="0" * 64, raw_sha256="0" * 64,
-                     encoding="utf-8", place="临泽县", year=None)
+    undated = Report(
+        report_id="linze",
+        source="/tmp/linze.txt",
+        version="0" * 64,
+        raw_sha256="0" * 64,
+        encoding="utf-8",
+        place="临泽县",
+        year=None,
+    )
     dated = undated.model_copy(update={"report_id": "gaotai", "place": "高台县", "year": 2021})
     assert detect_scope("临泽县2019年办理了多少件行政复议案件？", [undated, dated]) == Scope(
-        report_ids=["linze"], reason="问题提到 / question names 临泽县")
+        report_ids=["linze"], reason="问题提到 / question names 临泽县"
+    )
     assert detect_scope("高台县2019年办理了多少件行政复议案件？", [undated, dated]).missing is not None
 
 
@@ -151,16 +165,20 @@ def _bm25_order(store, question: str, report_ids: list[str]) -> list[tuple[str, 
     lexical = store.lexical()
     owners = {store.find_report(rid).version[:16] for rid in report_ids}
     scores = lexical.scores(question)
-    ranked = [(cid, float(s)) for cid, s in zip(lexical.ids, scores)
-              if s > 0 and (not owners or cid.split(":")[0] in owners)]
+    ranked = [
+        (cid, float(s)) for cid, s in zip(lexical.ids, scores) if s > 0 and (not owners or cid.split(":")[0] in owners)
+    ]
     return sorted(ranked, key=lambda x: -x[1])
 
 
-@pytest.mark.parametrize("question", [
-    "2023年乌海市行政机关负责人出庭应诉率是多少？",
-    "行政复议申请",
-    "规范性文件备案审查",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "2023年乌海市行政机关负责人出庭应诉率是多少？",
+        "行政复议申请",
+        "规范性文件备案审查",
+    ],
+)
 def test_with_dense_weight_zero_the_ranking_is_pure_bm25(seeded, question):
     store, settings = seeded
     bm25_only = settings.model_copy(update={"dense_weight": 0.0, "top_k": 8})
@@ -181,6 +199,6 @@ def test_hits_carry_the_stored_chunk_and_its_report(seeded):
     hits, _ = retrieve("醴陵市行政复议", store, settings)
     for h in hits:
         text = store.report_text(h.report.report_id)
-        assert text[h.chunk.start:h.chunk.end] == h.chunk.text
+        assert text[h.chunk.start : h.chunk.end] == h.chunk.text
         assert h.chunk.version == h.report.version
         assert np.isfinite(h.score)

@@ -35,8 +35,10 @@ def test_a_chat_completion_is_a_cited_verified_answer_streamed_or_not(seeded_sto
     with Uvicorn(create_app(settings, store=store, llm=small_llm)) as server:
         api = client(server)
         assert [m.id for m in api.models.list().data] == ["assistant"]
-        whole = api.chat.completions.create(model="assistant", messages=[
-            {"role": "system", "content": "ignored"}, {"role": "user", "content": QUESTION}])
+        whole = api.chat.completions.create(
+            model="assistant",
+            messages=[{"role": "system", "content": "ignored"}, {"role": "user", "content": QUESTION}],
+        )
         content = whole.choices[0].message.content
         assert "98.4%" in content and whole.choices[0].finish_reason == "stop"
         (citation, *_) = whole.citations
@@ -44,8 +46,11 @@ def test_a_chat_completion_is_a_cited_verified_answer_streamed_or_not(seeded_sto
         assert f"[{citation['n']}] 乌海市2023年报告" in content  # the source line, for any front end
         assert whole.verification["grounded"] and whole.usage.completion_tokens > 0
 
-        chunks = list(api.chat.completions.create(model="assistant", stream=True,
-                                                  messages=[{"role": "user", "content": QUESTION}]))
+        chunks = list(
+            api.chat.completions.create(
+                model="assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]
+            )
+        )
         streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
         # Temperature 0, fixed seed: the same answer, released sentence by sentence.
         assert "".join(streamed.split()) == "".join(content.split())
@@ -81,7 +86,9 @@ def test_concurrent_requests_queue_for_the_single_model_and_overflow_gets_503(se
 
         def one(_):
             try:
-                answer = api.chat.completions.create(model="assistant", messages=[{"role": "user", "content": QUESTION}])
+                answer = api.chat.completions.create(
+                    model="assistant", messages=[{"role": "user", "content": QUESTION}]
+                )
                 return answer.choices[0].message.content
             except openai.APIStatusError as exc:
                 return exc.status_code, exc.response.headers.get("retry-after"), exc.message
@@ -99,8 +106,9 @@ def test_concurrent_requests_queue_for_the_single_model_and_overflow_gets_503(se
 
 def test_the_api_key_is_required_when_configured(seeded_store):
     store, settings = seeded_store
-    app = create_app(settings.model_copy(update={"serve_api_key": SecretStr("serve-key-77")}), store=store,
-                     llm=ScriptedLLM())
+    app = create_app(
+        settings.model_copy(update={"serve_api_key": SecretStr("serve-key-77")}), store=store, llm=ScriptedLLM()
+    )
     with Uvicorn(app) as server:
         with pytest.raises(openai.AuthenticationError, match="invalid or missing API key"):
             client(server, key="wrong").models.list()
@@ -136,8 +144,11 @@ def test_withdrawn_text_is_announced_in_the_stream(seeded_store):
     # First reply has no number (withdrawn after it was shown), the strict retry has it.
     llm = ScriptedLLM("乌海市积极推进法治政府建设。", "行政机关负责人出庭应诉率98.4%。")
     with Uvicorn(create_app(settings, store=store, llm=llm)) as server:
-        chunks = list(client(server).chat.completions.create(
-            model="assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]))
+        chunks = list(
+            client(server).chat.completions.create(
+                model="assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]
+            )
+        )
     streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
     assert streamed.startswith("乌海市积极推进法治政府建设。" + WITHDRAWN)
     assert "98.4%" in streamed.split(WITHDRAWN)[1] and chunks[-1].verification["method"] == "model-retry"
@@ -158,8 +169,11 @@ def test_backend_errors_reach_the_client_as_openai_errors(seeded_store, settings
             api.chat.completions.create(model="assistant", messages=[{"role": "user", "content": QUESTION}])
         assert caught.value.status_code == 502
         with pytest.raises(openai.APIError, match="timed out after 1.0s"):
-            list(api.chat.completions.create(model="assistant", stream=True,
-                                             messages=[{"role": "user", "content": QUESTION}]))
+            list(
+                api.chat.completions.create(
+                    model="assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]
+                )
+            )
     empty = Store(settings_factory(), embedder=embedder)
     with Uvicorn(create_app(settings, store=empty, llm=ScriptedLLM())) as server:
         with pytest.raises(openai.APIStatusError, match="assistant ingest") as caught:
@@ -181,12 +195,22 @@ def test_assistant_serve_starts_on_the_port_given_after_the_command(tmp_path):
 
     port = free_port()
     with ScriptedHTTPServer((200, "不会用到")) as backend:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_SERVE_PORT": str(free_port()),
-               "ASSISTANT_BACKEND": "openai", "ASSISTANT_OPENAI_BASE_URL": backend.base_url,
-               "ASSISTANT_SERVE_API_KEY": "k-123"}
+        env = {
+            **os.environ,
+            "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+            "ASSISTANT_SERVE_PORT": str(free_port()),
+            "ASSISTANT_BACKEND": "openai",
+            "ASSISTANT_OPENAI_BASE_URL": backend.base_url,
+            "ASSISTANT_SERVE_API_KEY": "k-123",
+        }
         # The environment names another port: the flag after the command wins (uvicorn's `--port`).
-        with ServerProcess([sys.executable, "-m", "assistant", "serve", "--port", str(port)], port,
-                           lambda: http_ok(f"http://127.0.0.1:{port}/health"), "assistant-serve", env=env) as proc:
+        with ServerProcess(
+            [sys.executable, "-m", "assistant", "serve", "--port", str(port)],
+            port,
+            lambda: http_ok(f"http://127.0.0.1:{port}/health"),
+            "assistant-serve",
+            env=env,
+        ) as proc:
             api = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="k-123", max_retries=0)
             assert api.models.list().data[0].id == "assistant"
             with pytest.raises(openai.APIStatusError, match="no reports ingested") as caught:

@@ -69,9 +69,17 @@ def test_eval_runs_include_summary_metrics_and_a_per_report_table(seeded_store, 
     lines = [line for line in REPORTS_GOLD.read_text(encoding="utf-8").splitlines() if "wuhai-2023" in line]
     gold.write_text("\n".join(lines + ['{"file": "nowhere-2020.txt", "key_facts": ["1"]}']) + "\n", encoding="utf-8")
     out = tmp_path / "run"
-    summary = run_eval(settings_factory(), REPORTS_GOLD.with_name("smoke.jsonl"), out, retrieval_only=True,
-                       summaries=True, reports_gold=gold, store=store, llm=ScriptedLLM(*wuhai_replies()),
-                       progress=False)
+    summary = run_eval(
+        settings_factory(),
+        REPORTS_GOLD.with_name("smoke.jsonl"),
+        out,
+        retrieval_only=True,
+        summaries=True,
+        reports_gold=gold,
+        store=store,
+        llm=ScriptedLLM(*wuhai_replies()),
+        progress=False,
+    )
     metrics = summary["summaries"]
     assert metrics["reports"] == 1 and metrics["metadata_accuracy"] == 1.0 and metrics["number_precision"] == 1.0
     assert 0 < metrics["key_fact_recall"] < 1

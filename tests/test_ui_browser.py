@@ -23,8 +23,14 @@ from tests.test_ui_handlers import JsonLLM
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas deprecations inside Gradio
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ANSWER_TIMEOUT_MS = 150_000  # two answers in a row on a busy 2-core machine
 
 
@@ -36,8 +42,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, embedder, small_llm, seeds_dir, default_cache_dir):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("ui-data"), cache_dir=default_cache_dir,
-                        model="qwen2.5-coder-0.5b", ui_port=_free_port())
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("ui-data"),
+        cache_dir=default_cache_dir,
+        model="qwen2.5-coder-0.5b",
+        ui_port=_free_port(),
+    )
     store = Store(settings, embedder=embedder)
     ingest_paths([seeds_dir], store, progress=False)
     fake = JsonLLM()
@@ -81,7 +91,8 @@ def _wait_answer(page):
         "() => { const rows = document.querySelectorAll('#chatbot .cite-card, #chatbot .message');"
         " const t = document.querySelector('#chatbot')?.innerText || '';"
         " return document.querySelector('#chatbot .cite-card') || t.includes('未作回答') || t.includes('出错了'); }",
-        timeout=ANSWER_TIMEOUT_MS)
+        timeout=ANSWER_TIMEOUT_MS,
+    )
 
 
 def _tab(page, name):
@@ -106,9 +117,11 @@ def test_a_seed_question_gets_an_answer_with_a_citation_card(served, browser, tm
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
     # A follow-up is resolved against the question before it.
     _ask(page, "那磴口县呢？")
-    page.wait_for_function("() => document.querySelectorAll('#chatbot .cite-card').length >= 2"
-                           " || document.querySelector('#chatbot').innerText.includes('未作回答')",
-                           timeout=ANSWER_TIMEOUT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chatbot .cite-card').length >= 2"
+        " || document.querySelector('#chatbot').innerText.includes('未作回答')",
+        timeout=ANSWER_TIMEOUT_MS,
+    )
     assert "理解为：磴口县行政机关负责人出庭应诉率是多少？" in page.inner_text("#chatbot")
     page.screenshot(path=str(tmp_path / "followup.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
@@ -119,8 +132,10 @@ def test_a_seed_question_gets_an_answer_with_a_citation_card(served, browser, tm
 @pytest.mark.model
 def test_two_clients_chat_at_once_and_each_gets_its_own_answer(served, browser, tmp_path):
     url, _ = served
-    questions = {"2023年乌海市行政机关负责人出庭应诉率是多少？": "98.4%",
-                 "磴口县行政机关负责人出庭应诉率是多少？": "100%"}
+    questions = {
+        "2023年乌海市行政机关负责人出庭应诉率是多少？": "98.4%",
+        "磴口县行政机关负责人出庭应诉率是多少？": "100%",
+    }
     pages = [_open(browser, url) for _ in questions]
     for page, question in zip(pages, questions):
         _ask(page, question)
@@ -140,8 +155,9 @@ def test_two_clients_chat_at_once_and_each_gets_its_own_answer(served, browser, 
 def test_upload_a_report_and_see_it_listed(served, browser, tmp_path):
     url, _ = served
     report = tmp_path / "ningbo-2024.txt"
-    report.write_text("宁波市人民政府关于2024年法治政府建设情况的报告\n\n一、主要工作\n全年办理行政复议案件12件。\n",
-                      encoding="utf-8")
+    report.write_text(
+        "宁波市人民政府关于2024年法治政府建设情况的报告\n\n一、主要工作\n全年办理行政复议案件12件。\n", encoding="utf-8"
+    )
     page = _open(browser, url)
     _tab(page, "报告库")
     page.wait_for_selector("#library-table >> text=wuhai-2023", timeout=30_000)

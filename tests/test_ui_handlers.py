@@ -24,8 +24,11 @@ class JsonLLM(ScriptedLLM):
     """Answers every schema-constrained summary call with valid JSON and no numbers."""
 
     def complete(self, messages, *, json_schema=None, **kw):
-        reply = ({"关键数据": [], "要点": ["加强法治政府建设", "推进依法行政", "规范行政执法"]}
-                 if "要点" in json_schema["properties"] else {"总体概述": "全年法治政府建设稳步推进。"})
+        reply = (
+            {"关键数据": [], "要点": ["加强法治政府建设", "推进依法行政", "规范行政执法"]}
+            if "要点" in json_schema["properties"]
+            else {"总体概述": "全年法治政府建设稳步推进。"}
+        )
         self.replies = [json.dumps(reply, ensure_ascii=False)]
         return super().complete(messages, json_schema=json_schema, **kw)
 
@@ -94,7 +97,9 @@ def test_upload_validates_ingests_lists_and_removes(tmp_path, settings_factory, 
     settings = settings_factory(max_file_mb=0.002)
     services = Services(settings, store=Store(settings, embedder=embedder), llm=ScriptedLLM())
     good = tmp_path / "ningbo-2024.txt"
-    good.write_text("宁波市人民政府关于2024年法治政府建设情况的报告\n\n一、主要工作\n全年办理行政复议案件12件。\n", encoding="utf-8")
+    good.write_text(
+        "宁波市人民政府关于2024年法治政府建设情况的报告\n\n一、主要工作\n全年办理行政复议案件12件。\n", encoding="utf-8"
+    )
     png = tmp_path / "report.png"
     png.write_bytes(b"\x89PNG")
     big = tmp_path / "big.txt"

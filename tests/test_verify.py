@@ -7,11 +7,15 @@ from assistant.text.numerals import cn_to_int, numbers_in
 from assistant.text.sentences import sentence_spans
 from assistant.text.words import key_terms
 
-SOURCE = "我市行政应诉案件124件,负责人出庭应诉122件,行政机关负责人出庭应诉率98.4%。全市受理问题线索案件共26件,办结率100%。"
+SOURCE = (
+    "我市行政应诉案件124件,负责人出庭应诉122件,行政机关负责人出庭应诉率98.4%。全市受理问题线索案件共26件,办结率100%。"
+)
 
 
-@pytest.mark.parametrize("word,value", [("一百四十七", 147), ("两万三千", 23000), ("二〇二三", 2023),
-                                        ("十二", 12), ("三亿五千万", 350000000), ("九", 9)])
+@pytest.mark.parametrize(
+    "word,value",
+    [("一百四十七", 147), ("两万三千", 23000), ("二〇二三", 2023), ("十二", 12), ("三亿五千万", 350000000), ("九", 9)],
+)
 def test_chinese_numerals_convert_to_integers(word, value):
     assert cn_to_int(word) == value
 

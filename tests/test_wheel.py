@@ -24,8 +24,19 @@ import pytest
 
 from tests.conftest import DEFAULT_CACHE_DIR, REPO_ROOT, SEEDS_DIR
 
-_SKIP = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                               ".ruff_cache", ".hypothesis", "data", "out")
+_SKIP = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "data",
+    "out",
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +44,12 @@ def wheel(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("src") / "assistant-src"
     shutil.copytree(REPO_ROOT, src, ignore=_SKIP)
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out),
-                    str(src)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(src)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     [built] = out.glob("assistant-*.whl")
     return built
 
@@ -44,19 +59,45 @@ def installed(wheel, tmp_path_factory) -> Path:
     """A fresh venv with only the wheel installed in it; returns its bin/ directory."""
     env = tmp_path_factory.mktemp("venv") / "env"
     venv.EnvBuilder(with_pip=False).create(env)
-    site = Path(subprocess.run([env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [env / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     (site / "project-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(env / "bin" / "python"), "install", "-q",
-                    "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(env / "bin" / "python"),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return env / "bin"
 
 
 def test_the_wheel_carries_prompts_gold_data_and_the_schema(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("assistant/prompts/answer.yaml", "assistant/prompts/versions.json",
-                   "assistant/evals/gold/questions.jsonl", "assistant/evals/gold/reports.jsonl",
-                   "assistant/evals/gold/smoke.jsonl", "assistant/reports/summary.schema.json"):
+    for needed in (
+        "assistant/prompts/answer.yaml",
+        "assistant/prompts/versions.json",
+        "assistant/evals/gold/questions.jsonl",
+        "assistant/evals/gold/reports.jsonl",
+        "assistant/evals/gold/smoke.jsonl",
+        "assistant/reports/summary.schema.json",
+    ):
         assert needed in names
     assert not any(n.startswith(("tests/", "benchmarks/", "seeds/")) for n in names)
 
@@ -66,15 +107,26 @@ def test_the_installed_wheel_ingests_and_answers_outside_the_checkout(installed,
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", "PYTHON"))}
-    env |= {"ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
-            "ASSISTANT_MODEL": "qwen2.5-coder-0.5b", "ANONYMIZED_TELEMETRY": "False"}
+    env |= {
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
+        "ASSISTANT_MODEL": "qwen2.5-coder-0.5b",
+        "ANONYMIZED_TELEMETRY": "False",
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(installed / "assistant"), *args], cwd=work, env=env, capture_output=True,
-                              text=True, timeout=600)
+        return subprocess.run(
+            [str(installed / "assistant"), *args], cwd=work, env=env, capture_output=True, text=True, timeout=600
+        )
 
-    where = subprocess.run([str(installed / "python"), "-c", "import assistant.prompts as p; print(p.PROMPTS_DIR)"],
-                           cwd=work, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [str(installed / "python"), "-c", "import assistant.prompts as p; print(p.PROMPTS_DIR)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert str(REPO_ROOT) not in where and "site-packages" in where
     ingested = run("ingest", str(SEEDS_DIR / "wuhai-2023.txt"))
     assert ingested.returncode == 0, ingested.stderr[-2000:]

@@ -47,13 +47,16 @@ CONCERNS: dict[str, tuple[type[BaseModel], ...]] = {
     "model": (StorageSettings, GenerationSettings),
 }
 # Short forms people expect after these commands (uvicorn, llm): serve --port 8080.
-SHORT_FLAGS = {"serve": {"serve_host": "--host", "serve_port": "--port"},
-               "ui": {"ui_host": "--host", "ui_port": "--port"}}
+SHORT_FLAGS = {
+    "serve": {"serve_host": "--host", "serve_port": "--port"},
+    "ui": {"ui_host": "--host", "ui_port": "--port"},
+}
 _GROUP = "settings (also ASSISTANT_<NAME> env vars or assistant.toml)"
 
 
-def _settings_flags(parser: argparse.ArgumentParser, fields: dict, short: dict[str, str] | None = None,
-                    after_command: bool = False) -> None:
+def _settings_flags(
+    parser: argparse.ArgumentParser, fields: dict, short: dict[str, str] | None = None, after_command: bool = False
+) -> None:
     """One flag per setting in `fields`. After the command the default is SUPPRESS, so a
     flag not given there leaves the one given before the command in place."""
     group = parser.add_argument_group(_GROUP)
@@ -63,12 +66,19 @@ def _settings_flags(parser: argparse.ArgumentParser, fields: dict, short: dict[s
             continue
         flags = ["--" + name.replace("_", "-")] + ([short[name]] if short and name in short else [])
         if field.annotation is bool:
-            group.add_argument(*flags, dest=name, action=argparse.BooleanOptionalAction, default=default,
-                               help=field.description)
+            group.add_argument(
+                *flags, dest=name, action=argparse.BooleanOptionalAction, default=default, help=field.description
+            )
         else:
             literal = typing.get_origin(field.annotation) is typing.Literal
-            group.add_argument(*flags, dest=name, default=default, help=field.description, metavar=name.upper(),
-                               choices=typing.get_args(field.annotation) if literal else None)
+            group.add_argument(
+                *flags,
+                dest=name,
+                default=default,
+                help=field.description,
+                metavar=name.upper(),
+                choices=typing.get_args(field.annotation) if literal else None,
+            )
 
 
 def _command(sub, name: str, help: str) -> argparse.ArgumentParser:
@@ -99,13 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("md", "json"), default="md", help="digest (md) or the structured JSON")
     p.add_argument("--out", help="write <report_id>.md/.json into this directory instead of printing")
     p.add_argument("--refresh", action="store_true", help="regenerate even if a cached summary exists")
-    p.add_argument("--depth", type=int, choices=(1, 2), default=2,
-                   help="2: one model call per (一) subsection (default); 1: per top-level section (faster)")
+    p.add_argument(
+        "--depth",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="2: one model call per (一) subsection (default); 1: per top-level section (faster)",
+    )
     p = _command(sub, "compare", "indicator table across reports (values quoted from the text, never estimated)")
     p.add_argument("--metric", nargs="+", help="indicator keys or names (default: all); e.g. 行政复议收到案件数")
     p.add_argument("--format", choices=("md", "csv", "json"), default="md")
-    p.add_argument("--chart", metavar="FILE.png",
-                   help="bar chart; with several metrics one file per metric (FILE-<key>.png)")
+    p.add_argument(
+        "--chart", metavar="FILE.png", help="bar chart; with several metrics one file per metric (FILE-<key>.png)"
+    )
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
     _command(sub, "serve", "OpenAI-compatible API (/v1/chat/completions, /v1/models) on serve_host:serve_port")
     _command(sub, "ui", "start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
@@ -121,8 +137,11 @@ def _eval_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="output directory for results.jsonl, summary.json, report.md")
     p.add_argument("--retrieval-only", action="store_true", help="skip the model: retrieval metrics only (seconds)")
     p.add_argument("--limit", type=int, help="only the first N gold items")
-    p.add_argument("--summaries", action="store_true",
-                   help="also summarise the gold reports and score metadata, key facts and numbers (minutes)")
+    p.add_argument(
+        "--summaries",
+        action="store_true",
+        help="also summarise the gold reports and score metadata, key facts and numbers (minutes)",
+    )
     p.add_argument("--reports-gold", help="report gold JSONL for --summaries (default: the packaged reports.jsonl)")
     p.add_argument("--compare", nargs="+", metavar="DIR", help="compare earlier runs side by side")
     p.add_argument("--chart", help="with --compare: write a PNG bar chart here")
@@ -138,10 +157,20 @@ def load_settings(args: argparse.Namespace) -> Settings:
         raise ConfigError(f"配置无效 / invalid setting: {exc}", "运行 `assistant --help` 查看可选值") from exc
 
 
-COMMANDS = {"ingest": commands.cmd_ingest, "reports": commands.cmd_reports, "remove": commands.cmd_remove,
-            "ask": commands.cmd_ask, "eval": commands.cmd_eval, "summarize": commands.cmd_summarize,
-            "compare": commands.cmd_compare, "serve": commands.cmd_serve, "ui": commands.cmd_ui,
-            "doctor": commands.cmd_doctor, "rebuild": commands.cmd_rebuild, "model": commands.cmd_model}
+COMMANDS = {
+    "ingest": commands.cmd_ingest,
+    "reports": commands.cmd_reports,
+    "remove": commands.cmd_remove,
+    "ask": commands.cmd_ask,
+    "eval": commands.cmd_eval,
+    "summarize": commands.cmd_summarize,
+    "compare": commands.cmd_compare,
+    "serve": commands.cmd_serve,
+    "ui": commands.cmd_ui,
+    "doctor": commands.cmd_doctor,
+    "rebuild": commands.cmd_rebuild,
+    "model": commands.cmd_model,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

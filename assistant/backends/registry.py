@@ -13,8 +13,9 @@ def _llama(settings: Settings) -> LLM:
     from assistant.backends.llama import LlamaBackend
     from assistant.backends.packaged import resolve_model_path
 
-    return LlamaBackend(str(resolve_model_path(settings)), n_ctx=settings.n_ctx,
-                        n_threads=settings.n_threads, seed=settings.seed)
+    return LlamaBackend(
+        str(resolve_model_path(settings)), n_ctx=settings.n_ctx, n_threads=settings.n_threads, seed=settings.seed
+    )
 
 
 def _openai(settings: Settings) -> LLM:

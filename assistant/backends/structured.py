@@ -28,9 +28,17 @@ def unfence(text: str) -> str:
     return m.group(1) if m else text.strip()
 
 
-def ask_structured(llm: LLM, messages: list[Message], model: type[M], schema: dict, *, max_tokens: int,
-                   temperature: float = 0.0, seed: int | None = None,
-                   on_reply: Callable[[Completion], None] | None = None) -> M:
+def ask_structured(
+    llm: LLM,
+    messages: list[Message],
+    model: type[M],
+    schema: dict,
+    *,
+    max_tokens: int,
+    temperature: float = 0.0,
+    seed: int | None = None,
+    on_reply: Callable[[Completion], None] | None = None,
+) -> M:
     """The reply as `model`; `on_reply` sees every completion (for usage accounting)."""
     note, raw = "", ""
     for _ in range(ATTEMPTS):
@@ -44,5 +52,9 @@ def ask_structured(llm: LLM, messages: list[Message], model: type[M], schema: di
         except ValidationError as exc:
             errors = "；".join(f"{'.'.join(map(str, e['loc'])) or 'JSON'}: {e['msg']}" for e in exc.errors()[:3])
             note = f"\n\n（上一次的输出无效：{errors[:200]}。请只输出一个符合要求的 JSON 对象。）"
-    raise SchemaError(f"模型输出不符合 {model.__name__} 的结构 / invalid structured output after {ATTEMPTS} tries",
-                      raw=raw, attempts=ATTEMPTS, hint="换用更大的模型，或调大 max_tokens")
+    raise SchemaError(
+        f"模型输出不符合 {model.__name__} 的结构 / invalid structured output after {ATTEMPTS} tries",
+        raw=raw,
+        attempts=ATTEMPTS,
+        hint="换用更大的模型，或调大 max_tokens",
+    )

@@ -48,29 +48,21 @@ class StorageSettings(BaseModel):
         default=None, description="Chroma server host; when set, use it instead of the embedded store."
     )
     chroma_port: int = Field(default=8000, description="Chroma server port.")
-    collection: str = Field(
-        default="reports", min_length=3, description="Chroma collection name (3+ characters)."
-    )
+    collection: str = Field(default="reports", min_length=3, description="Chroma collection name (3+ characters).")
 
 
 class IngestSettings(BaseModel):
     """How files are read and cut into chunks."""
 
-    chunk_tokens: int = Field(
-        default=200, ge=32, le=2000, description="Target chunk size in cl100k tokens."
-    )
-    max_file_mb: float = Field(
-        default=50.0, gt=0, description="Refuse input files larger than this many megabytes."
-    )
+    chunk_tokens: int = Field(default=200, ge=32, le=2000, description="Target chunk size in cl100k tokens.")
+    max_file_mb: float = Field(default=50.0, gt=0, description="Refuse input files larger than this many megabytes.")
 
 
 class RetrievalSettings(BaseModel):
     """How sources are found for a question."""
 
     top_k: int = Field(default=4, ge=1, le=20, description="Sources given to the model per question.")
-    bm25_weight: float = Field(
-        default=1.0, ge=0, description="Weight of the BM25 (jieba) ranking in the fusion."
-    )
+    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 (jieba) ranking in the fusion.")
     dense_weight: float = Field(
         default=0.35, ge=0, description="Weight of the sentence-embedding ranking in the fusion."
     )
@@ -90,7 +82,8 @@ class GenerationSettings(BaseModel):
         description="Packaged model name (qwen2.5-coder-0.5b, qwen2.5-coder-1.5b) or a path to any .gguf file.",
     )
     n_ctx: int = Field(
-        default=4096, ge=512,
+        default=4096,
+        ge=512,
         description="Context window the prompts are budgeted against: the local model's, or the hosted model's (set it to match the server).",
     )
     n_threads: int | None = Field(default=None, description="CPU threads for llama.cpp (default: all cores).")
@@ -111,14 +104,19 @@ class HostedSettings(BaseModel):
     openai_model: str = Field(default="default", description="Model name to request from the hosted backend.")
     request_timeout: float = Field(default=60.0, gt=0, description="Seconds before a hosted request times out.")
     max_retries: int = Field(
-        default=3, ge=0, le=10, description="Retries (exponential backoff) on 429/5xx/connection errors from the hosted backend."
+        default=3,
+        ge=0,
+        le=10,
+        description="Retries (exponential backoff) on 429/5xx/connection errors from the hosted backend.",
     )
 
 
 class UiSettings(BaseModel):
     """The web app (assistant ui)."""
 
-    ui_host: str = Field(default="127.0.0.1", description="Address the web app binds to; any other than loopback needs ui_auth.")
+    ui_host: str = Field(
+        default="127.0.0.1", description="Address the web app binds to; any other than loopback needs ui_auth."
+    )
     ui_port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
     ui_auth: SecretStr | None = Field(
         default=None, description="Web app login as user:password (environment or config file only)."
@@ -134,18 +132,31 @@ class ServeSettings(BaseModel):
         default=None, description="Bearer key clients of `assistant serve` must send (environment or config file only)."
     )
     serve_concurrency: int = Field(
-        default=1, ge=1, le=64,
+        default=1,
+        ge=1,
+        le=64,
         description="Answers `assistant serve` computes at once; 1 suits the local model (it runs one request at a time), more suits a hosted backend that serves requests in parallel.",
     )
     serve_queue: int = Field(
-        default=32, ge=0, description="Requests `assistant serve` lets wait for a free slot; beyond this it answers 503 with Retry-After."
+        default=32,
+        ge=0,
+        description="Requests `assistant serve` lets wait for a free slot; beyond this it answers 503 with Retry-After.",
     )
     serve_max_body_kb: int = Field(
         default=64, ge=1, description="Largest request body `assistant serve` accepts, in KiB (413 beyond)."
     )
 
 
-class Settings(ServeSettings, UiSettings, HostedSettings, GenerationSettings, RetrievalSettings, IngestSettings, StorageSettings, BaseSettings):
+class Settings(
+    ServeSettings,
+    UiSettings,
+    HostedSettings,
+    GenerationSettings,
+    RetrievalSettings,
+    IngestSettings,
+    StorageSettings,
+    BaseSettings,
+):
     """Every setting; see each concern's class for its fields. (The concerns are listed last
     first: pydantic orders fields from the last base on, and --help and the README list
     storage first.)"""

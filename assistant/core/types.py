@@ -44,7 +44,8 @@ class Report(ReportMetadata):
     anchors: list[tuple[int, int]] = Field(
         default_factory=list,
         description="(offset, number) pairs, ascending: from that offset of the cleaned text on, the text is on "
-                    "PDF page `number` (anchor_unit 页) or in DOCX paragraph `number` (段).")
+        "PDF page `number` (anchor_unit 页) or in DOCX paragraph `number` (段).",
+    )
     anchor_unit: Literal["页", "段"] | None = None
     notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
 

@@ -9,8 +9,18 @@ from assistant.core.errors import ConfigError
 from assistant.evals.runner import fmt, table
 from assistant.reports.charts import pyplot
 
-MAIN_METRICS = ["recall@1", "recall@5", "mrr", "fact_accuracy", "refusal_accuracy", "citation_precision",
-                "numeric_faithfulness", "metadata_accuracy", "key_fact_recall", "number_precision"]
+MAIN_METRICS = [
+    "recall@1",
+    "recall@5",
+    "mrr",
+    "fact_accuracy",
+    "refusal_accuracy",
+    "citation_precision",
+    "numeric_faithfulness",
+    "metadata_accuracy",
+    "key_fact_recall",
+    "number_precision",
+]
 
 
 def flat_metrics(summary: dict) -> dict[str, float]:

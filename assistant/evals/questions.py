@@ -77,8 +77,9 @@ class AnswerMetrics(BaseModel):
     questions: int
 
 
-def retrieval_eval(store: Store, settings: Settings, items: list[GoldItem], ks=(1, 3, 5),
-                   progress: Tick | None = None) -> tuple[RetrievalMetrics, list[RetrievalResult]]:
+def retrieval_eval(
+    store: Store, settings: Settings, items: list[GoldItem], ks=(1, 3, 5), progress: Tick | None = None
+) -> tuple[RetrievalMetrics, list[RetrievalResult]]:
     reports = store.reports()
     places = {r.report_id: r.place for r in reports}
     rows = []
@@ -88,19 +89,32 @@ def retrieval_eval(store: Store, settings: Settings, items: list[GoldItem], ks=(
         hits, scope = retrieve(item.question, store, settings, k=max(ks), reports=reports)
         rank = next((i + 1 for i, h in enumerate(hits) if contains_evidence(h.chunk.text, item.evidence)), None)
         scoped = {places.get(r) for r in scope.report_ids}
-        rows.append(RetrievalResult(id=item.id, kind=item.kind, report=item.report, retrieval_rank=rank,
-                                    scope_ok=(scoped == {item.report}) if item.report else (len(scoped) != 1)))
+        rows.append(
+            RetrievalResult(
+                id=item.id,
+                kind=item.kind,
+                report=item.report,
+                retrieval_rank=rank,
+                scope_ok=(scoped == {item.report}) if item.report else (len(scoped) != 1),
+            )
+        )
         if progress:
             progress(1)
     recall = {k: mean(r.retrieval_rank is not None and r.retrieval_rank <= k for r in rows) for k in (1, 3, 5)}
-    metrics = RetrievalMetrics(recall_at_1=recall[1], recall_at_3=recall[3], recall_at_5=recall[5],
-                               mrr=mean(1 / r.retrieval_rank if r.retrieval_rank else 0 for r in rows),
-                               scope_accuracy=mean(r.scope_ok for r in rows), questions=len(rows))
+    metrics = RetrievalMetrics(
+        recall_at_1=recall[1],
+        recall_at_3=recall[3],
+        recall_at_5=recall[5],
+        mrr=mean(1 / r.retrieval_rank if r.retrieval_rank else 0 for r in rows),
+        scope_accuracy=mean(r.scope_ok for r in rows),
+        questions=len(rows),
+    )
     return metrics, rows
 
 
-def answer_eval(store: Store, llm, settings: Settings, items: list[GoldItem],
-                progress: Tick | None = None) -> tuple[AnswerMetrics, list[AnswerResult]]:
+def answer_eval(
+    store: Store, llm, settings: Settings, items: list[GoldItem], progress: Tick | None = None
+) -> tuple[AnswerMetrics, list[AnswerResult]]:
     from assistant.qa.answer import ask
 
     rows = []
@@ -111,14 +125,32 @@ def answer_eval(store: Store, llm, settings: Settings, items: list[GoldItem],
         # 报告"), are not claims the answer makes.
         exempt = number_set(item.question) | number_set(" ".join(c.report for c in answer.citations))
         numbers = number_set(strip_citations(answer.answer)) - exempt if not answer.refused else set()
-        rows.append(AnswerResult(
-            id=item.id, kind=item.kind, report=item.report, question=item.question, answer=answer.answer,
-            grade=grade(item, answer), method=answer.method, grounded=answer.grounded, refused=answer.refused,
-            citations=answer.citations,
-            citation_ok=(any(contains_evidence(c.quote, item.evidence) or contains_evidence(item.evidence[0], [c.quote])
-                             for c in answer.citations) if item.evidence and answer.citations else None),
-            numbers=len(numbers), numbers_in_citations=sum(1 for n in numbers if n in number_set(cited)),
-            timings=answer.timings, usage=answer.usage))
+        rows.append(
+            AnswerResult(
+                id=item.id,
+                kind=item.kind,
+                report=item.report,
+                question=item.question,
+                answer=answer.answer,
+                grade=grade(item, answer),
+                method=answer.method,
+                grounded=answer.grounded,
+                refused=answer.refused,
+                citations=answer.citations,
+                citation_ok=(
+                    any(
+                        contains_evidence(c.quote, item.evidence) or contains_evidence(item.evidence[0], [c.quote])
+                        for c in answer.citations
+                    )
+                    if item.evidence and answer.citations
+                    else None
+                ),
+                numbers=len(numbers),
+                numbers_in_citations=sum(1 for n in numbers if n in number_set(cited)),
+                timings=answer.timings,
+                usage=answer.usage,
+            )
+        )
         if progress:
             progress(1)
     return answer_metrics(items, rows), rows
@@ -138,7 +170,9 @@ def answer_metrics(items: list[GoldItem], rows: list[AnswerResult]) -> AnswerMet
         citation_precision=mean(cites) if cites else None,
         numeric_faithfulness=(sum(r.numbers_in_citations for r in rows) / n_numbers) if n_numbers else None,
         grounded_rate=mean(r.grounded for r in rows),
-        latency_p50_ms=percentile(totals, 50), latency_p95_ms=percentile(totals, 95),
+        latency_p50_ms=percentile(totals, 50),
+        latency_p95_ms=percentile(totals, 95),
         prompt_tokens=sum(r.usage.prompt_tokens for r in rows),
         completion_tokens=sum(r.usage.completion_tokens for r in rows),
-        questions=len(rows))
+        questions=len(rows),
+    )

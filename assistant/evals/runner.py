@@ -28,16 +28,25 @@ StageProgress = Callable[[int, int, str], None]  # (done, total, stage), for the
 
 def _git_commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              cwd=Path(__file__).parent, timeout=5).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).parent,
+                timeout=5,
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         return None
 
 
 def configuration(settings: Settings, llm=None) -> dict:
     config = {
-        "retrieval": {k: getattr(settings, k) for k in ("top_k", "bm25_weight", "dense_weight", "auto_scope",
-                                                        "chunk_tokens")},
+        "retrieval": {
+            k: getattr(settings, k) for k in ("top_k", "bm25_weight", "dense_weight", "auto_scope", "chunk_tokens")
+        },
         "prompts": [load_prompt(n).ref for n in ("answer", "answer_strict")],
         "git_commit": _git_commit(),
         "backend": settings.backend,
@@ -78,17 +87,30 @@ class _Callback:
 
 
 def _bar(progress: bool | StageProgress, total: int, stage: str, unit: str = "q"):
-    return _Callback(progress, total, stage) if callable(progress) else \
-        tqdm(total=total, desc=stage, unit=unit, disable=not progress)
+    return (
+        _Callback(progress, total, stage)
+        if callable(progress)
+        else tqdm(total=total, desc=stage, unit=unit, disable=not progress)
+    )
 
 
 def dump_jsonl(rows: list[dict], path: Path) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
-def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval_only: bool = False,
-             limit: int | None = None, progress: bool | StageProgress = True, summaries: bool = False,
-             reports_gold: str | Path | None = None, store: Store | None = None, llm=None) -> dict:
+def run_eval(
+    settings: Settings,
+    gold: str | Path,
+    out: str | Path,
+    *,
+    retrieval_only: bool = False,
+    limit: int | None = None,
+    progress: bool | StageProgress = True,
+    summaries: bool = False,
+    reports_gold: str | Path | None = None,
+    store: Store | None = None,
+    llm=None,
+) -> dict:
     """`retrieval_only` skips the answer eval; `summaries` adds the summary eval over the
     reports in `reports_gold` (default gold/reports.jsonl) — both of those need the model.
     `store` and `llm` default to the configured ones (the web app passes its own), and
@@ -101,9 +123,11 @@ def run_eval(settings: Settings, gold: str | Path, out: str | Path, *, retrieval
     with _bar(progress, sum(not i.unanswerable for i in items), "retrieval") as bar:
         r_metrics, r_rows = retrieval_eval(store, settings, items, progress=bar.update)
     ranked = lambda r: r.retrieval_rank is not None and r.retrieval_rank <= 5  # noqa: E731
-    summary: dict = {"retrieval": r_metrics.flat(),
-                     "retrieval_by_kind": breakdown(r_rows, "kind", ranked),
-                     "retrieval_by_report": breakdown(r_rows, "report", ranked)}
+    summary: dict = {
+        "retrieval": r_metrics.flat(),
+        "retrieval_by_kind": breakdown(r_rows, "kind", ranked),
+        "retrieval_by_report": breakdown(r_rows, "report", ranked),
+    }
     results = {r.id: r.model_dump() for r in r_rows}
     if llm is None and (not retrieval_only or summaries):
         from assistant.backends.registry import get_backend
@@ -150,21 +174,34 @@ def fmt(v) -> str:
 
 
 def render_report(summary: dict) -> str:
-    parts = [f"# Evaluation report\n\nGold: `{summary['gold']}` ({summary['items']} items), "
-             f"{summary['seconds']} s. Config: `{json.dumps(summary['config'], ensure_ascii=False)}`\n"]
+    parts = [
+        f"# Evaluation report\n\nGold: `{summary['gold']}` ({summary['items']} items), "
+        f"{summary['seconds']} s. Config: `{json.dumps(summary['config'], ensure_ascii=False)}`\n"
+    ]
     for section in ("retrieval", "answers", "summaries"):
         if section in summary:
-            parts.append(f"## {section}\n\n" + table([["metric", "value"]] +
-                                                      [[k, fmt(v)] for k, v in summary[section].items()]))
+            parts.append(
+                f"## {section}\n\n" + table([["metric", "value"]] + [[k, fmt(v)] for k, v in summary[section].items()])
+            )
     for section in ("retrieval_by_kind", "retrieval_by_report", "answers_by_kind", "answers_by_report"):
         if section in summary:
-            parts.append(f"## {section}\n\n" + table([["group", "share"]] +
-                                                      [[k, fmt(v)] for k, v in summary[section].items()]))
+            parts.append(
+                f"## {section}\n\n" + table([["group", "share"]] + [[k, fmt(v)] for k, v in summary[section].items()])
+            )
     if "summaries_by_report" in summary:
         rows = [["report", "metadata", "key facts", "numbers", "missed key facts", "unsupported numbers"]]
         for rid, r in summary["summaries_by_report"].items():
-            rows.append([rid, "—", "—", "—", r["error"], ""] if r.get("error") else
-                        [rid, fmt(r["metadata_accuracy"]), fmt(r["key_fact_recall"]), fmt(r["number_precision"]),
-                         "、".join(r["key_facts_missed"]) or "—", "、".join(r["numbers_unsupported"]) or "—"])
+            rows.append(
+                [rid, "—", "—", "—", r["error"], ""]
+                if r.get("error")
+                else [
+                    rid,
+                    fmt(r["metadata_accuracy"]),
+                    fmt(r["key_fact_recall"]),
+                    fmt(r["number_precision"]),
+                    "、".join(r["key_facts_missed"]) or "—",
+                    "、".join(r["numbers_unsupported"]) or "—",
+                ]
+            )
         parts.append("## summaries_by_report\n\n" + table(rows))
     return "\n\n".join(parts) + "\n"

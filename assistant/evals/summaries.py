@@ -22,8 +22,15 @@ from assistant.reports.summary_models import ReportSummary
 from assistant.text.numerals import number_set
 
 # gold field -> summary 元数据 field
-FIELDS = {"place": "地区", "level": "行政层级", "year": "报告年度", "title": "标题", "issuer": "发布机关",
-          "date": "日期", "doc_number": "文号"}
+FIELDS = {
+    "place": "地区",
+    "level": "行政层级",
+    "year": "报告年度",
+    "title": "标题",
+    "issuer": "发布机关",
+    "date": "日期",
+    "doc_number": "文号",
+}
 
 
 class SummaryResult(BaseModel):
@@ -54,8 +61,9 @@ def content_text(summary: ReportSummary) -> str:
     of generation) is left out so that it cannot count as a fact or a number."""
     meta = [str(v) for v in summary.元数据.model_dump().values() if v not in (None, "")]
     # The ISO date (2024-01-22) is the report's own 2024年1月22日: "01" is no number it states.
-    meta = [re.sub(r"^(\d{4})-(\d{2})-(\d{2})$", lambda m: "{}年{}月{}日".format(*map(int, m.groups())), v)
-            for v in meta]
+    meta = [
+        re.sub(r"^(\d{4})-(\d{2})-(\d{2})$", lambda m: "{}年{}月{}日".format(*map(int, m.groups())), v) for v in meta
+    ]
     parts = meta + [summary.总体概述]
     for s in summary.主要举措与成效:
         parts += [s.标题, *s.要点]
@@ -96,8 +104,9 @@ def score_summary(summary: ReportSummary, gold: ReportGold, report_text: str) ->
     )
 
 
-def summary_eval(store, llm, settings, gold: list[ReportGold], *, depth: int = 2,
-                 progress: Callable[[int], None] | None = None) -> tuple[SummaryMetrics, list[SummaryResult]]:
+def summary_eval(
+    store, llm, settings, gold: list[ReportGold], *, depth: int = 2, progress: Callable[[int], None] | None = None
+) -> tuple[SummaryMetrics, list[SummaryResult]]:
     """Summarise each gold report that is ingested (cached summaries are reused) and score it."""
     from assistant.reports.summarize import SummaryOptions, summarize_report
 
@@ -117,7 +126,12 @@ def summary_eval(store, llm, settings, gold: list[ReportGold], *, depth: int = 2
         values = [getattr(r, key) for r in scored if getattr(r, key) is not None]
         return round(sum(values) / len(values), 3) if values else None
 
-    metrics = SummaryMetrics(reports=len(scored), metadata_accuracy=avg("metadata_accuracy"),
-                             key_fact_recall=avg("key_fact_recall"), number_precision=avg("number_precision"),
-                             figures_per_report=avg("figures"), dropped_per_report=avg("dropped_unverified"))
+    metrics = SummaryMetrics(
+        reports=len(scored),
+        metadata_accuracy=avg("metadata_accuracy"),
+        key_fact_recall=avg("key_fact_recall"),
+        number_precision=avg("number_precision"),
+        figures_per_report=avg("figures"),
+        dropped_per_report=avg("dropped_unverified"),
+    )
     return metrics, rows

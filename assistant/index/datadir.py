@@ -33,11 +33,14 @@ def check_data_dir(data_dir: Path) -> None:
     try:
         found = json.loads(marker.read_text("utf-8"))["format"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"数据目录 {data_dir} 已损坏：格式标记 FORMAT 无法读取 / corrupted data dir ({exc})",
-                         REBUILD_HINT) from exc
+        raise StoreError(
+            f"数据目录 {data_dir} 已损坏：格式标记 FORMAT 无法读取 / corrupted data dir ({exc})", REBUILD_HINT
+        ) from exc
     if found != DATA_FORMAT:
-        raise StoreError(f"数据目录 {data_dir} 的格式版本为 {found!r}，本程序需要 {DATA_FORMAT} / "
-                         "data dir format mismatch", REBUILD_HINT)
+        raise StoreError(
+            f"数据目录 {data_dir} 的格式版本为 {found!r}，本程序需要 {DATA_FORMAT} / data dir format mismatch",
+            REBUILD_HINT,
+        )
 
 
 @contextmanager

@@ -60,10 +60,14 @@ class Store:
         except StoreError:
             raise
         except Exception as exc:  # chromadb raises many types; all mean "cannot open"
-            where = (f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host
-                     else str(settings.chroma_dir))
-            hint = ("检查 ASSISTANT_CHROMA_HOST/PORT；服务器模式请先运行 `chroma run`" if settings.chroma_host
-                    else f"检查 ASSISTANT_DATA_DIR；若数据库已损坏，{REBUILD_HINT}")
+            where = (
+                f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
+            )
+            hint = (
+                "检查 ASSISTANT_CHROMA_HOST/PORT；服务器模式请先运行 `chroma run`"
+                if settings.chroma_host
+                else f"检查 ASSISTANT_DATA_DIR；若数据库已损坏，{REBUILD_HINT}"
+            )
             raise StoreError(f"无法打开 Chroma 数据库 / cannot open the Chroma store at {where}: {exc}", hint) from exc
         meta = {"embedding_model": MODEL_ID, "hnsw:space": "cosine"}
         try:
@@ -74,8 +78,9 @@ class Store:
         except ValueError as exc:  # chromadb: "Embedding function conflict"
             found = f"other ({exc})"
         except Exception as exc:  # a damaged sqlite file surfaces here, not in PersistentClient()
-            raise StoreError(f"无法读取 Chroma 集合 {settings.collection!r} / cannot read the collection: {exc}",
-                             REBUILD_HINT) from exc
+            raise StoreError(
+                f"无法读取 Chroma 集合 {settings.collection!r} / cannot read the collection: {exc}", REBUILD_HINT
+            ) from exc
         if found != MODEL_ID:
             raise StoreError(
                 f"集合 {settings.collection!r} 由嵌入模型 {found!r} 建立，当前为 {MODEL_ID!r} / embedding model mismatch",
@@ -102,8 +107,9 @@ class Store:
         try:
             reports = [Report.model_validate_json(m["json"]) for m in got["metadatas"] or []]
         except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-            raise StoreError(f"报告登记表已损坏 / the report registry is corrupted: {type(exc).__name__}: {exc}",
-                             REBUILD_HINT) from exc
+            raise StoreError(
+                f"报告登记表已损坏 / the report registry is corrupted: {type(exc).__name__}: {exc}", REBUILD_HINT
+            ) from exc
         return sorted(reports, key=lambda r: (r.place or "", r.year or 0, r.report_id))
 
     def find_report(self, key: str) -> Report:
@@ -117,14 +123,17 @@ class Store:
             if len(match) == 1:
                 return match[0]
             if len(match) > 1:
-                raise StoreError(f"{key!r} 对应多份报告 / ambiguous: {', '.join(r.report_id for r in match)}",
-                                 "请用报告 id 指定（见 `assistant reports`）")
+                raise StoreError(
+                    f"{key!r} 对应多份报告 / ambiguous: {', '.join(r.report_id for r in match)}",
+                    "请用报告 id 指定（见 `assistant reports`）",
+                )
         valid = ", ".join(f"{r.report_id}({r.place})" for r in reports) or "(无 / none)"
         raise StoreError(f"找不到报告 {key!r} / no such report", f"已入库的报告 / ingested: {valid}")
 
     # --- writes ---------------------------------------------------------------------
-    def put_report(self, report: Report, chunks: list[Chunk],
-                   embeddings: np.ndarray | Callable[[list[Chunk]], np.ndarray]) -> None:
+    def put_report(
+        self, report: Report, chunks: list[Chunk], embeddings: np.ndarray | Callable[[list[Chunk]], np.ndarray]
+    ) -> None:
         """Atomically replace `report` (by id) with this version and its chunks.
 
         `embeddings` is an array (one row per chunk) or a function that embeds a batch
@@ -141,7 +150,9 @@ class Store:
                     metadatas=[_chunk_meta(c) for c in part],
                 )
             self.registry.upsert(
-                ids=[report.report_id], embeddings=[[1.0]], documents=[report.title or report.report_id],
+                ids=[report.report_id],
+                embeddings=[[1.0]],
+                documents=[report.title or report.report_id],
                 metadatas=[{"json": report.model_dump_json(), "version": report.version}],
             )
         except BaseException:
@@ -161,8 +172,11 @@ class Store:
         the registry stays the truth; this copy matters once the database is damaged)."""
         try:
             path = self.settings.data_dir / "sources.json"
-            sources = recorded_sources(self.settings.data_dir) if path.exists() else {
-                r.report_id: r.source for r in self.reports()}
+            sources = (
+                recorded_sources(self.settings.data_dir)
+                if path.exists()
+                else {r.report_id: r.source for r in self.reports()}
+            )
             if source is None:
                 sources.pop(report_id, None)
             else:
@@ -219,26 +233,35 @@ class Store:
         """The cleaned text, rebuilt exactly: chunks are contiguous and cover it."""
         return "".join(c.text for c in self.chunk_records(report_id))
 
-    def dense_search(self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None,
-                     reports: list[Report] | None = None) -> list[tuple[str, float]]:
+    def dense_search(
+        self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None, reports: list[Report] | None = None
+    ) -> list[tuple[str, float]]:
         where = None
         if report_ids:
             where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
         total = self.chunks.count()
         if total == 0:
             return []
-        got = self.chunks.query(query_embeddings=[embedding.tolist()], n_results=min(n, total), where=where,
-                                include=["distances", "metadatas"])
+        got = self.chunks.query(
+            query_embeddings=[embedding.tolist()],
+            n_results=min(n, total),
+            where=where,
+            include=["distances", "metadatas"],
+        )
         committed = {r.report_id: r.version for r in (self.reports() if reports is None else reports)}
-        return [(cid, 1.0 - float(d)) for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])
-                if committed.get(m["report_id"]) == m["version"]]
+        return [
+            (cid, 1.0 - float(d))
+            for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])
+            if committed.get(m["report_id"]) == m["version"]
+        ]
 
     def lexical(self, reports: list[Report] | None = None) -> LexicalIndex:
         """The BM25 index for exactly the committed reports (`reports`, when the caller
         has just read the registry), loaded or rebuilt."""
         reports = self.reports() if reports is None else reports
-        fingerprint = hashlib.sha256(json.dumps(
-            [TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()).hexdigest()[:16]
+        fingerprint = hashlib.sha256(
+            json.dumps([TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()
+        ).hexdigest()[:16]
         if self._lexical and self._lexical[0] == fingerprint:
             return self._lexical[1]
         with self._lexical_lock:  # threads of one server process: build once, not once each
@@ -250,8 +273,9 @@ class Store:
             except (OSError, ValueError, KeyError):
                 by_id = {r.report_id: r for r in reports}
                 records = self.chunk_records()
-                index = LexicalIndex.build([c.chunk_id for c in records],
-                                           [index_text(by_id[c.report_id], c) for c in records])
+                index = LexicalIndex.build(
+                    [c.chunk_id for c in records], [index_text(by_id[c.report_id], c) for c in records]
+                )
                 index.save(directory)
                 for stale in self.settings.bm25_dir.glob(f"{self.settings.collection}-" + "?" * 16):
                     if stale != directory:
@@ -267,8 +291,14 @@ def index_text(report: Report, chunk: Chunk) -> str:
 
 
 def _chunk_meta(c: Chunk) -> dict:
-    meta = {"report_id": c.report_id, "version": c.version, "index": c.index, "start": c.start,
-            "end": c.end, "section": c.section}
+    meta = {
+        "report_id": c.report_id,
+        "version": c.version,
+        "index": c.index,
+        "start": c.start,
+        "end": c.end,
+        "section": c.section,
+    }
     for key in ("place", "year", "page", "paragraph"):  # Chroma metadata cannot hold None
         if (value := getattr(c, key)) is not None:
             meta[key] = value
@@ -276,6 +306,11 @@ def _chunk_meta(c: Chunk) -> dict:
 
 
 def _record(cid: str, doc: str, meta: dict) -> Chunk:
-    return Chunk(chunk_id=cid, text=doc, **{k: meta.get(k) for k in
-                       ("report_id", "version", "index", "start", "end", "section", "place", "year", "page",
-                        "paragraph")})
+    return Chunk(
+        chunk_id=cid,
+        text=doc,
+        **{
+            k: meta.get(k)
+            for k in ("report_id", "version", "index", "start", "end", "section", "place", "year", "page", "paragraph")
+        },
+    )

@@ -70,8 +70,9 @@ def _split_long(text: str, start: int, end: int, budget: int) -> list[tuple[int,
     return pieces
 
 
-def chunk_text(text: str, budget: int, *, id_prefix: str = "",
-               headings: dict[int, int] | None = None) -> list[TextChunk]:
+def chunk_text(
+    text: str, budget: int, *, id_prefix: str = "", headings: dict[int, int] | None = None
+) -> list[TextChunk]:
     """`headings` maps line-start offsets to heading levels known from the source
     (DOCX 标题 1/2/3 styles); other headings are recognised by their outline marker."""
     if not text:
@@ -99,15 +100,14 @@ def chunk_text(text: str, budget: int, *, id_prefix: str = "",
         while k < len(cur) - 1 and cur[k][3]:
             k += 1
         section = cur[k - 1][2] if k else cur[0][2]
-        chunks.append(TextChunk(f"{prefix}:{s}-{e}", len(chunks), s, e, text[s:e], section,
-                            count_tokens(text[s:e])))
+        chunks.append(TextChunk(f"{prefix}:{s}-{e}", len(chunks), s, e, text[s:e], section, count_tokens(text[s:e])))
         cur.clear()
 
     for unit in units:
         # A heading opens a new chunk, unless the chunk so far holds only headings
         # ("一、…" directly followed by "(一)…" stays together with its first paragraph).
         only_headings = all(u[3] for u in cur)
-        if cur and ((unit[3] and not only_headings) or count_tokens(text[cur[0][0]:unit[1]]) > budget):
+        if cur and ((unit[3] and not only_headings) or count_tokens(text[cur[0][0] : unit[1]]) > budget):
             close()
         cur.append(unit)
     if cur:

@@ -26,10 +26,36 @@ from assistant.core.errors import IngestError
 # Keys of the metadata block that government sites print above the article.
 # Spaces inside keys ("索 引 号") are removed before matching.
 META_KEYS = (
-    "索引号", "公开方式", "发布机构", "组配分类", "文件编号", "发文日期", "成文日期", "有效性",
-    "信息来源", "作者", "发布日期", "浏览次数", "发布时间", "访问量", "来源", "发文机关", "有效期",
-    "所属主题", "公开对象", "发文字号", "公开部门", "状态", "主题分类", "体裁分类", "生成日期",
-    "公开时限", "主题词", "责任部门", "点击数", "阅读次数",
+    "索引号",
+    "公开方式",
+    "发布机构",
+    "组配分类",
+    "文件编号",
+    "发文日期",
+    "成文日期",
+    "有效性",
+    "信息来源",
+    "作者",
+    "发布日期",
+    "浏览次数",
+    "发布时间",
+    "访问量",
+    "来源",
+    "发文机关",
+    "有效期",
+    "所属主题",
+    "公开对象",
+    "发文字号",
+    "公开部门",
+    "状态",
+    "主题分类",
+    "体裁分类",
+    "生成日期",
+    "公开时限",
+    "主题词",
+    "责任部门",
+    "点击数",
+    "阅读次数",
 )
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
@@ -80,15 +106,15 @@ def read_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, list[str]
     """
     if not data.strip():
         raise IngestError(f"{source}: 文件为空 / the file is empty", "检查文件是否下载完整")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc, []
             except UnicodeDecodeError as exc:
                 raise IngestError(
                     f"{source}: 文件以 {enc} 标记开头但内容已损坏（位置 {exc.start}）/ corrupt {enc} text",
-                    "文件可能下载不完整，请重新获取") from exc
+                    "文件可能下载不完整，请重新获取",
+                ) from exc
     notes: list[str] = []
     if b"\x00" in data[:65536]:
         for enc in ("utf-16-le", "utf-16-be"):
@@ -110,8 +136,7 @@ def read_text(data: bytes, source: str = "<bytes>") -> tuple[str, str, list[str]
             continue
     best = from_bytes(data).best()
     if best is None:
-        raise IngestError(f"{source}: 无法识别文件编码 / cannot detect the text encoding",
-                          "请将文件转存为 UTF-8 编码")
+        raise IngestError(f"{source}: 无法识别文件编码 / cannot detect the text encoding", "请将文件转存为 UTF-8 编码")
     return str(best), best.encoding, notes
 
 
@@ -123,8 +148,15 @@ def _plausible(data: bytes, encoding: str) -> str | None:
     except UnicodeDecodeError:  # includes an odd number of bytes: a truncated file
         return None
     sample = text[:20000]
-    good = sum(1 for c in sample if c in "\n\r\t" or (c.isprintable() and (c.isascii() or "\u2000" <= c <= "\u303f"
-                                                                         or "\u4e00" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")))
+    good = sum(
+        1
+        for c in sample
+        if c in "\n\r\t"
+        or (
+            c.isprintable()
+            and (c.isascii() or "\u2000" <= c <= "\u303f" or "\u4e00" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+        )
+    )
     return text if sample and good >= 0.97 * len(sample) and re.search(r"[\u4e00-\u9fff]", sample) else None
 
 
@@ -176,8 +208,14 @@ def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:
         kept.append(_INLINE_WIDGETS.sub("", line).rstrip())
     # Tail footers: walk back from the end while lines look like site furniture. A line
     # that ends like a sentence ("…维护人民群众合法权益。") is report text, never a footer.
-    while kept and (not kept[-1] or (len(kept[-1]) < 120 and _FOOTER.search(kept[-1])
-                                     and not kept[-1].endswith(("。", "!", "?", "！", "？", ";", "；")))):
+    while kept and (
+        not kept[-1]
+        or (
+            len(kept[-1]) < 120
+            and _FOOTER.search(kept[-1])
+            and not kept[-1].endswith(("。", "!", "?", "！", "？", ";", "；"))
+        )
+    ):
         kept.pop()
     body = normalize("\n".join(kept))
     return body, meta, len(lines) - len(body.split("\n"))
@@ -188,8 +226,13 @@ def clean(data: bytes, source: str = "<bytes>") -> CleanText:
     return clean_text(text, encoding, source, notes=notes)
 
 
-def clean_text(text: str, encoding: str, source: str = "<text>", page_meta: dict[str, str] | None = None,
-               notes: list[str] | None = None) -> CleanText:
+def clean_text(
+    text: str,
+    encoding: str,
+    source: str = "<text>",
+    page_meta: dict[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> CleanText:
     """Decoded text (of any format) -> CleanText; `page_meta` found by a loader wins."""
     body, meta, dropped = strip_boilerplate(normalize(text))
     if not re.search(r"[\u4e00-\u9fff]", body):
@@ -197,8 +240,13 @@ def clean_text(text: str, encoding: str, source: str = "<text>", page_meta: dict
             f"{source}: 文件中没有中文内容 / no Chinese text found",
             "本工具处理中文法治政府建设报告；请检查文件内容或编码",
         )
-    return CleanText(text=body, encoding=encoding, page_meta={**meta, **(page_meta or {})},
-                     dropped_lines=dropped, notes=list(notes or []))
+    return CleanText(
+        text=body,
+        encoding=encoding,
+        page_meta={**meta, **(page_meta or {})},
+        dropped_lines=dropped,
+        notes=list(notes or []),
+    )
 
 
 def line_parts(cleaned: str, parts: list[str]) -> list[int]:

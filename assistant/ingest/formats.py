@@ -26,9 +26,9 @@ from assistant.text.outline import heading_level
 @dataclass
 class Part:
     text: str
-    page: int | None = None       # PDF page, 1-based
+    page: int | None = None  # PDF page, 1-based
     paragraph: int | None = None  # DOCX block (paragraph or table row), 1-based
-    heading: int | None = None    # DOCX heading level (1 = 标题 1)
+    heading: int | None = None  # DOCX heading level (1 = 标题 1)
 
 
 @dataclass
@@ -54,8 +54,30 @@ def load_text(data: bytes, source: str) -> Document:
 
 # --- HTML ----------------------------------------------------------------------------
 
-_BLOCKS = ("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "ul", "ol", "dd", "dt",
-           "section", "article", "header", "footer", "td", "th")
+_BLOCKS = (
+    "p",
+    "div",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "td",
+    "th",
+)
 
 
 def _page_lines(html: str) -> list[str]:
@@ -77,13 +99,18 @@ def load_html(data: bytes, source: str) -> Document:
 
     html, encoding, notes = read_text(data, source)
     try:
-        body = trafilatura.extract(html, include_tables=True, include_comments=False, favor_precision=True,
-                                   deduplicate=False) or ""
+        body = (
+            trafilatura.extract(
+                html, include_tables=True, include_comments=False, favor_precision=True, deduplicate=False
+            )
+            or ""
+        )
         meta = trafilatura.extract_metadata(html)
         lines = _page_lines(html)
     except Exception as exc:  # lxml/trafilatura raise many types on broken markup
-        raise IngestError(f"{source}: 无法解析网页 / cannot parse the HTML: {exc}",
-                          "用浏览器打开确认内容完整，或另存为 .txt 后再导入") from exc
+        raise IngestError(
+            f"{source}: 无法解析网页 / cannot parse the HTML: {exc}", "用浏览器打开确认内容完整，或另存为 .txt 后再导入"
+        ) from exc
     if not re.search(r"[\u4e00-\u9fff]", body):
         # trafilatura gives up on short or oddly built pages: fall back to the whole page and
         # let the cleaner's furniture rules do what they can.
@@ -109,8 +136,10 @@ def load_html(data: bytes, source: str) -> Document:
 
 # --- PDF -----------------------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
-                          r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|"
+    r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
+)
 
 
 def _width(line: str) -> float:
@@ -169,26 +198,32 @@ def load_pdf(data: bytes, source: str) -> Document:
             try:
                 opened = reader.decrypt("")
             except Exception as exc:  # pypdf's DependencyError: AES needs the cryptography package
-                raise IngestError(f"{source}: PDF 已加密，无法解密 / encrypted PDF: {exc}",
-                                  "用 PDF 阅读器打开后另存为不加密的 PDF 再导入") from exc
+                raise IngestError(
+                    f"{source}: PDF 已加密，无法解密 / encrypted PDF: {exc}",
+                    "用 PDF 阅读器打开后另存为不加密的 PDF 再导入",
+                ) from exc
             if not opened:
-                raise IngestError(f"{source}: PDF 有密码保护，无法读取 / the PDF is password-protected",
-                                  "用密码打开后另存为不加密的 PDF（或 .txt）再导入")
+                raise IngestError(
+                    f"{source}: PDF 有密码保护，无法读取 / the PDF is password-protected",
+                    "用密码打开后另存为不加密的 PDF（或 .txt）再导入",
+                )
         texts = []
         for page in reader.pages:
             texts.append(page.extract_text() or "")
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many types (and DependencyError for AES without cryptography)
-        raise IngestError(f"{source}: PDF 已损坏或无法解析 / cannot read the PDF: {type(exc).__name__}: {exc}",
-                          fix) from exc
+        raise IngestError(
+            f"{source}: PDF 已损坏或无法解析 / cannot read the PDF: {type(exc).__name__}: {exc}", fix
+        ) from exc
     # A scanned page often still carries a printed page number: blank means "nothing but furniture".
     pages = _strip_furniture([[ln.strip() for ln in t.replace("\r", "\n").split("\n") if ln.strip()] for t in texts])
     blank = [i for i, lines in enumerate(pages, 1) if not lines]
     if len(blank) == len(pages):
         raise IngestError(
             f"{source}: PDF 中没有可提取的文字（共 {len(pages)} 页，可能是扫描件）/ no extractable text (scanned?)",
-            "先用 OCR 软件（如 ocrmypdf）识别成文字，再导入")
+            "先用 OCR 软件（如 ocrmypdf）识别成文字，再导入",
+        )
     notes = [f"第{i}页没有可提取的文字（可能是扫描图片）/ page {i} has no extractable text" for i in blank]
     lines = _reflow(pages)
     parts: list[Part] = []
@@ -222,15 +257,21 @@ def load_docx(data: bytes, source: str) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
 
     if data[:4] != b"PK\x03\x04":
-        hint = ("这是旧版 Word (.doc) 文件：用 Word/WPS 另存为 .docx 再导入" if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-                else "确认文件是 Word 2007 及以后的 .docx 文件")
+        hint = (
+            "这是旧版 Word (.doc) 文件：用 Word/WPS 另存为 .docx 再导入"
+            if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            else "确认文件是 Word 2007 及以后的 .docx 文件"
+        )
         raise IngestError(f"{source}: 不是有效的 .docx 文件（不是 ZIP 格式）/ not a .docx file", hint)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
         if "word/document.xml" not in names:
-            raise IngestError(f"{source}: 这是一个 ZIP 压缩包，不是 Word 文档（缺少 word/document.xml）/ a ZIP file "
-                              "renamed .docx, not a Word document", "解压后导入其中的报告文件")
+            raise IngestError(
+                f"{source}: 这是一个 ZIP 压缩包，不是 Word 文档（缺少 word/document.xml）/ a ZIP file "
+                "renamed .docx, not a Word document",
+                "解压后导入其中的报告文件",
+            )
         document = docx.Document(io.BytesIO(data))
         parts: list[Part] = []
         number = 0
@@ -258,15 +299,25 @@ def load_docx(data: bytes, source: str) -> Document:
     except IngestError:
         raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # lxml errors too
-        raise IngestError(f"{source}: Word 文档已损坏或无法解析 / cannot read the .docx: {type(exc).__name__}: {exc}",
-                          "用 Word/WPS 打开后重新保存为 .docx 再导入") from exc
+        raise IngestError(
+            f"{source}: Word 文档已损坏或无法解析 / cannot read the .docx: {type(exc).__name__}: {exc}",
+            "用 Word/WPS 打开后重新保存为 .docx 再导入",
+        ) from exc
     if not parts:
         raise IngestError(f"{source}: Word 文档中没有文字 / the document has no text", "检查文件是否为空白文档")
     return Document("docx", "utf-8", parts)
 
 
-LOADERS = {".txt": load_text, ".md": load_text, ".text": load_text, ".markdown": load_text,
-           ".html": load_html, ".htm": load_html, ".pdf": load_pdf, ".docx": load_docx}
+LOADERS = {
+    ".txt": load_text,
+    ".md": load_text,
+    ".text": load_text,
+    ".markdown": load_text,
+    ".html": load_html,
+    ".htm": load_html,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+}
 SUFFIXES = set(LOADERS)
 
 
@@ -281,6 +332,8 @@ def load(data: bytes, source: str, suffix: str) -> Document:
         suffix = ".html"  # a saved web page under a .txt name
     loader = LOADERS.get(suffix)
     if loader is None:
-        raise IngestError(f"{source}: 不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type",
-                          f"支持 / supported: {', '.join(sorted(SUFFIXES))}")
+        raise IngestError(
+            f"{source}: 不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type",
+            f"支持 / supported: {', '.join(sorted(SUFFIXES))}",
+        )
     return loader(data, source)

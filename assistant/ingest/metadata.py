@@ -23,7 +23,9 @@ _TITLE_HINT = re.compile(r"(?:法治政府建设|依法行政|法治建设).{0,1
 # Place mentions are counted in the opening of the report only: jieba's POS tagging costs
 # ~10 s per MB, and the reporting place is named early (a real report is 3-10k characters).
 _PLACE_WINDOW = 30_000
-_ISSUER_LINE = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{2,20}(?:人民政府|政府|委员会|市委|县委|区委|委|办公室|司法局|局)$")
+_ISSUER_LINE = re.compile(
+    r"^(?:中共)?[\u4e00-\u9fff]{2,20}(?:人民政府|政府|委员会|市委|县委|区委|委|办公室|司法局|局)$"
+)
 
 
 def find_title(lines: list[str]) -> str | None:

@@ -70,8 +70,12 @@ def read_file(path: Path, settings: Settings) -> bytes:
     try:
         st = path.stat()
     except FileNotFoundError as exc:
-        raise IngestError(f"{path}: 符号链接指向的文件不存在 / broken symlink to {os.readlink(path)}"
-                          if path.is_symlink() else f"{path}: 文件不存在 / no such file", "检查链接或路径") from exc
+        raise IngestError(
+            f"{path}: 符号链接指向的文件不存在 / broken symlink to {os.readlink(path)}"
+            if path.is_symlink()
+            else f"{path}: 文件不存在 / no such file",
+            "检查链接或路径",
+        ) from exc
     except OSError as exc:
         raise IngestError(f"{path}: 无法读取 / cannot read: {exc.strerror}", "检查文件权限") from exc
     if not stat.S_ISREG(st.st_mode):
@@ -88,8 +92,10 @@ def read_file(path: Path, settings: Settings) -> bytes:
     except OSError as exc:
         raise IngestError(f"{path}: 无法读取 / cannot read: {exc.strerror}", "检查文件权限") from exc
     if len(data) > settings.max_file_mb * 1024 * 1024:
-        raise IngestError(f"{path}: 文件过大 / file too large (> {settings.max_file_mb:g} MB)",
-                          "调大 ASSISTANT_MAX_FILE_MB，或拆分文件")
+        raise IngestError(
+            f"{path}: 文件过大 / file too large (> {settings.max_file_mb:g} MB)",
+            "调大 ASSISTANT_MAX_FILE_MB，或拆分文件",
+        )
     return data
 
 
@@ -102,20 +108,40 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
     version = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
     anchors, unit, headings = _anchors(doc, cleaned.text)
     report = Report(
-        report_id=report_id_for(path), source=str(path.resolve()), version=version,
-        raw_sha256=hashlib.sha256(data).hexdigest(), encoding=cleaned.encoding,
-        **meta.model_dump(), page_meta=cleaned.page_meta, chars=len(cleaned.text),
-        format=doc.kind, anchors=anchors, anchor_unit=unit, notes=cleaned.notes,
+        report_id=report_id_for(path),
+        source=str(path.resolve()),
+        version=version,
+        raw_sha256=hashlib.sha256(data).hexdigest(),
+        encoding=cleaned.encoding,
+        **meta.model_dump(),
+        page_meta=cleaned.page_meta,
+        chars=len(cleaned.text),
+        format=doc.kind,
+        anchors=anchors,
+        anchor_unit=unit,
+        notes=cleaned.notes,
     )
     chunks = chunk_text(cleaned.text, settings.chunk_tokens, id_prefix=version[:16], headings=headings)
     report.n_chunks = len(chunks)
     records = []
     for c in chunks:
         number = report.number_at(c.start)
-        records.append(Chunk(
-            chunk_id=c.chunk_id, report_id=report.report_id, version=version, index=c.index,
-            start=c.start, end=c.end, text=c.text, section=c.section_path, place=meta.place, year=meta.year,
-            page=number if unit == "页" else None, paragraph=number if unit == "段" else None))
+        records.append(
+            Chunk(
+                chunk_id=c.chunk_id,
+                report_id=report.report_id,
+                version=version,
+                index=c.index,
+                start=c.start,
+                end=c.end,
+                text=c.text,
+                section=c.section_path,
+                place=meta.place,
+                year=meta.year,
+                page=number if unit == "页" else None,
+                paragraph=number if unit == "段" else None,
+            )
+        )
     return report, records
 
 
@@ -158,8 +184,9 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, *, progress: bool = 
 def _ingest_one(path: Path, store: Store, existing: dict[str, Report], progress: bool) -> IngestResult:
     try:
         if progress and (size := path.stat().st_size) > _ANNOUNCE_BYTES:  # a big file is silent for a while
-            tqdm.write(f"{path.name}: 读取、清洗、切分 {size / 1048576:.0f} MB… / reading, cleaning, chunking",
-                       file=sys.stderr)
+            tqdm.write(
+                f"{path.name}: 读取、清洗、切分 {size / 1048576:.0f} MB… / reading, cleaning, chunking", file=sys.stderr
+            )
     except OSError:
         pass  # prepare() reports it
     try:
@@ -167,13 +194,22 @@ def _ingest_one(path: Path, store: Store, existing: dict[str, Report], progress:
     except IngestError as exc:
         return IngestResult(str(path), "failed", message=str(exc))
     except Exception as exc:  # a parser bug on one odd file must not stop the batch
-        return IngestResult(str(path), "failed", message=str(IngestError(
-            f"{path}: 处理时出现意外错误 / unexpected error: {type(exc).__name__}: {exc}",
-            "请把这个文件和错误信息报告给维护者；其余文件不受影响")))
+        return IngestResult(
+            str(path),
+            "failed",
+            message=str(
+                IngestError(
+                    f"{path}: 处理时出现意外错误 / unexpected error: {type(exc).__name__}: {exc}",
+                    "请把这个文件和错误信息报告给维护者；其余文件不受影响",
+                )
+            ),
+        )
     same = next((r for r in existing.values() if r.version == report.version), None)
     if same:
         status: Status = "unchanged" if same.source == report.source else "duplicate"
-        note = "" if status == "unchanged" else f"内容与已入库的 {same.report_id} 相同 / same content as {same.report_id}"
+        note = (
+            "" if status == "unchanged" else f"内容与已入库的 {same.report_id} 相同 / same content as {same.report_id}"
+        )
         return IngestResult(str(path), status, same.report_id, note, same.n_chunks)
     old = existing.get(report.report_id)
     if old and old.source != report.source:
@@ -181,14 +217,17 @@ def _ingest_one(path: Path, store: Store, existing: dict[str, Report], progress:
         report.report_id = f"{report.report_id}-{hashlib.sha256(report.source.encode()).hexdigest()[:6]}"
         records = [c.model_copy(update={"report_id": report.report_id}) for c in records]
         old = existing.get(report.report_id)
-    with tqdm(total=len(records), desc=f"embed {path.name[:20]}", unit="chunk", leave=False,
-              disable=not progress) as bar:
+    with tqdm(
+        total=len(records), desc=f"embed {path.name[:20]}", unit="chunk", leave=False, disable=not progress
+    ) as bar:
         # Embedded a batch at a time inside put_report: memory stays bounded on huge files.
-        store.put_report(report, records, lambda batch: store.embedder.encode(
-            [index_text(report, c) for c in batch], progress=bar))
+        store.put_report(
+            report, records, lambda batch: store.embedder.encode([index_text(report, c) for c in batch], progress=bar)
+        )
     existing[report.report_id] = report
-    return IngestResult(str(path), "replaced" if old else "added", report.report_id, "；".join(report.notes),
-                        len(records))
+    return IngestResult(
+        str(path), "replaced" if old else "added", report.report_id, "；".join(report.notes), len(records)
+    )
 
 
 def failure_summary(results: list[IngestResult], *, group_at: int = 3) -> str:
@@ -206,7 +245,7 @@ def failure_summary(results: list[IngestResult], *, group_at: int = 3) -> str:
     by_reason: dict[str, list[str]] = {}
     for r in failed:
         first = r.message.split("\n", 1)[0]
-        reason = first[len(r.path) + 2:] if first.startswith(f"{r.path}: ") else first
+        reason = first[len(r.path) + 2 :] if first.startswith(f"{r.path}: ") else first
         by_reason.setdefault(reason, []).append(r.path)
     lines = [f"失败 {len(failed)} 个文件 / {len(failed)} files failed:"]
     for reason, paths in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):

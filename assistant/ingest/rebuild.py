@@ -24,8 +24,10 @@ def rebuild(settings: Settings, out=None, progress: bool = True, embedder=None) 
 
     out = out or sys.stdout
     if settings.chroma_host:
-        raise StoreError("rebuild 只用于本地数据目录 / rebuild works on the embedded store only",
-                         "服务器模式请在 Chroma 服务器上删除集合后重新 `assistant ingest`")
+        raise StoreError(
+            "rebuild 只用于本地数据目录 / rebuild works on the embedded store only",
+            "服务器模式请在 Chroma 服务器上删除集合后重新 `assistant ingest`",
+        )
     data_dir = settings.data_dir
     if not data_dir.exists():
         raise StoreError(f"{data_dir} 不存在，没有可重建的内容 / nothing to rebuild", "运行 `assistant ingest DIR`")
@@ -50,6 +52,9 @@ def rebuild(settings: Settings, out=None, progress: bool = True, embedder=None) 
         print(f"[失败 / failed] {r.message}", file=out)
     for path in lost:
         print(f"[缺失 / missing] {path}: 源文件已不存在，该报告未能恢复 / source file gone, not restored", file=out)
-    print(f"重建完成 / rebuilt: {sum(r.status in ('added', 'replaced') for r in results)} 份报告，"
-          f"失败 {len(failed)}，缺失 {len(lost)}；备份 / backup: {backup}", file=out)
+    print(
+        f"重建完成 / rebuilt: {sum(r.status in ('added', 'replaced') for r in results)} 份报告，"
+        f"失败 {len(failed)}，缺失 {len(lost)}；备份 / backup: {backup}",
+        file=out,
+    )
     return 1 if failed or lost else 0

@@ -42,9 +42,13 @@ class Prompt:
         missing = [v for v in self.variables if v not in values]
         extra = [v for v in values if v not in self.variables]
         if missing or extra:
-            raise ConfigError(f"提示模板 {self.ref} 变量不匹配 / variables mismatch: missing {missing}, unexpected {extra}")
-        return [{"role": "system", "content": _ENV.from_string(self.system).render(**values).strip()},
-                {"role": "user", "content": _ENV.from_string(self.user).render(**values).strip()}]
+            raise ConfigError(
+                f"提示模板 {self.ref} 变量不匹配 / variables mismatch: missing {missing}, unexpected {extra}"
+            )
+        return [
+            {"role": "system", "content": _ENV.from_string(self.system).render(**values).strip()},
+            {"role": "user", "content": _ENV.from_string(self.user).render(**values).strip()},
+        ]
 
 
 def file_hash(path: Path) -> str:
@@ -71,8 +75,9 @@ def load(name: str) -> Prompt:
 
 
 def pin() -> dict[str, dict]:
-    pins = {p.stem: {"version": load(p.stem).version, "sha256": file_hash(p)}
-            for p in sorted(PROMPTS_DIR.glob("*.yaml"))}
+    pins = {
+        p.stem: {"version": load(p.stem).version, "sha256": file_hash(p)} for p in sorted(PROMPTS_DIR.glob("*.yaml"))
+    }
     PINS.write_text(json.dumps(pins, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return pins
 

@@ -63,16 +63,36 @@ class Asking:
     problems: list[str] = field(default_factory=list)  # what failed verification so far
     declined: bool = False  # the model said the sources do not answer
 
-    def finish(self, text: str, method: Method, *, prompt: str = "", refused: bool = False,
-               citations: list[Citation] | None = None) -> Answer:
+    def finish(
+        self,
+        text: str,
+        method: Method,
+        *,
+        prompt: str = "",
+        refused: bool = False,
+        citations: list[Citation] | None = None,
+    ) -> Answer:
         if citations is None:
             citations = [] if refused else cite(self.sources, text, self.terms)
-        grounded = refused or (bool(citations) and (method == "indicators" or not problems_with(
-            text, self.sources, self.terms, self.exempt)))
+        grounded = refused or (
+            bool(citations)
+            and (method == "indicators" or not problems_with(text, self.sources, self.terms, self.exempt))
+        )
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
-        return Answer(question=self.question, answer=text, citations=citations, grounded=grounded,
-                      refused=refused, method=method, scope=self.scope, problems=self.problems, prompt=prompt,
-                      model=getattr(self.llm, "name", ""), timings=self.timings, usage=self.usage)
+        return Answer(
+            question=self.question,
+            answer=text,
+            citations=citations,
+            grounded=grounded,
+            refused=refused,
+            method=method,
+            scope=self.scope,
+            problems=self.problems,
+            prompt=prompt,
+            model=getattr(self.llm, "name", ""),
+            timings=self.timings,
+            usage=self.usage,
+        )
 
     def refuse(self, why: str | None = None) -> Answer:
         text = f"{NOT_MENTIONED}：{why}" if why else NOT_MENTIONED
@@ -104,8 +124,7 @@ def _from_indicators(q: Asking) -> Answer | None:
         return None
     citations = found.citations()
     labels = {str(r.year) for r in q.reports if r.year}  # "乌海市2023年报告" names its year
-    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations],
-                          number_set(q.question) | labels):
+    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], number_set(q.question) | labels):
         return None
     q.listener.emit(found.text)
     return q.finish(found.text, "indicators", prompt=f"indicators:{found.key}", citations=citations)
@@ -123,8 +142,9 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
     messages = prompt.render(sources=[s.prompt_vars() for s in q.sources], question=q.question, **extra)
     q.timings.prompt_ms += (time.perf_counter() - t) * 1000
     s = q.settings
-    completion = q.llm.complete(messages, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed,
-                                on_token=guard.feed)
+    completion = q.llm.complete(
+        messages, max_tokens=s.max_tokens, temperature=s.temperature, seed=s.seed, on_token=guard.feed
+    )
     q.timings.prefill_ms += completion.prefill_ms
     q.timings.generate_ms += completion.generate_ms
     q.usage.prompt_tokens += completion.prompt_tokens
@@ -153,7 +173,9 @@ def _from_model(q: Asking) -> Answer | None:
 def _from_model_retry(q: Asking) -> Answer | None:
     if q.declined:
         return None
-    return _model_draft(q, "model-retry", load("answer_strict"), problem="上一次回答有问题：" + "；".join(q.problems) + "。")
+    return _model_draft(
+        q, "model-retry", load("answer_strict"), problem="上一次回答有问题：" + "；".join(q.problems) + "。"
+    )
 
 
 def _quote(q: Asking) -> Answer | None:
@@ -170,22 +192,46 @@ def _refuse(q: Asking) -> Answer:
 
 
 RUNGS: tuple[Callable[[Asking], Answer | None], ...] = (
-    _missing_report, _nothing_found, _from_indicators, _from_model, _from_model_retry, _quote, _refuse)
+    _missing_report,
+    _nothing_found,
+    _from_indicators,
+    _from_model,
+    _from_model_retry,
+    _quote,
+    _refuse,
+)
 
 
-def ask(question: str, store: Store, llm: LLM, settings: Settings, *, report: str | None = None,
-        listener: Listener | None = None) -> Answer:
+def ask(
+    question: str,
+    store: Store,
+    llm: LLM,
+    settings: Settings,
+    *,
+    report: str | None = None,
+    listener: Listener | None = None,
+) -> Answer:
     question = question.strip()
     started = time.perf_counter()
     timings = Timings()
     reports = store.reports()  # one registry read, handed to retrieval and the indicator rung
     hits, scope = retrieve(question, store, settings, report=report, reports=reports)
     timings.retrieve_ms = (time.perf_counter() - started) * 1000
-    q = Asking(question=question, store=store, llm=llm, settings=settings, listener=listener or Listener(),
-               reports=reports, scope=scope, hits=hits,
-               terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
-               wants_number=bool(_WANTS_NUMBER.search(question)), started=started, timings=timings,
-               exempt=number_set(question))
+    q = Asking(
+        question=question,
+        store=store,
+        llm=llm,
+        settings=settings,
+        listener=listener or Listener(),
+        reports=reports,
+        scope=scope,
+        hits=hits,
+        terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
+        wants_number=bool(_WANTS_NUMBER.search(question)),
+        started=started,
+        timings=timings,
+        exempt=number_set(question),
+    )
     for rung in RUNGS:
         if (answer := rung(q)) is not None:
             return answer

@@ -37,8 +37,9 @@ def problems_with(text: str, sources: list[Source], terms: list[str], exempt: se
     return problems
 
 
-def draft_problems(text: str, sources: list[Source], terms: list[str], exempt: set[str],
-                   wants_number: bool) -> list[str]:
+def draft_problems(
+    text: str, sources: list[Source], terms: list[str], exempt: set[str], wants_number: bool
+) -> list[str]:
     """`problems_with`, plus what a model draft must also have: citations and substance, and
     a number when the question asks for one."""
     problems = problems_with(text, sources, terms, exempt)

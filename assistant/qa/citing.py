@@ -25,8 +25,13 @@ def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
             continue
         chunk = src.hit.chunk
         spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
-        s, e = max(spans, key=lambda sp: (len(wanted & number_set(chunk.text[sp[0]:sp[1]])),
-                                          coverage(chunk.text[sp[0]:sp[1]], terms)))
+        s, e = max(
+            spans,
+            key=lambda sp: (
+                len(wanted & number_set(chunk.text[sp[0] : sp[1]])),
+                coverage(chunk.text[sp[0] : sp[1]], terms),
+            ),
+        )
         out.append(quote_citation(src, s, e))
     return out
 
@@ -34,9 +39,17 @@ def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
 def quote_citation(src: Source, s: int, e: int) -> Citation:
     """The citation of chunk text [s, e) of source `src`."""
     chunk = src.hit.chunk
-    return Citation(n=src.n, report=src.label, report_id=chunk.report_id, section=chunk.section,
-                    quote=chunk.text[s:e], start=chunk.start + s, end=chunk.start + e,
-                    chunk_id=chunk.chunk_id, location=src.hit.report.locate(chunk.start + s))
+    return Citation(
+        n=src.n,
+        report=src.label,
+        report_id=chunk.report_id,
+        section=chunk.section,
+        quote=chunk.text[s:e],
+        start=chunk.start + s,
+        end=chunk.start + e,
+        chunk_id=chunk.chunk_id,
+        location=src.hit.report.locate(chunk.start + s),
+    )
 
 
 def with_citations(text: str, sources: list[Source], terms: list[str]) -> str:

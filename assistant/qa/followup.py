@@ -20,7 +20,9 @@ from assistant.text.places import PLACE_SHAPE, PLACE_SUFFIXES, name_variants, pl
 from assistant.text.years import YEAR_MENTION as _YEAR
 
 _MARKER = re.compile(r"^(?:那么?|那|还有|再看看?|换成)|(?:呢|的呢|怎么样|如何|情况呢|又是多少)[？?。.!！]*$")
-_FILLER = re.compile(r"^(?:那么?|那|还有|再看看?|换成)?(?:的)?|(?:的情况|的)?(?:呢|怎么样|如何|又是多少)?[？?。.!！\s]*$")
+_FILLER = re.compile(
+    r"^(?:那么?|那|还有|再看看?|换成)?(?:的)?|(?:的情况|的)?(?:呢|怎么样|如何|又是多少)?[？?。.!！\s]*$"
+)
 _MAX_FOLLOWUP = 24  # characters; a longer question is taken to be complete
 
 
@@ -42,8 +44,9 @@ def find_place(text: str, places: Iterable[str]) -> str | None:
     return m.group(0) if m else None
 
 
-def resolve(question: str, previous: str | None, places: Iterable[str] = (),
-            years: Mapping[str, Iterable[int]] | None = None) -> str:
+def resolve(
+    question: str, previous: str | None, places: Iterable[str] = (), years: Mapping[str, Iterable[int]] | None = None
+) -> str:
     """The question to ask: `question` itself, or `previous` with the follow-up's place/year.
     `years` (place -> years its reports cover) lets a change of place drop a year the new
     place has no report for: "那武威市呢？" after a 2023 question means 武威市's report."""
@@ -69,8 +72,14 @@ def resolve(question: str, previous: str | None, places: Iterable[str] = (),
         year = (new_year or old_year).group(0) if (new_year or old_year) else ""
         return f"{year}{new_place or old_place or ''}{rest}？"
     result = previous
-    if (new_place and old_year and not new_year and years and new_place in years
-            and int(old_year.group(0)[:4]) not in set(years[new_place])):
+    if (
+        new_place
+        and old_year
+        and not new_year
+        and years
+        and new_place in years
+        and int(old_year.group(0)[:4]) not in set(years[new_place])
+    ):
         result, old_year = result.replace(old_year.group(0), "", 1), None
     if new_place:
         result = result.replace(old_place, new_place, 1) if old_place else new_place + result

@@ -37,13 +37,14 @@ class StreamGuard:
         if self.blocked:
             return
         self.buffer += piece
-        while (m := _SENTENCE_END.search(self.buffer)):
-            sentence, self.buffer = self.buffer[: m.end()], self.buffer[m.end():]
+        while m := _SENTENCE_END.search(self.buffer):
+            sentence, self.buffer = self.buffer[: m.end()], self.buffer[m.end() :]
             # A citation marker right after the full stop belongs to this sentence.
-            if (c := _TRAILING_MARKERS.match(self.buffer)):
-                sentence, self.buffer = sentence + c.group(0), self.buffer[c.end():]
-            if (ungrounded_numbers(sentence, self.sources, self.exempt)
-                    or unsupported_numbers(sentence, self.sources, self.terms, self.exempt)):
+            if c := _TRAILING_MARKERS.match(self.buffer):
+                sentence, self.buffer = sentence + c.group(0), self.buffer[c.end() :]
+            if ungrounded_numbers(sentence, self.sources, self.exempt) or unsupported_numbers(
+                sentence, self.sources, self.terms, self.exempt
+            ):
                 self.blocked = True
                 return
             self.shown += sentence

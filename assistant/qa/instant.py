@@ -23,8 +23,11 @@ from assistant.index.store import Store
 from assistant.reports.indicators import BY_KEY, INDICATORS, IndicatorValue, card
 
 # A combined indicator wins over its parts when the question names both parts.
-_SUBSUMES = {"proposals": ("npc_suggestions", "cppcc_proposals"), "appearance_rate": ("litigation",),
-             "appearances": ("litigation",)}
+_SUBSUMES = {
+    "proposals": ("npc_suggestions", "cppcc_proposals"),
+    "appearance_rate": ("litigation",),
+    "appearances": ("litigation",),
+}
 _HIGH = re.compile(r"最高|最多|最大|更高|更多|更大|较高|较多|高于|多于")
 _LOW = re.compile(r"最低|最少|最小|更低|更少|更小|较低|较少|低于|少于")
 _ALL = re.compile(r"哪个地方|哪些地方|哪个地区|哪几个|各地|各报告|这几份|所有报告|哪份报告|哪个(?:市|县|区)")
@@ -69,10 +72,20 @@ class IndicatorAnswer:
 
     def citations(self) -> list[Citation]:
         """[n] for the n-th stated cell: its sentence, in the chunk that holds it."""
-        return [Citation(n=i, report=c.report.label, report_id=c.report.report_id, section=chunk.section,
-                         quote=c.value.quote, start=c.value.start, end=c.value.end, chunk_id=chunk.chunk_id,
-                         location=c.report.locate(c.value.start))
-                for i, (c, chunk) in enumerate(zip(self.cells, self.chunks), 1)]
+        return [
+            Citation(
+                n=i,
+                report=c.report.label,
+                report_id=c.report.report_id,
+                section=chunk.section,
+                quote=c.value.quote,
+                start=c.value.start,
+                end=c.value.end,
+                chunk_id=chunk.chunk_id,
+                location=c.report.locate(c.value.start),
+            )
+            for i, (c, chunk) in enumerate(zip(self.cells, self.chunks), 1)
+        ]
 
 
 def answer(question: str, store: Store, scoped: list[Report], everything: list[Report]) -> IndicatorAnswer | None:
@@ -87,7 +100,7 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
     else:
         return None
     # In the order the question names the places, so the answer reads back like the question.
-    reports = sorted(reports, key=lambda r: (question.find(r.place) % (len(question) + 1) if r.place else len(question)))
+    reports = sorted(reports, key=lambda r: question.find(r.place) % (len(question) + 1) if r.place else len(question))
     cells = [Cell(r, _values(store, r).get(key)) for r in reports]
     stated = [c for c in cells if c.value is not None]
     if len(stated) < 2:
@@ -118,4 +131,6 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
 
 
 def _place(report: Report) -> str:
-    return f"{report.place or report.report_id}（{report.year}年）" if report.year else (report.place or report.report_id)
+    return (
+        f"{report.place or report.report_id}（{report.year}年）" if report.year else (report.place or report.report_id)
+    )

@@ -27,7 +27,7 @@ class Quote:
 
     @property
     def text(self) -> str:
-        return self.source.hit.chunk.text[self.start:self.end]
+        return self.source.hit.chunk.text[self.start : self.end]
 
 
 def best_sentence(sources: list[Source], terms: list[str], wants_number: bool) -> Quote | None:

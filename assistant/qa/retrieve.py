@@ -40,8 +40,11 @@ def detect_scope(question: str, reports: list[Report], explicit: str | None = No
             chosen = with_year
         elif all(r.year for r in chosen):  # the place's reports all cover other years
             have = "、".join(f"{r.place}{r.year}年" for r in chosen)
-            return Scope(report_ids=[r.report_id for r in chosen], reason=f"问题提到 {places[0]}",
-                         missing=f"报告库中没有{places[0]}{'/'.join(map(str, sorted(years)))}年的报告（现有：{have}）")
+            return Scope(
+                report_ids=[r.report_id for r in chosen],
+                reason=f"问题提到 {places[0]}",
+                missing=f"报告库中没有{places[0]}{'/'.join(map(str, sorted(years)))}年的报告（现有：{have}）",
+            )
     return Scope(report_ids=[r.report_id for r in chosen], reason="问题提到 / question names " + "、".join(places))
 
 
@@ -53,8 +56,15 @@ def _scaled(values: dict[str, float]) -> dict[str, float]:
     return {k: ((v - lo) / span if span > 1e-9 else 1.0) for k, v in values.items()}
 
 
-def retrieve(question: str, store: Store, settings: Settings, *, report: str | None = None,
-             k: int | None = None, reports: list[Report] | None = None) -> tuple[list[Hit], Scope]:
+def retrieve(
+    question: str,
+    store: Store,
+    settings: Settings,
+    *,
+    report: str | None = None,
+    k: int | None = None,
+    reports: list[Report] | None = None,
+) -> tuple[list[Hit], Scope]:
     """The top-k hits and the scope they were searched in. `reports` is the registry when the
     caller has just read it (each read is a round trip to Chroma)."""
     k = k or settings.top_k
@@ -71,8 +81,9 @@ def retrieve(question: str, store: Store, settings: Settings, *, report: str | N
     return hits[: max(k, len(groups))], scope
 
 
-def _search(question: str, store: Store, settings: Settings, report_ids: list[str], k: int,
-            reports: dict[str, Report]) -> list[Hit]:
+def _search(
+    question: str, store: Store, settings: Settings, report_ids: list[str], k: int, reports: dict[str, Report]
+) -> list[Hit]:
     lexical = store.lexical(list(reports.values()))
     bm25: dict[str, float] = {}
     if lexical.ids:
@@ -90,9 +101,13 @@ def _search(question: str, store: Store, settings: Settings, report_ids: list[st
         query = store.embedder.encode([question])[0]
         dense = dict(store.dense_search(query, _CANDIDATES, report_ids or None, list(reports.values())))
     b, d = _scaled(bm25), _scaled(dense)
-    fused = {cid: settings.bm25_weight * b.get(cid, 0.0) + settings.dense_weight * d.get(cid, 0.0)
-             for cid in set(b) | set(d)}
+    fused = {
+        cid: settings.bm25_weight * b.get(cid, 0.0) + settings.dense_weight * d.get(cid, 0.0) for cid in set(b) | set(d)
+    }
     top = sorted(fused, key=fused.get, reverse=True)[:k]
     records = store.get_chunks(top)
-    return [Hit(records[cid], reports[records[cid].report_id], fused[cid], bm25.get(cid, 0.0), dense.get(cid, 0.0))
-            for cid in top if cid in records and records[cid].report_id in reports]
+    return [
+        Hit(records[cid], reports[records[cid].report_id], fused[cid], bm25.get(cid, 0.0), dense.get(cid, 0.0))
+        for cid in top
+        if cid in records and records[cid].report_id in reports
+    ]

@@ -28,8 +28,7 @@ def ungrounded_numbers(answer: str, sources: list[str], exempt: set[str] = froze
     return [n for n in dict.fromkeys(canonical(n) for n in numbers_in(answer)) if n not in available | exempt]
 
 
-def unsupported_numbers(answer: str, sources: list[str], terms: list[str],
-                        exempt: set[str] = frozenset()) -> list[str]:
+def unsupported_numbers(answer: str, sources: list[str], terms: list[str], exempt: set[str] = frozenset()) -> list[str]:
     """Numbers whose every occurrence in the sources sits in a sentence sharing no key term."""
     if not terms:
         return []

@@ -15,8 +15,18 @@ from assistant.core.errors import ConfigError
 from assistant.reports.compare import ComparisonRow
 from assistant.reports.indicators import resolve
 
-_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-              "Noto Sans SC", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN", "Droid Sans Fallback")
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
 
 
 def cjk_font() -> str | None:
@@ -51,8 +61,10 @@ def bar_chart(rows: list[ComparisonRow], metric: str, path: str | Path) -> Path:
     ind = resolve([metric])[0]
     data = [r for r in rows if r.metric == ind.name and r.value is not None]
     if not data:
-        raise ConfigError(f"没有报告给出指标 {ind.name} / no report states this metric",
-                          "换一个 --metric，或先用 `assistant compare` 查看有数据的指标")
+        raise ConfigError(
+            f"没有报告给出指标 {ind.name} / no report states this metric",
+            "换一个 --metric，或先用 `assistant compare` 查看有数据的指标",
+        )
     font = cjk_font()
     plt, rc = pyplot(font)
     labels = [r.column if font else r.report for r in data]

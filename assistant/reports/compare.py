@@ -55,8 +55,15 @@ def comparison_table(cards: list[IndicatorCard], metrics: list[str] | None = Non
     for ind in resolve(metrics):
         for c in cards:
             v = c.values.get(ind.key)
-            rows.append(ComparisonRow(report=c.report_id, place=c.place, year=c.year, metric=ind.name,
-                                      **(v.model_dump(include=_VALUE_FIELDS) if v else {})))
+            rows.append(
+                ComparisonRow(
+                    report=c.report_id,
+                    place=c.place,
+                    year=c.year,
+                    metric=ind.name,
+                    **(v.model_dump(include=_VALUE_FIELDS) if v else {}),
+                )
+            )
     return rows
 
 
@@ -89,8 +96,10 @@ def _pivot_markdown(rows: list[ComparisonRow]) -> str:
             if r.value is None:
                 cells.append("—")
                 continue
-            notes.append(f"[^{len(notes) + 1}]: {column}（{rid}，第 {r.start}–{r.end} 字）："
-                         f"“{r.quote}”" + (f" ⚠ {r.note}" if r.note else ""))
+            notes.append(
+                f"[^{len(notes) + 1}]: {column}（{rid}，第 {r.start}–{r.end} 字）："
+                f"“{r.quote}”" + (f" ⚠ {r.note}" if r.note else "")
+            )
             cells.append(f"{r.raw}[^{len(notes)}]")  # as written: 3000余万元, not 3e+07
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"

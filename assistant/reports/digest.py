@@ -21,11 +21,17 @@ def render_markdown(summary: ReportSummary) -> str:
             notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字{how}）")
             unit = "" if f.数值.endswith(f.单位) else f.单位
             lines.append(f"- **{f.指标}**：{f.数值}{unit}[^{len(notes)}]")
-    for title, items in (("存在问题", summary.存在问题), ("下一步计划", summary.下一步计划),
-                         ("荣誉与示范", summary.荣誉与示范)):
+    for title, items in (
+        ("存在问题", summary.存在问题),
+        ("下一步计划", summary.下一步计划),
+        ("荣誉与示范", summary.荣誉与示范),
+    ):
         lines += ["", f"## {title}", ""] + ([f"- {i}" for i in items] or ["（报告中未提及）"])
-    lines += ["", "---", f"生成：{src.model} · {src.prompt} · {src.generated_at} · "
-              f"未通过核实而删去 {src.dropped_unverified} 条"]
+    lines += [
+        "",
+        "---",
+        f"生成：{src.model} · {src.prompt} · {src.generated_at} · 未通过核实而删去 {src.dropped_unverified} 条",
+    ]
     if src.failed_sections:
         lines.append("模型未能给出有效结果的部分：" + "、".join(src.failed_sections))
     return "\n".join(lines + ([""] + notes if notes else [])) + "\n"

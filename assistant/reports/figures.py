@@ -18,7 +18,7 @@ from assistant.text.sentences import CLAUSE
 
 def _bigrams(text: str) -> set[str]:
     han = re.sub(r"[^\u4e00-\u9fff]", "", text)
-    return {han[i:i + 2] for i in range(len(han) - 1)}
+    return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
 def _labels(label: str, quote: str) -> bool:
@@ -50,8 +50,9 @@ def relocate(figure: FigureDraft, text: str, start: int, end: int) -> tuple[int,
     return best
 
 
-def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None = None,
-                 prov: Provenance | None = None) -> KeyFigure | None:
+def check_figure(
+    figure: FigureDraft, text: str, start: int = 0, end: int | None = None, prov: Provenance | None = None
+) -> KeyFigure | None:
     """Keep a figure only if its 原文 is verbatim in the text (preferring the section
     text[start:end]) — or, paraphrased, can be `relocate`d to the clause it came from —, its
     数值 is one number that occurs in that 原文, its 指标 shares wording with it, and its
@@ -65,7 +66,7 @@ def check_figure(figure: FigureDraft, text: str, start: int = 0, end: int | None
         span = relocate(figure, text, start, end)
         if span is None:
             return None
-        at, quote = span[0], text[span[0]:span[1]]
+        at, quote = span[0], text[span[0] : span[1]]
         if prov is not None:
             prov.figures_relocated += 1
     if len(value) != 1 or not _labels(figure.指标, quote):

@@ -31,8 +31,10 @@ _GAP = r"[^，,。；;：:\d\n]{{0,{n}}}?"  # words between anchor and number: n
 
 
 def _value(units: str) -> str:
-    return (rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGIT_CHARS}十百千]+)(?P<q1>余|多)?(?P<mag>万|亿)?"
-            rf"(?P<q2>余|多)?(?P<unit>{units})(?P<q3>以上|余)?")
+    return (
+        rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_DIGIT_CHARS}十百千]+)(?P<q1>余|多)?(?P<mag>万|亿)?"
+        rf"(?P<q2>余|多)?(?P<unit>{units})(?P<q3>以上|余)?"
+    )
 
 
 @dataclass(frozen=True)
@@ -48,55 +50,146 @@ class Indicator:
 
     def patterns(self) -> list[re.Pattern]:
         value = _value(self.units)
-        return ([re.compile(f"(?:{a})" + _GAP.format(n=self.gap) + value) for a in self.after]
-                + [re.compile(value + _GAP.format(n=4) + f"(?:{b})") for b in self.before])
+        return [re.compile(f"(?:{a})" + _GAP.format(n=self.gap) + value) for a in self.after] + [
+            re.compile(value + _GAP.format(n=4) + f"(?:{b})") for b in self.before
+        ]
 
 
 _W = r"[^，,。？?；;]"  # in a question pattern: a character within the same clause
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("review_received", "行政复议收到案件数", "件", after=(r"(?:收到|接收)(?:行政)?复议(?:申请|案件)",),
-              question=rf"收到{_W}{{0,4}}复议"),
-    Indicator("review_accepted", "行政复议受理案件数", "件",
-              after=(r"受理(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?<!不予)受理"),
-              question=rf"(?<!不予)受理{_W}{{0,4}}复议"),
-    Indicator("review_closed", "行政复议审结案件数", "件",
-              after=(r"审结(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?:审结|办结)"),
-              question=rf"(?:审结|办结){_W}{{0,4}}复议"),
-    Indicator("review_handled", "行政复议办理案件数", "件", after=(r"办理(?:行政)?复议案件",),
-              question=rf"办理{_W}{{0,4}}复议"),
-    Indicator("litigation", "行政应诉案件数", "件", after=(r"行政应诉案件", r"行政诉讼案件"),
-              question=r"应诉案件|行政诉讼案件"),
-    Indicator("appearances", "负责人出庭应诉数", "件|次|人次", after=(r"负责人出庭应诉(?!率)(?:案件)?",), gap=2,
-              question=r"出庭应诉(?!率)[^，,。？?]{0,4}(?:件|次|数|多少)"),
-    Indicator("appearance_rate", "行政机关负责人出庭应诉率", "%", after=(r"出庭应诉率",), gap=16,
-              question=r"出庭(?:应诉)?率|出庭.{0,4}比例"),
-    Indicator("mediation_orgs", "人民调解组织数", "个|家",
-              after=(r"调委会", r"人民调解委员会", r"调解组织"), before=(r"(?:人民)?调(?:解)?委(?:员)?会|调解组织",),
-              question=rf"调委会|调解委员会|调解组织(?!{_W}{{0,6}}(?:调处|调解了|化解))"),
-    Indicator("mediators", "调解员数", "名|人", after=(r"调解(?:员|人员)(?:总数)?",),
-              before=(r"(?:专职|兼职)?(?:人民)?调解员",), question=r"调解员"),
-    Indicator("disputes", "调处矛盾纠纷数", "件|起", after=(r"(?:调处|调解)(?:各类)?矛盾纠纷",),
-              question=rf"(?:调处|调解|化解){_W}{{0,6}}矛盾纠纷(?!{_W}{{0,4}}成功)"),
-    Indicator("mediation_rate", "调解成功率/化解率", "%", after=(r"(?:调解|调处)成功率", r"化解率"), gap=10,
-              question=r"调解成功率|化解率"),
+    Indicator(
+        "review_received",
+        "行政复议收到案件数",
+        "件",
+        after=(r"(?:收到|接收)(?:行政)?复议(?:申请|案件)",),
+        question=rf"收到{_W}{{0,4}}复议",
+    ),
+    Indicator(
+        "review_accepted",
+        "行政复议受理案件数",
+        "件",
+        after=(r"受理(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?<!不予)受理"),
+        question=rf"(?<!不予)受理{_W}{{0,4}}复议",
+    ),
+    Indicator(
+        "review_closed",
+        "行政复议审结案件数",
+        "件",
+        after=(r"审结(?:行政)?复议(?:申请|案件)?", r"复议[^。；;]{0,30}?(?:审结|办结)"),
+        question=rf"(?:审结|办结){_W}{{0,4}}复议",
+    ),
+    Indicator(
+        "review_handled",
+        "行政复议办理案件数",
+        "件",
+        after=(r"办理(?:行政)?复议案件",),
+        question=rf"办理{_W}{{0,4}}复议",
+    ),
+    Indicator(
+        "litigation",
+        "行政应诉案件数",
+        "件",
+        after=(r"行政应诉案件", r"行政诉讼案件"),
+        question=r"应诉案件|行政诉讼案件",
+    ),
+    Indicator(
+        "appearances",
+        "负责人出庭应诉数",
+        "件|次|人次",
+        after=(r"负责人出庭应诉(?!率)(?:案件)?",),
+        gap=2,
+        question=r"出庭应诉(?!率)[^，,。？?]{0,4}(?:件|次|数|多少)",
+    ),
+    Indicator(
+        "appearance_rate",
+        "行政机关负责人出庭应诉率",
+        "%",
+        after=(r"出庭应诉率",),
+        gap=16,
+        question=r"出庭(?:应诉)?率|出庭.{0,4}比例",
+    ),
+    Indicator(
+        "mediation_orgs",
+        "人民调解组织数",
+        "个|家",
+        after=(r"调委会", r"人民调解委员会", r"调解组织"),
+        before=(r"(?:人民)?调(?:解)?委(?:员)?会|调解组织",),
+        question=rf"调委会|调解委员会|调解组织(?!{_W}{{0,6}}(?:调处|调解了|化解))",
+    ),
+    Indicator(
+        "mediators",
+        "调解员数",
+        "名|人",
+        after=(r"调解(?:员|人员)(?:总数)?",),
+        before=(r"(?:专职|兼职)?(?:人民)?调解员",),
+        question=r"调解员",
+    ),
+    Indicator(
+        "disputes",
+        "调处矛盾纠纷数",
+        "件|起",
+        after=(r"(?:调处|调解)(?:各类)?矛盾纠纷",),
+        question=rf"(?:调处|调解|化解){_W}{{0,6}}矛盾纠纷(?!{_W}{{0,4}}成功)",
+    ),
+    Indicator(
+        "mediation_rate",
+        "调解成功率/化解率",
+        "%",
+        after=(r"(?:调解|调处)成功率", r"化解率"),
+        gap=10,
+        question=r"调解成功率|化解率",
+    ),
     Indicator("counsel", "法律顾问数", "名|人", after=(r"法律顾问",), gap=4, question=r"法律顾问"),
     Indicator("public_lawyers", "公职律师数", "名|人", after=(r"公职律师",), gap=4, question=r"公职律师"),
-    Indicator("norms_reviewed", "规范性文件审核数", "件", after=(r"(?:审核|审查)[^，,。；;\d]{0,8}?规范性文件",),
-              question=rf"(?:审核|审查){_W}{{0,6}}规范性文件"),
-    Indicator("norms_filed", "规范性文件备案数", "件",
-              after=(r"(?:报备|备案)规范性文件", r"规范性文件[^。；;]{0,40}?备案"),
-              question=rf"备案{_W}{{0,6}}规范性文件|规范性文件{_W}{{0,6}}备案"),
-    Indicator("major_decisions", "重大行政决策数", "件|项", after=(r"重大行政决策(?:事项)?",), gap=4,
-              question=r"重大行政决策"),
-    Indicator("proposals", "人大代表建议和政协提案办理数", "件", after=(r"建议(?:和|、|及|与)?(?:政协)?(?:委员)?提案",), gap=4,
-              question=rf"建议{_W}{{0,3}}(?:和|及|与|、){_W}{{0,4}}提案"),
-    Indicator("npc_suggestions", "人大代表建议办理数", "件", after=(r"人大代表建议(?!和|、|及|与)",), gap=2,
-              question=r"人大代表建议"),
-    Indicator("cppcc_proposals", "政协提案办理数", "件", after=(r"(?<!建议和)(?<!建议、)(?<!建议及)政协(?:委员)?提案",), gap=2,
-              question=r"政协(?:委员)?提案"),
-    Indicator("case_reviews", "行政执法案卷评查数", "卷|宗|本|件",
-              after=(r"评查(?:行政执法)?案卷",), before=(r"(?:行政)?执法案卷",),
-              question=rf"评查{_W}{{0,8}}案卷|案卷{_W}{{0,4}}评查"),
+    Indicator(
+        "norms_reviewed",
+        "规范性文件审核数",
+        "件",
+        after=(r"(?:审核|审查)[^，,。；;\d]{0,8}?规范性文件",),
+        question=rf"(?:审核|审查){_W}{{0,6}}规范性文件",
+    ),
+    Indicator(
+        "norms_filed",
+        "规范性文件备案数",
+        "件",
+        after=(r"(?:报备|备案)规范性文件", r"规范性文件[^。；;]{0,40}?备案"),
+        question=rf"备案{_W}{{0,6}}规范性文件|规范性文件{_W}{{0,6}}备案",
+    ),
+    Indicator(
+        "major_decisions", "重大行政决策数", "件|项", after=(r"重大行政决策(?:事项)?",), gap=4, question=r"重大行政决策"
+    ),
+    Indicator(
+        "proposals",
+        "人大代表建议和政协提案办理数",
+        "件",
+        after=(r"建议(?:和|、|及|与)?(?:政协)?(?:委员)?提案",),
+        gap=4,
+        question=rf"建议{_W}{{0,3}}(?:和|及|与|、){_W}{{0,4}}提案",
+    ),
+    Indicator(
+        "npc_suggestions",
+        "人大代表建议办理数",
+        "件",
+        after=(r"人大代表建议(?!和|、|及|与)",),
+        gap=2,
+        question=r"人大代表建议",
+    ),
+    Indicator(
+        "cppcc_proposals",
+        "政协提案办理数",
+        "件",
+        after=(r"(?<!建议和)(?<!建议、)(?<!建议及)政协(?:委员)?提案",),
+        gap=2,
+        question=r"政协(?:委员)?提案",
+    ),
+    Indicator(
+        "case_reviews",
+        "行政执法案卷评查数",
+        "卷|宗|本|件",
+        after=(r"评查(?:行政执法)?案卷",),
+        before=(r"(?:行政)?执法案卷",),
+        question=rf"评查{_W}{{0,8}}案卷|案卷{_W}{{0,4}}评查",
+    ),
     Indicator("legal_aid", "法律援助案件数", "件", after=(r"法律援助案件",), gap=2, question=r"法律援助案件"),
     # Not asked about by name: "涉及金额" and "罚款" are too common in questions about other things.
     Indicator("mediation_amount", "调解涉及金额", "元", after=(r"涉及金额",), gap=2),
@@ -104,8 +197,13 @@ INDICATORS: tuple[Indicator, ...] = (
 )
 BY_KEY = {i.key: i for i in INDICATORS}
 # (part, whole): a part larger than its whole is a contradiction.
-PARTS = (("review_closed", "review_received"), ("review_accepted", "review_received"),
-         ("appearances", "litigation"), ("npc_suggestions", "proposals"), ("cppcc_proposals", "proposals"))
+PARTS = (
+    ("review_closed", "review_received"),
+    ("review_accepted", "review_received"),
+    ("appearances", "litigation"),
+    ("npc_suggestions", "proposals"),
+    ("cppcc_proposals", "proposals"),
+)
 _PERIOD = re.compile(r"\d{4}年(?:以来|至今)|累计")
 
 
@@ -154,9 +252,16 @@ def extract(text: str) -> dict[str, IndicatorValue]:
             s, e = spans[max(0, bisect.bisect_right(starts, m.start("num")) - 1)]
             quote = text[s:e]
             found[ind.key] = IndicatorValue(
-                metric=ind.key, value=value, unit=m["unit"],
-                qualifier="".join(q for q in (m["q1"], m["q2"], m["q3"]) if q), raw=text[m.start("num"):m.end("q3") if m["q3"] else m.end("unit")],
-                quote=quote, start=s, end=e, note=(p.group(0) if (p := _PERIOD.search(quote)) else ""))
+                metric=ind.key,
+                value=value,
+                unit=m["unit"],
+                qualifier="".join(q for q in (m["q1"], m["q2"], m["q3"]) if q),
+                raw=text[m.start("num") : m.end("q3") if m["q3"] else m.end("unit")],
+                quote=quote,
+                start=s,
+                end=e,
+                note=(p.group(0) if (p := _PERIOD.search(quote)) else ""),
+            )
             break
     return found
 
@@ -180,8 +285,9 @@ def check(values: dict[str, IndicatorValue]) -> list[str]:
 
 def card(report: Report, text: str) -> IndicatorCard:
     values = extract(text)
-    return IndicatorCard(report_id=report.report_id, place=report.place, year=report.year, values=values,
-                         flags=check(values))
+    return IndicatorCard(
+        report_id=report.report_id, place=report.place, year=report.year, values=values, flags=check(values)
+    )
 
 
 def resolve(metrics: list[str] | None) -> list[Indicator]:
@@ -191,6 +297,8 @@ def resolve(metrics: list[str] | None) -> list[Indicator]:
     by_name = {**BY_KEY, **{i.name: i for i in INDICATORS}}
     unknown = [m for m in metrics if m not in by_name]
     if unknown:
-        raise ConfigError(f"未知指标 / unknown metric: {', '.join(unknown)}",
-                          "可选 / valid: " + ", ".join(f"{i.key}({i.name})" for i in INDICATORS))
+        raise ConfigError(
+            f"未知指标 / unknown metric: {', '.join(unknown)}",
+            "可选 / valid: " + ", ".join(f"{i.key}({i.name})" for i in INDICATORS),
+        )
     return [by_name[m] for m in metrics]

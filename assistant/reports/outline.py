@@ -45,7 +45,7 @@ def outline(text: str, depth: int = 2) -> tuple[str, list[Part]]:
             parts.append(Part(title, pos, end, "+".join(kinds) or "body"))
         for j, (sub, _, sub_line) in enumerate(subs):
             # Text between the heading and its first subsection belongs to that subsection.
-            start = pos + len(line) if j == 0 and text[pos + len(line):sub].strip() else sub
+            start = pos + len(line) if j == 0 and text[pos + len(line) : sub].strip() else sub
             parts.append(Part(heading_title(sub_line), start, subs[j + 1][0] if j + 1 < len(subs) else end))
     return text[: tops[0][0]], parts
 
@@ -54,14 +54,12 @@ def paragraphs(text: str, min_chars: int) -> list[str]:
     return [line.strip() for line in text.split("\n") if len(line.strip()) >= min_chars]
 
 
-
-
 def enumerated_items(text: str, limit: int = 8) -> list[str]:
     """The headline clause of each 一是… / (一)… item, verbatim; long ones cut at a comma.
     enumerated_items("主要表现在:一是意识不强,能力不足;二是工作不平衡。") == ["意识不强,能力不足", "工作不平衡"]"""
     items: list[str] = []
     for m in ITEM.finditer(text):
-        item = re.split(r"[。；;\n]", text[m.end():], maxsplit=1)[0].strip(" ，,:：")
+        item = re.split(r"[。；;\n]", text[m.end() :], maxsplit=1)[0].strip(" ，,:：")
         if len(item) > 60 and (head := re.split(r"[，,]", item, maxsplit=1)[0]) and len(head) >= 8:
             item = head
         if item and item not in items:
@@ -72,7 +70,7 @@ def enumerated_items(text: str, limit: int = 8) -> list[str]:
 def problems_and_plans(text: str, parts: list[Part]) -> tuple[list[str], list[str]]:
     problems, plans = [], []
     for part in parts:
-        body = text[part.start:part.end].split("\n", 1)[-1]  # without the heading line
+        body = text[part.start : part.end].split("\n", 1)[-1]  # without the heading line
         if part.kind == "problems+plans":
             cut = m.start() if (m := re.search(r"(?:^|(?<=[。\n]))[ \t\u3000]*下一步", body, re.M)) else len(body)
             problems += enumerated_items(body[:cut])

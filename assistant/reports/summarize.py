@@ -94,15 +94,25 @@ class _Job:
     def ask(self, messages: list, model: type[BaseModel], schema: dict) -> BaseModel | None:
         """The validated draft, or None (recorded by the caller) when the model fails twice."""
         try:
-            return ask_structured(self.llm, messages, model, schema, max_tokens=self.options.max_tokens,
-                                  temperature=self.settings.temperature, seed=self.settings.seed,
-                                  on_reply=self._count)
+            return ask_structured(
+                self.llm,
+                messages,
+                model,
+                schema,
+                max_tokens=self.options.max_tokens,
+                temperature=self.settings.temperature,
+                seed=self.settings.seed,
+                on_reply=self._count,
+            )
         except SchemaError:
             return None
 
     def _count(self, reply: Completion) -> None:
-        for k, v in (("calls", 1), ("prompt_tokens", reply.prompt_tokens),
-                     ("completion_tokens", reply.completion_tokens)):
+        for k, v in (
+            ("calls", 1),
+            ("prompt_tokens", reply.prompt_tokens),
+            ("completion_tokens", reply.completion_tokens),
+        ):
             self.prov.usage[k] = self.prov.usage.get(k, 0) + v
 
 
@@ -112,15 +122,17 @@ def _fit(llm: LLM, prompt: Prompt, values: dict, key: str, max_tokens: int) -> t
     overhead = sum(llm.count_tokens(m["content"]) for m in prompt.render(**{**values, key: ""}))
     budget = llm.n_ctx - max_tokens - overhead - _REASK_RESERVE
     if budget <= 0:
-        raise ContextTooLong(f"提示模板 {prompt.ref} 本身已超出上下文 / the prompt alone exceeds n_ctx {llm.n_ctx}",
-                             "增大 ASSISTANT_N_CTX")
+        raise ContextTooLong(
+            f"提示模板 {prompt.ref} 本身已超出上下文 / the prompt alone exceeds n_ctx {llm.n_ctx}",
+            "增大 ASSISTANT_N_CTX",
+        )
     text, truncated = values[key], False
     if llm.count_tokens(text) > budget:
         lo, hi = 0, len(text)
         while lo < hi:  # longest prefix within budget
             mid = (lo + hi + 1) // 2
             lo, hi = (mid, hi) if llm.count_tokens(text[:mid]) <= budget else (lo, mid - 1)
-        text, truncated = text[:_sentence_end(text, lo)], True
+        text, truncated = text[: _sentence_end(text, lo)], True
     return prompt.render(**{**values, key: text}), truncated
 
 
@@ -137,8 +149,6 @@ def _trim(text: str, limit: int) -> str:
     return text[:cut] if text[cut - 1] in _STOPS else text[: limit - 1] + "…"
 
 
-
-
 # --- the map step: one call per section -------------------------------------------------
 def _section_schema(options: SummaryOptions) -> dict:
     schema = SectionDraft.model_json_schema()
@@ -149,8 +159,12 @@ def _section_schema(options: SummaryOptions) -> dict:
 
 def _summarize_section(job: _Job, part: Part, prompt: Prompt, schema: dict) -> SectionSummary:
     o = job.options
-    values = {"report": job.report.label, "title": part.title, "text": job.text[part.start:part.end].strip(),
-              "max_figures": o.max_figures}
+    values = {
+        "report": job.report.label,
+        "title": part.title,
+        "text": job.text[part.start : part.end].strip(),
+        "max_figures": o.max_figures,
+    }
     messages, truncated = _fit(job.llm, prompt, values, "text", o.max_tokens)
     if truncated:
         job.prov.truncated_sections.append(part.title)
@@ -163,15 +177,14 @@ def _summarize_section(job: _Job, part: Part, prompt: Prompt, schema: dict) -> S
         job.prov.failed_sections.append(part.title)
         return SectionSummary(标题=part.title, 要点=[], 关键数据=[])
     figures: list[KeyFigure] = []
-    for figure in draft.关键数据[:o.max_figures]:
+    for figure in draft.关键数据[: o.max_figures]:
         job.prov.figures_proposed += 1
         kept = check_figure(figure, job.text, part.start, part.end, job.prov)
         if kept is None:
             job.prov.drop("关键数据")
         elif all((k.start, k.数值) != (kept.start, kept.数值) for k in figures):
             figures.append(kept)
-    return SectionSummary(标题=part.title, 要点=grounded(draft.要点, job.available, "要点", job.prov),
-                          关键数据=figures)
+    return SectionSummary(标题=part.title, 要点=grounded(draft.要点, job.available, "要点", job.prov), 关键数据=figures)
 
 
 def _add_indicator_figures(text: str, body: list, sections: list[SectionSummary], prov: Provenance) -> None:
@@ -185,22 +198,31 @@ def _add_indicator_figures(text: str, body: list, sections: list[SectionSummary]
         figures = sections[i].关键数据
         if any(f.start < v.end and v.start < f.end and number_set(f.数值) == number_set(number) for f in figures):
             continue
-        figures.append(KeyFigure(指标=BY_KEY[key].name, 数值=number, 单位=v.unit, 原文=v.quote, start=v.start,
-                                 end=v.end, 依据="规则"))
+        figures.append(
+            KeyFigure(
+                指标=BY_KEY[key].name, 数值=number, 单位=v.unit, 原文=v.quote, start=v.start, end=v.end, 依据="规则"
+            )
+        )
         figures.sort(key=lambda f: f.start)
         prov.figures_from_rules += 1
 
 
 # --- the reduce step: the overview (and the lists, if the text has none) ----------------
-def _overview(job: _Job, preamble: str, parts: list[Part], sections: list[SectionSummary],
-              prompt: Prompt) -> tuple[str, list[str], list[str]]:
+def _overview(
+    job: _Job, preamble: str, parts: list[Part], sections: list[SectionSummary], prompt: Prompt
+) -> tuple[str, list[str], list[str]]:
     text = job.text
     problems, plans = problems_and_plans(text, parts)
     opening = max(paragraphs(preamble, 20), key=len, default="") or next(iter(paragraphs(text, 20)), "")
     closing = (paragraphs(text, 40) or [""])[-1]
     ask_lists = not (problems and plans)
-    values = {"report": job.report.label, "opening": opening[:600], "closing": closing[-600:], "ask_lists": ask_lists,
-              "sections": "\n".join(f"{s.标题}：" + "；".join(s.要点) for s in sections) or "（无）"}
+    values = {
+        "report": job.report.label,
+        "opening": opening[:600],
+        "closing": closing[-600:],
+        "ask_lists": ask_lists,
+        "sections": "\n".join(f"{s.标题}：" + "；".join(s.要点) for s in sections) or "（无）",
+    }
     messages, _ = _fit(job.llm, prompt, values, "sections", job.options.max_tokens)
     schema = ReduceDraft.model_json_schema()
     if not ask_lists:
@@ -223,9 +245,18 @@ def _overview(job: _Job, preamble: str, parts: list[Part], sections: list[Sectio
 # --- the pipeline -----------------------------------------------------------------------
 def cache_path(settings: Settings, report: Report, model: str, prompts: list[str], options: SummaryOptions) -> Path:
     """A summary is reused only for the same report version, model, prompt versions and budget."""
-    blob = json.dumps({"version": report.version, "model": model, "prompts": prompts, "pipeline": PIPELINE,
-                       **options.model_dump(), "seed": settings.seed, "temperature": settings.temperature},
-                      sort_keys=True)
+    blob = json.dumps(
+        {
+            "version": report.version,
+            "model": model,
+            "prompts": prompts,
+            "pipeline": PIPELINE,
+            **options.model_dump(),
+            "seed": settings.seed,
+            "temperature": settings.temperature,
+        },
+        sort_keys=True,
+    )
     return settings.data_dir / "summaries" / f"{report.report_id}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
 
 
@@ -243,9 +274,16 @@ def _save(path: Path, summary: ReportSummary) -> None:
     tmp.replace(path)
 
 
-def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str, *,
-                     options: SummaryOptions | None = None, refresh: bool = False,
-                     progress: Progress | None = None) -> ReportSummary:
+def summarize_report(
+    store: Store,
+    llm: LLM,
+    settings: Settings,
+    report_id: str,
+    *,
+    options: SummaryOptions | None = None,
+    refresh: bool = False,
+    progress: Progress | None = None,
+) -> ReportSummary:
     options = options or SummaryOptions()
     report = store.find_report(report_id)
     map_prompt, reduce_prompt = load("summary_section"), load("summary_reduce")
@@ -254,9 +292,20 @@ def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str,
     if not refresh and (cached := _cached(path)):
         return cached
     started = time.perf_counter()
-    job = _Job(report, store.report_text(report.report_id), llm, settings, options,
-               Provenance(report_id=report.report_id, report_version=report.version, model=llm.name,
-                          prompt="+".join(refs), generated_at=""))
+    job = _Job(
+        report,
+        store.report_text(report.report_id),
+        llm,
+        settings,
+        options,
+        Provenance(
+            report_id=report.report_id,
+            report_version=report.version,
+            model=llm.name,
+            prompt="+".join(refs),
+            generated_at="",
+        ),
+    )
     preamble, parts = outline(job.text, options.depth)
     body = [p for p in parts if p.kind == "body"]
     schema = _section_schema(options)
@@ -270,14 +319,26 @@ def summarize_report(store: Store, llm: LLM, settings: Settings, report_id: str,
     if progress:
         progress(len(body), len(body) + 1, "总体概述")
     overview, problems, plans = _overview(job, preamble, parts, sections, reduce_prompt)
-    body_text = preamble + "\n".join(job.text[p.start:p.end] for p in body)
+    body_text = preamble + "\n".join(job.text[p.start : p.end] for p in body)
     job.prov.generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     job.prov.seconds = round(time.perf_counter() - started, 1)
     summary = ReportSummary(
-        元数据=Metadata(地区=report.place, 行政层级=report.level, 报告年度=report.year, 标题=report.title,
-                     发布机关=report.issuer, 日期=report.date, 文号=report.doc_number),
-        总体概述=overview, 主要举措与成效=sections, 存在问题=problems, 下一步计划=plans,
-        荣誉与示范=honours(body_text), 来源=job.prov)
+        元数据=Metadata(
+            地区=report.place,
+            行政层级=report.level,
+            报告年度=report.year,
+            标题=report.title,
+            发布机关=report.issuer,
+            日期=report.date,
+            文号=report.doc_number,
+        ),
+        总体概述=overview,
+        主要举措与成效=sections,
+        存在问题=problems,
+        下一步计划=plans,
+        荣誉与示范=honours(body_text),
+        来源=job.prov,
+    )
     _save(path, summary)
     if progress:
         progress(len(body) + 1, len(body) + 1, "完成")
@@ -297,4 +358,6 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--schema"]:
         print(write_schema())
     else:
-        print("usage: python -m assistant.reports.summarize --schema   (regenerates assistant/reports/summary.schema.json)")
+        print(
+            "usage: python -m assistant.reports.summarize --schema   (regenerates assistant/reports/summary.schema.json)"
+        )

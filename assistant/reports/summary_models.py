@@ -33,7 +33,9 @@ class KeyFigure(BaseModel):
     原文: str
     start: int = Field(description="原文在报告清洗后文本中的起始字符位置 / offset of 原文 in the cleaned text")
     end: int = Field(description="结束位置（不含）；text[start:end] == 原文")
-    依据: str = Field("模型", description="模型 = proposed by the model, then verified; 规则 = read by the indicator rules")
+    依据: str = Field(
+        "模型", description="模型 = proposed by the model, then verified; 规则 = read by the indicator rules"
+    )
 
 
 class SectionDraft(BaseModel):
@@ -76,7 +78,9 @@ class Provenance(BaseModel):
     dropped_detail: dict[str, int] = Field(default_factory=dict)
     figures_proposed: int = Field(0, description="关键数据 entries the model proposed, kept or dropped")
     figures_from_rules: int = Field(0, description="关键数据 added from the indicator cards (indicators.py)")
-    figures_relocated: int = Field(0, description="kept 关键数据 whose paraphrased 原文 was replaced by the report's own clause")
+    figures_relocated: int = Field(
+        0, description="kept 关键数据 whose paraphrased 原文 was replaced by the report's own clause"
+    )
     failed_sections: list[str] = Field(default_factory=list, description="no valid output even after a re-ask")
     truncated_sections: list[str] = Field(default_factory=list, description="cut to fit the context window")
     usage: dict[str, int] = Field(default_factory=dict)

@@ -19,8 +19,9 @@ HEADINGS = [
 ]
 MAX_HEADING = 40
 # An enumerated item inside a paragraph: 一是… / (一)…, at a line start or after 。；：
-ITEM = re.compile(rf"(?:^|(?<=[。；;：:]))[ \t\u3000]*(?:[{CN_ORDINAL_CHARS}]{{1,2}}是|[(（][{CN_ORDINAL_CHARS}]{{1,2}}[)）])",
-                  re.M)
+ITEM = re.compile(
+    rf"(?:^|(?<=[。；;：:]))[ \t\u3000]*(?:[{CN_ORDINAL_CHARS}]{{1,2}}是|[(（][{CN_ORDINAL_CHARS}]{{1,2}}[)）])", re.M
+)
 
 
 def heading_level(line: str) -> int | None:

@@ -47,7 +47,7 @@ def names_place(text: str, place: str) -> bool:
     # str.find, not a regex per place: with a thousand places re's compile cache thrashes.
     start = text.find(stem)
     while start >= 0:
-        after = text[start + len(stem): start + len(stem) + 1]
+        after = text[start + len(stem) : start + len(stem) + 1]
         if not after or after not in _NEXT_SUFFIX:
             return True
         start = text.find(stem, start + 1)

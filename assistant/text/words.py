@@ -17,11 +17,15 @@ import jieba  # noqa: E402  (after silencing its start-up chatter)
 
 TOKENIZER_VERSION = "jieba-search-1"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
-_STOP = frozenset("的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
-                  "多少 哪些 什么 怎么 如何 是否 几 吗 呢 请问 情况 报告".split())
+_STOP = frozenset(
+    "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
+    "多少 哪些 什么 怎么 如何 是否 几 吗 呢 请问 情况 报告".split()
+)
 # Words every report repeats: they cannot tell a relevant sentence from another one.
-GENERIC_TERMS = frozenset("法治 政府 法治政府 建设 工作 报告 全市 全县 全区 我市 我县 开展 推进 情况 年度 这份 一共 分别 "
-                          "其中 共有 相关 哪个 主要 进行 方面".split())
+GENERIC_TERMS = frozenset(
+    "法治 政府 法治政府 建设 工作 报告 全市 全县 全区 我市 我县 开展 推进 情况 年度 这份 一共 分别 "
+    "其中 共有 相关 哪个 主要 进行 方面".split()
+)
 
 
 def tokenize(text: str) -> list[str]:

@@ -41,23 +41,28 @@ def readable(outputs: int = 1):
     """Show AssistantError (message + hint) and anything unexpected as a warning toast,
     leaving the `outputs` components as they were. (Raising gr.Error instead would put
     an error overlay on every output, which blocks a dropdown until the next success.)"""
+
     def decorate(fn):
         def warn(exc: Exception):
             if isinstance(exc, AssistantError):
                 gr.Warning(str(exc).replace("\n", "<br>"), title="出错了")
             else:
                 log.exception("handler %s failed", fn.__name__)
-                gr.Warning(f"内部错误：{type(exc).__name__}: {exc}。应用仍可继续使用；详情见服务器日志。", title="出错了")
+                gr.Warning(
+                    f"内部错误：{type(exc).__name__}: {exc}。应用仍可继续使用；详情见服务器日志。", title="出错了"
+                )
             unchanged = tuple(gr.skip() for _ in range(outputs))
             return unchanged[0] if outputs == 1 else unchanged
 
         if inspect.isgeneratorfunction(fn):
+
             @functools.wraps(fn)
             def gen(*args, **kwargs):
                 try:
                     yield from fn(*args, **kwargs)
                 except Exception as exc:
                     yield warn(exc)
+
             return gen
 
         @functools.wraps(fn)
@@ -66,7 +71,9 @@ def readable(outputs: int = 1):
                 return fn(*args, **kwargs)
             except Exception as exc:
                 return warn(exc)
+
         return call
+
     return decorate
 
 
@@ -94,9 +101,15 @@ def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"## {TITLE}\n答案中的每个数字都须在所引原文中找到；找不到时会明确说明。")
         with gr.Tabs():
-            ui = _Ui(services, layout.chat(), layout.library(settings), layout.summary(), layout.compare(),
-                     layout.evals(), {"concurrency_id": "model",
-                                      "concurrency_limit": 1 if settings.backend == "llama" else 4})
+            ui = _Ui(
+                services,
+                layout.chat(),
+                layout.library(settings),
+                layout.summary(),
+                layout.compare(),
+                layout.evals(),
+                {"concurrency_id": "model", "concurrency_limit": 1 if settings.backend == "llama" else 4},
+            )
             layout.settings_tab(settings)
         _wire_load(demo, ui)
         _wire_chat(ui)
@@ -112,11 +125,18 @@ def _wire_load(demo: gr.Blocks, ui: _Ui) -> None:
     @readable(5)
     def on_load():
         runs = evals_tab.past_runs(ui.services)
-        return (ui.choices("全部报告"), ui.choices(), ui.choices(), handlers.library_rows(ui.services),
-                gr.update(choices=runs, value=runs[:3]))
+        return (
+            ui.choices("全部报告"),
+            ui.choices(),
+            ui.choices(),
+            handlers.library_rows(ui.services),
+            gr.update(choices=runs, value=runs[:3]),
+        )
 
-    demo.load(on_load, outputs=[ui.chat.report_filter, ui.library.remove_choice, ui.summary.report,
-                                ui.library.table, ui.evals.runs])
+    demo.load(
+        on_load,
+        outputs=[ui.chat.report_filter, ui.library.remove_choice, ui.summary.report, ui.library.table, ui.evals.runs],
+    )
 
 
 def _wire_chat(ui: _Ui) -> None:
@@ -126,10 +146,15 @@ def _wire_chat(ui: _Ui) -> None:
     def on_chat(message, history, report, previous):
         yield from chat_tab.chat(message, history, report, previous, ui.services)
 
-    gr.on([c.question.submit, c.send.click], chat_tab.pending, inputs=[c.question, c.chatbot],
-          outputs=[c.chatbot, c.question, c.asking], queue=False
-          ).then(on_chat, inputs=[c.asking, c.chatbot, c.report_filter, c.previous], outputs=[c.chatbot, c.previous],
-                 **ui.model)
+    gr.on(
+        [c.question.submit, c.send.click],
+        chat_tab.pending,
+        inputs=[c.question, c.chatbot],
+        outputs=[c.chatbot, c.question, c.asking],
+        queue=False,
+    ).then(
+        on_chat, inputs=[c.asking, c.chatbot, c.report_filter, c.previous], outputs=[c.chatbot, c.previous], **ui.model
+    )
     c.clear.click(lambda: ([], None), outputs=[c.chatbot, c.previous], queue=False)
 
 
@@ -145,8 +170,13 @@ def _wire_library(ui: _Ui) -> None:
     @readable(5)
     def on_remove(report_id):
         message = handlers.remove(report_id, ui.services)
-        return (message, handlers.library_rows(ui.services), ui.choices("全部报告"),
-                gr.update(choices=ui.services.report_choices(), value=None), ui.choices())
+        return (
+            message,
+            handlers.library_rows(ui.services),
+            ui.choices("全部报告"),
+            gr.update(choices=ui.services.report_choices(), value=None),
+            ui.choices(),
+        )
 
     writes = {"concurrency_id": "write", "concurrency_limit": 1}
     lib.upload.click(on_upload, inputs=lib.files, outputs=[lib.status, lib.table, *dropdowns, lib.files], **writes)
@@ -178,8 +208,12 @@ def _wire_compare(ui: _Ui) -> None:
         metrics = [row[0] for row in comp.cells]
         # The chart opens on the indicator most reports state.
         fullest = max(comp.cells, key=lambda row: sum(v != "—" for v in row[1:]))[0] if comp.cells else None
-        return (gr.update(value=comp.cells, headers=comp.headers), comp, flags,
-                gr.update(choices=metrics, value=fullest))
+        return (
+            gr.update(value=comp.cells, headers=comp.headers),
+            comp,
+            flags,
+            gr.update(choices=metrics, value=fullest),
+        )
 
     @readable(2)
     def on_cell(comp, evt: gr.SelectData):
@@ -211,8 +245,9 @@ def _wire_evals(ui: _Ui) -> None:
     def on_compare_runs(names):
         return evals_tab.compare_runs(names, ui.services)
 
-    e.run.click(on_eval, inputs=[e.kind, e.limit], outputs=[e.metrics, e.status, e.runs, e.runs_table, e.runs_chart],
-                **ui.model)
+    e.run.click(
+        on_eval, inputs=[e.kind, e.limit], outputs=[e.metrics, e.status, e.runs, e.runs_table, e.runs_chart], **ui.model
+    )
     e.compare.click(on_compare_runs, inputs=e.runs, outputs=[e.runs_table, e.runs_chart])
 
 
@@ -222,21 +257,32 @@ def check_binding(settings: Settings) -> tuple[str, str] | None:
     if auth is not None:
         user, sep, password = auth.partition(":")
         if not (sep and user and password):
-            raise ConfigError("ASSISTANT_UI_AUTH 格式无效 / ui_auth must be user:password",
-                              "例如 ASSISTANT_UI_AUTH='alice:一个足够长的密码'（环境变量或 assistant.toml）")
+            raise ConfigError(
+                "ASSISTANT_UI_AUTH 格式无效 / ui_auth must be user:password",
+                "例如 ASSISTANT_UI_AUTH='alice:一个足够长的密码'（环境变量或 assistant.toml）",
+            )
         return user, password
     if not is_loopback(settings.ui_host):
         raise ConfigError(
             f"拒绝在 {settings.ui_host} 上无登录启动 / refusing to serve {settings.ui_host} without authentication",
-            "设置 ASSISTANT_UI_AUTH=user:password（环境变量或 assistant.toml），或用 --host 127.0.0.1 只在本机访问")
+            "设置 ASSISTANT_UI_AUTH=user:password（环境变量或 assistant.toml），或用 --host 127.0.0.1 只在本机访问",
+        )
     return None
 
 
 def launch_options(settings: Settings) -> dict:
     """Keyword arguments for Blocks.launch, shared by `launch` and the browser tests."""
-    return {"server_name": settings.ui_host, "server_port": settings.ui_port, "auth": check_binding(settings),
-            "auth_message": "请登录 / please log in", "css": CSS, "ssr_mode": False, "footer_links": [],
-            "max_file_size": int(settings.max_file_mb * 1024 * 1024), "show_error": False}
+    return {
+        "server_name": settings.ui_host,
+        "server_port": settings.ui_port,
+        "auth": check_binding(settings),
+        "auth_message": "请登录 / please log in",
+        "css": CSS,
+        "ssr_mode": False,
+        "footer_links": [],
+        "max_file_size": int(settings.max_file_mb * 1024 * 1024),
+        "show_error": False,
+    }
 
 
 def launch(settings: Settings) -> None:

@@ -39,8 +39,12 @@ def stream_answer(question: str, services: Services, report: str | None = None) 
 
     def work() -> None:
         try:
-            events.put(("done", ask(question, services.store, services.llm, services.settings, report=report,
-                                    listener=listener)))
+            events.put(
+                (
+                    "done",
+                    ask(question, services.store, services.llm, services.settings, report=report, listener=listener),
+                )
+            )
         except BaseException as exc:
             events.put(("error", exc))
 
@@ -67,7 +71,11 @@ def notice(answer: Answer) -> str:
         why = "；".join(answer.problems[:2])
         return "⚠️ **未作回答**：报告中找不到能核实的答案" + (f"（{why}）" if why else "") + "。"
     if not answer.grounded:
-        return "⚠️ **未能完全核实**：" + ("；".join(answer.problems) or "回答中的数字在所引原文中找不到") + "。请对照下方原文。"
+        return (
+            "⚠️ **未能完全核实**："
+            + ("；".join(answer.problems) or "回答中的数字在所引原文中找不到")
+            + "。请对照下方原文。"
+        )
     if answer.method == "extractive":
         return "ℹ️ 模型的回答未通过数字核实，以下直接摘录报告原文。"
     if answer.method == "model-retry":
@@ -85,17 +93,23 @@ def citation_cards(answer: Answer, services: Services) -> str:
         chunk = chunks.get(c.chunk_id)
         if chunk and chunk.start <= c.start and c.end <= chunk.end:
             s, e = c.start - chunk.start, c.end - chunk.start
-            before, after = chunk.text[max(0, s - CONTEXT_CHARS):s], chunk.text[e:e + CONTEXT_CHARS]
-            context = (("…" if s > CONTEXT_CHARS else "") + html.escape(before) + f"<mark>{html.escape(c.quote)}</mark>"
-                       + html.escape(after) + ("…" if e + CONTEXT_CHARS < len(chunk.text) else ""))
+            before, after = chunk.text[max(0, s - CONTEXT_CHARS) : s], chunk.text[e : e + CONTEXT_CHARS]
+            context = (
+                ("…" if s > CONTEXT_CHARS else "")
+                + html.escape(before)
+                + f"<mark>{html.escape(c.quote)}</mark>"
+                + html.escape(after)
+                + ("…" if e + CONTEXT_CHARS < len(chunk.text) else "")
+            )
         else:  # the report changed since the answer: the quote alone
             context = f"<mark>{html.escape(c.quote)}</mark>"
         cards.append(
             f'<details class="cite-card"><summary><b>[{c.n}]</b> {html.escape(c.report)} · '
-            f'{html.escape(c.section or "正文")}</summary>'
+            f"{html.escape(c.section or '正文')}</summary>"
             f'<div class="cite-context">{context.replace(chr(10), "<br>")}</div>'
             f'<div class="cite-meta">报告 {html.escape(c.report_id)}{" · " + html.escape(c.location) if c.location else ""}'
-            f' · 第 {c.start}–{c.end} 字</div></details>')
+            f" · 第 {c.start}–{c.end} 字</div></details>"
+        )
     return '<div class="cite-cards">' + "".join(cards) + "</div>"
 
 
@@ -119,8 +133,9 @@ def pending(message: str, history: list[dict]) -> tuple[list[dict], str, str]:
     return history + [{"role": "user", "content": message}, {"role": "assistant", "content": WAITING}], "", message
 
 
-def chat(message: str, history: list[dict], report: str | None, previous: str | None,
-         services: Services) -> Iterator[tuple[list[dict], str | None]]:
+def chat(
+    message: str, history: list[dict], report: str | None, previous: str | None, services: Services
+) -> Iterator[tuple[list[dict], str | None]]:
     """Yields (chat history, question to resolve the next follow-up against)."""
     message = (message or "").strip()
     if history[-2:] and history[-1]["content"] == WAITING and history[-2]["content"] == message:
@@ -136,16 +151,24 @@ def chat(message: str, history: list[dict], report: str | None, previous: str | 
             years.setdefault(r.place, []).append(r.year)
     question = resolve(message, previous, places, years)
     asked = question if question != message else None
-    history = history + [{"role": "user", "content": message},
-                         {"role": "assistant", "content": f"*（理解为：{asked}）*\n\n……" if asked else "……"}]
+    history = history + [
+        {"role": "user", "content": message},
+        {"role": "assistant", "content": f"*（理解为：{asked}）*\n\n……" if asked else "……"},
+    ]
     yield history, previous
     try:
         if not places:
-            raise StoreError("还没有入库的报告 / no reports ingested", "在「报告库」页上传报告，或运行 `assistant ingest seeds/`")
+            raise StoreError(
+                "还没有入库的报告 / no reports ingested", "在「报告库」页上传报告，或运行 `assistant ingest seeds/`"
+            )
         for text, answer in stream_answer(question, services, report or None):
-            content = render(answer, services, asked) if answer else (f"*（理解为：{asked}）*\n\n" if asked else "") + text
+            content = (
+                render(answer, services, asked) if answer else (f"*（理解为：{asked}）*\n\n" if asked else "") + text
+            )
             history = history[:-1] + [{"role": "assistant", "content": content}]
             yield history, question
     except AssistantError as exc:
-        history = history[:-1] + [{"role": "assistant", "content": "✘ **出错了**：" + html.escape(str(exc)).replace("\n", "<br>")}]
+        history = history[:-1] + [
+            {"role": "assistant", "content": "✘ **出错了**：" + html.escape(str(exc)).replace("\n", "<br>")}
+        ]
         yield history, previous

@@ -35,14 +35,22 @@ def run(kind: str, limit: int | None, services: Services, progress: Progress | N
     if kind not in KINDS:
         raise ConfigError(f"未知评测类型 / unknown eval kind {kind!r}", "可选 / valid: " + ", ".join(KINDS))
     if not services.store.reports():
-        raise ConfigError("还没有入库的报告 / no reports ingested", "评测基于 seeds/ 的五份报告：先在「报告库」上传或运行 `assistant ingest seeds/`")
+        raise ConfigError(
+            "还没有入库的报告 / no reports ingested",
+            "评测基于 seeds/ 的五份报告：先在「报告库」上传或运行 `assistant ingest seeds/`",
+        )
     stages = {"retrieval": "检索", "answers": "回答"}
     name = f"{datetime.now().strftime('%Y%m%d-%H%M%S')}-{kind}"
-    summary = run_eval(services.settings, KINDS[kind][1], evals_dir(services) / name,
-                       retrieval_only=kind == "retrieval", limit=int(limit) if limit else None,
-                       progress=(lambda done, total, stage: progress(done, total, stages.get(stage, stage)))
-                       if progress else False,
-                       store=services.store, llm=services.llm if kind == "answers" else None)
+    summary = run_eval(
+        services.settings,
+        KINDS[kind][1],
+        evals_dir(services) / name,
+        retrieval_only=kind == "retrieval",
+        limit=int(limit) if limit else None,
+        progress=(lambda done, total, stage: progress(done, total, stages.get(stage, stage))) if progress else False,
+        store=services.store,
+        llm=services.llm if kind == "answers" else None,
+    )
     return metric_rows(summary), name
 
 

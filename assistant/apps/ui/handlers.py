@@ -23,16 +23,43 @@ from assistant.core.errors import ConfigError, IngestError, StoreError
 from assistant.reports.compare import ComparisonRow
 
 Progress = Callable[[int, int, str], None]
-REPORT_COLUMNS = ["报告 id", "地区", "层级", "年度", "标题", "发布机关", "日期", "文号", "段数", "字数", "编码", "入库时间"]
+REPORT_COLUMNS = [
+    "报告 id",
+    "地区",
+    "层级",
+    "年度",
+    "标题",
+    "发布机关",
+    "日期",
+    "文号",
+    "段数",
+    "字数",
+    "编码",
+    "入库时间",
+]
 STATUS = {"added": "✔ 新增", "replaced": "↻ 已更新", "unchanged": "· 未变", "duplicate": "· 重复", "failed": "✘ 失败"}
 EXPORT_DIR = Path(tempfile.gettempdir()) / "assistant-ui"  # Gradio serves files from the temp dir
 
 
 # --- 报告库 ---------------------------------------------------------------------------
 def library_rows(services: Services) -> list[list]:
-    return [[r.report_id, r.place or "—", r.level or "—", r.year or "—", r.title or "—", r.issuer or "—",
-             r.date or "—", r.doc_number or "—", r.n_chunks, r.chars, r.encoding, r.ingested_at.replace("T", " ")[:16]]
-            for r in services.reports()]
+    return [
+        [
+            r.report_id,
+            r.place or "—",
+            r.level or "—",
+            r.year or "—",
+            r.title or "—",
+            r.issuer or "—",
+            r.date or "—",
+            r.doc_number or "—",
+            r.n_chunks,
+            r.chars,
+            r.encoding,
+            r.ingested_at.replace("T", " ")[:16],
+        ]
+        for r in services.reports()
+    ]
 
 
 def upload(paths: list[str], services: Services, progress: Progress | None = None) -> str:
@@ -42,14 +69,18 @@ def upload(paths: list[str], services: Services, progress: Progress | None = Non
     from assistant.ingest.pipeline import SUFFIXES, ingest_paths
 
     if not paths:
-        raise IngestError("没有选择文件 / no file chosen", "先点击上传区域选择 " + "、".join(sorted(SUFFIXES)) + " 文件")
+        raise IngestError(
+            "没有选择文件 / no file chosen", "先点击上传区域选择 " + "、".join(sorted(SUFFIXES)) + " 文件"
+        )
     lines, accepted = [], []
     uploads = services.settings.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     for p in map(Path, paths):
         if p.suffix.lower() not in SUFFIXES:
-            lines.append(f"{STATUS['failed']} {p.name}：不支持的文件类型 {p.suffix or '（无扩展名）'}；"
-                         f"可上传 {'、'.join(sorted(SUFFIXES))}")
+            lines.append(
+                f"{STATUS['failed']} {p.name}：不支持的文件类型 {p.suffix or '（无扩展名）'}；"
+                f"可上传 {'、'.join(sorted(SUFFIXES))}"
+            )
             continue
         dest = uploads / p.name
         shutil.copyfile(p, dest)
@@ -80,16 +111,18 @@ def remove(report_id: str | None, services: Services) -> str:
 
 
 # --- 摘要 -----------------------------------------------------------------------------
-def summary(report_id: str | None, services: Services, *, refresh: bool = False,
-            progress: Progress | None = None) -> tuple[str, list[str]]:
+def summary(
+    report_id: str | None, services: Services, *, refresh: bool = False, progress: Progress | None = None
+) -> tuple[str, list[str]]:
     """(Markdown digest, [JSON path, Markdown path]); cached summaries return at once."""
     from assistant.reports.digest import render_markdown
     from assistant.reports.summarize import summarize_report
 
     if not report_id:
         raise StoreError("没有选择报告 / no report chosen", "在下拉框中选择一份报告")
-    result = summarize_report(services.store, services.llm, services.settings, report_id, refresh=refresh,
-                              progress=progress)
+    result = summarize_report(
+        services.store, services.llm, services.settings, report_id, refresh=refresh, progress=progress
+    )
     markdown = render_markdown(result)
     EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     base = EXPORT_DIR / f"{result.来源.report_id}-summary"
@@ -143,8 +176,10 @@ def cell_quote(comp: Comparison, row: int, col: int) -> str:
         return "点击表格中有数值的单元格，查看它在报告中的原文。"
     quote = html.escape(r.quote).replace(html.escape(r.raw), f"<mark>{html.escape(r.raw)}</mark>", 1)
     note = f"<br>说明：{html.escape(r.note)}（可能不止报告年度）" if r.note else ""
-    return (f"**{html.escape(r.metric)}** · {html.escape(r.column)}"
-            f"（{html.escape(r.report)}，第 {r.start}–{r.end} 字）\n\n<blockquote>{quote}{note}</blockquote>")
+    return (
+        f"**{html.escape(r.metric)}** · {html.escape(r.column)}"
+        f"（{html.escape(r.report)}，第 {r.start}–{r.end} 字）\n\n<blockquote>{quote}{note}</blockquote>"
+    )
 
 
 def chart(comp: Comparison, metric: str | None) -> str:
@@ -168,5 +203,3 @@ def settings_rows(settings: Settings) -> list[list[str]]:
             shown = "—" if value is None else str(value)
         rows.append([name, f"ASSISTANT_{name.upper()}", shown, field.description or ""])
     return rows
-
-

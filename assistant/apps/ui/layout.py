@@ -32,14 +32,31 @@ class ChatTab:
 def chat() -> ChatTab:
     with gr.Tab("问答", id="chat"):
         with gr.Row():
-            report_filter = gr.Dropdown(label="限定报告（地区 / 年度）", choices=[("全部报告", "")], value="",
-                                        scale=4, min_width=200, elem_id="report-filter")
+            report_filter = gr.Dropdown(
+                label="限定报告（地区 / 年度）",
+                choices=[("全部报告", "")],
+                value="",
+                scale=4,
+                min_width=200,
+                elem_id="report-filter",
+            )
             clear = gr.Button("清空对话", scale=1, min_width=100)
-        chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
-                             feedback_options=None, placeholder="在下方输入问题，或点击示例问题。")
+        chatbot = gr.Chatbot(
+            label="对话",
+            height=520,
+            elem_id="chatbot",
+            buttons=["copy"],
+            feedback_options=None,
+            placeholder="在下方输入问题，或点击示例问题。",
+        )
         with gr.Row():
-            question = gr.Textbox(label="问题", placeholder="例如：2023年乌海市行政机关负责人出庭应诉率是多少？"
-                                  "　追问：那武威市呢？", scale=5, min_width=200, elem_id="question")
+            question = gr.Textbox(
+                label="问题",
+                placeholder="例如：2023年乌海市行政机关负责人出庭应诉率是多少？　追问：那武威市呢？",
+                scale=5,
+                min_width=200,
+                elem_id="question",
+            )
             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="send")
         gr.Examples(chat_tab.EXAMPLES, inputs=question, label="示例问题")
         return ChatTab(report_filter, clear, chatbot, question, send, gr.State(None), gr.State(""))
@@ -57,12 +74,17 @@ class LibraryTab:
 
 def library(settings: Settings) -> LibraryTab:
     with gr.Tab("报告库", id="library"):
-        table = gr.Dataframe(headers=handlers.REPORT_COLUMNS, interactive=False, wrap=True,
-                             elem_id="library-table", label="已入库的报告")
+        table = gr.Dataframe(
+            headers=handlers.REPORT_COLUMNS, interactive=False, wrap=True, elem_id="library-table", label="已入库的报告"
+        )
         with gr.Row():
             with gr.Column(min_width=240):
-                files = gr.File(label=f"上传报告（{'、'.join(sorted(SUFFIXES))}，不超过 {settings.max_file_mb:g} MB）",
-                                file_count="multiple", file_types=sorted(SUFFIXES), elem_id="upload")
+                files = gr.File(
+                    label=f"上传报告（{'、'.join(sorted(SUFFIXES))}，不超过 {settings.max_file_mb:g} MB）",
+                    file_count="multiple",
+                    file_types=sorted(SUFFIXES),
+                    elem_id="upload",
+                )
                 upload = gr.Button("入库", variant="primary", elem_id="ingest")
             with gr.Column(min_width=240):
                 remove_choice = gr.Dropdown(label="删除报告", choices=[], elem_id="remove-report")
@@ -129,22 +151,43 @@ class EvalsTab:
 def evals() -> EvalsTab:
     with gr.Tab("评测", id="evals"):
         with gr.Row():
-            kind = gr.Radio([(label, key) for key, (label, _) in evals_tab.KINDS.items()], value="retrieval",
-                            label="评测类型", scale=3, min_width=240)
-            limit = gr.Number(label="只评前 N 题（空 = 全部）", value=None, precision=0, minimum=1,
-                              scale=1, min_width=120)
+            kind = gr.Radio(
+                [(label, key) for key, (label, _) in evals_tab.KINDS.items()],
+                value="retrieval",
+                label="评测类型",
+                scale=3,
+                min_width=240,
+            )
+            limit = gr.Number(
+                label="只评前 N 题（空 = 全部）", value=None, precision=0, minimum=1, scale=1, min_width=120
+            )
         run = gr.Button("运行评测", variant="primary", elem_id="run-eval")
         status = gr.Markdown()
         metrics = gr.Dataframe(headers=["指标", "数值"], interactive=False, label="本次结果")
         runs = gr.CheckboxGroup(label="历史评测（勾选后比较）", choices=[])
         compare = gr.Button("比较所选评测")
-        return EvalsTab(kind, limit, run, status, metrics, runs, compare, gr.Markdown(),
-                        gr.Image(label="评测对比图", type="filepath", interactive=False, height=320))
+        return EvalsTab(
+            kind,
+            limit,
+            run,
+            status,
+            metrics,
+            runs,
+            compare,
+            gr.Markdown(),
+            gr.Image(label="评测对比图", type="filepath", interactive=False, height=320),
+        )
 
 
 def settings_tab(settings: Settings) -> None:
     with gr.Tab("设置", id="settings"):
-        gr.Markdown("当前配置（只读）。修改请设置环境变量 `ASSISTANT_*` 或编辑 `assistant.toml`，然后重启应用："
-                    "运行中切换模型或索引不安全。")
-        gr.Dataframe(value=handlers.settings_rows(settings), headers=["设置", "环境变量", "当前值", "说明"],
-                     interactive=False, wrap=True)
+        gr.Markdown(
+            "当前配置（只读）。修改请设置环境变量 `ASSISTANT_*` 或编辑 `assistant.toml`，然后重启应用："
+            "运行中切换模型或索引不安全。"
+        )
+        gr.Dataframe(
+            value=handlers.settings_rows(settings),
+            headers=["设置", "环境变量", "当前值", "说明"],
+            interactive=False,
+            wrap=True,
+        )

@@ -39,6 +39,17 @@ def data_dir(tmp_path_factory):
 def test_reports_lists_what_was_ingested(data_dir):
     out = run(data_dir, "reports").stdout
     assert "wuhai-2023\t乌海市\t2023" in out and "liling-2023\t醴陵市\t2023" in out
+    assert "(无标题)" not in out
+
+
+def test_a_report_without_a_title_line_shows_a_derived_title_marked_as_such(data_dir):
+    listed = {r["report_id"]: r for r in json.loads(run(data_dir, "reports", "--json").stdout)}
+    wuhai = listed["wuhai-2023"]  # its copy opens straight into the body
+    assert wuhai["title"] is None and wuhai["title_derived"] is True
+    assert wuhai["display_title"] == "乌海市2023年法治政府建设情况报告"
+    assert "乌海市2023年法治政府建设情况报告（推定" in run(data_dir, "reports").stdout
+    liling = listed["liling-2023"]  # has its own title line: quoted, not derived
+    assert liling["title_derived"] is False and liling["display_title"] == liling["title"]
 
 
 @pytest.mark.model

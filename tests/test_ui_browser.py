@@ -14,6 +14,7 @@ import pytest
 
 from assistant.apps.ui import build_app
 from assistant.apps.ui.app import launch_options
+from assistant.apps.ui.chat import WAITING
 from assistant.core.config import Settings
 from assistant.index.store import Store
 from assistant.ingest.pipeline import ingest_paths
@@ -77,22 +78,48 @@ def _open(browser, url, width=1280, height=900):
     return page
 
 
-def _ask(page, question):
+def _ask(page, question, via="button"):
     page.fill("#question textarea", question)
-    page.click("#send")
+    if via == "enter":
+        page.press("#question textarea", "Enter")
+    else:
+        page.click("#send")
 
 
-def _last_answer(page):
-    return page.locator("#chatbot .message-row").last
+def _bubbles(page) -> list[tuple[str, str]]:
+    """What a person sees in the chat: (who, text) per bubble, top to bottom."""
+    return [
+        (who, text.strip())
+        for who, text in page.evaluate(
+            "() => [...document.querySelectorAll('#chatbot .message-row')].map(r => "
+            "[r.classList.contains('user-row') ? 'user' : r.classList.contains('bot-row') ? 'bot' : '?', r.innerText])"
+        )
+    ]
+
+
+def _wait_answers(page, n):
+    """Until the chat shows `n` finished answers (each with its source cards, or declined)."""
+    page.wait_for_function(
+        "n => { const bots = [...document.querySelectorAll('#chatbot .message-row.bot-row')];"
+        " const done = bots.filter(b => b.querySelector('.cite-card') || b.innerText.includes('未作回答')"
+        " || b.innerText.includes('出错了'));"
+        " return done.length >= n; }",
+        arg=n,
+        timeout=ANSWER_TIMEOUT_MS,
+    )
 
 
 def _wait_answer(page):
-    page.wait_for_function(
-        "() => { const rows = document.querySelectorAll('#chatbot .cite-card, #chatbot .message');"
-        " const t = document.querySelector('#chatbot')?.innerText || '';"
-        " return document.querySelector('#chatbot .cite-card') || t.includes('未作回答') || t.includes('出错了'); }",
-        timeout=ANSWER_TIMEOUT_MS,
-    )
+    _wait_answers(page, 1)
+
+
+def _assert_one_bubble_each(page, questions):
+    """Exactly one user bubble per question, in order, each followed by one answer bubble, and
+    no queue placeholder left anywhere."""
+    bubbles = _bubbles(page)
+    assert [who for who, _ in bubbles] == ["user", "bot"] * len(questions), bubbles
+    assert [text for who, text in bubbles if who == "user"] == questions, bubbles
+    assert all(WAITING not in text for _, text in bubbles), bubbles
 
 
 def _tab(page, name):
@@ -108,21 +135,20 @@ def _choose(page, elem_id, text):
 def test_a_seed_question_gets_an_answer_with_a_citation_card(served, browser, tmp_path):
     url, _ = served
     page = _open(browser, url)
-    _ask(page, "2023年乌海市行政机关负责人出庭应诉率是多少？")
+    first = "2023年乌海市行政机关负责人出庭应诉率是多少？"
+    _ask(page, first)  # the button
     _wait_answer(page)
+    _assert_one_bubble_each(page, [first])
     chat = page.inner_text("#chatbot")
     assert "98.4%" in chat and "乌海市2023年报告" in chat
     page.locator("#chatbot .cite-card summary").first.click()
     assert "98.4%" in page.locator("#chatbot .cite-card mark").first.inner_text()
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
-    # A follow-up is resolved against the question before it.
-    _ask(page, "那磴口县呢？")
-    page.wait_for_function(
-        "() => document.querySelectorAll('#chatbot .cite-card').length >= 2"
-        " || document.querySelector('#chatbot').innerText.includes('未作回答')",
-        timeout=ANSWER_TIMEOUT_MS,
-    )
-    assert "理解为：磴口县行政机关负责人出庭应诉率是多少？" in page.inner_text("#chatbot")
+    # A follow-up, asked with Enter, is resolved against the question before it.
+    _ask(page, "那磴口县呢？", via="enter")
+    _wait_answers(page, 2)
+    _assert_one_bubble_each(page, [first, "那磴口县呢？"])
+    assert "理解为：磴口县行政机关负责人出庭应诉率是多少？" in _bubbles(page)[3][1]
     page.screenshot(path=str(tmp_path / "followup.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.screenshot(path=str(tmp_path / "narrow.png"), full_page=True)
@@ -137,15 +163,14 @@ def test_two_clients_chat_at_once_and_each_gets_its_own_answer(served, browser, 
         "磴口县行政机关负责人出庭应诉率是多少？": "100%",
     }
     pages = [_open(browser, url) for _ in questions]
-    for page, question in zip(pages, questions):
-        _ask(page, question)
+    for page, question, via in zip(pages, questions, ("button", "enter")):
+        _ask(page, question, via)
     page.wait_for_timeout(1500)
     pages[1].screenshot(path=str(tmp_path / "client-1-waiting.png"), full_page=True)  # queue position
     for page, (question, fact) in zip(pages, questions.items()):
         _wait_answer(page)
-        text = page.inner_text("#chatbot")
-        assert question in text and fact in text, text
-        assert len(page.locator("#chatbot .message-row").all()) <= 2 or "理解为" not in text
+        _assert_one_bubble_each(page, [question])
+        assert fact in _bubbles(page)[1][1]
     a, b = (p.inner_text("#chatbot") for p in pages)
     assert "磴口县" not in a and "乌海市" not in b  # no mixed-up streams
     for i, page in enumerate(pages):

@@ -65,6 +65,34 @@ def test_the_question_shows_at_once_and_its_placeholder_is_replaced(seeded):
     assert chat_tab.pending("  ", history) == (history, "", "")
 
 
+def as_gradio_hands_it_back(history: list[dict]) -> list[dict]:
+    """The history as Gradio 6 passes it to the next event: through the Chatbot's own
+    postprocess and preprocess, each content a list of parts, not a string."""
+    chatbot = gr.Chatbot()
+    return chatbot.preprocess(chatbot.postprocess(history))
+
+
+def test_the_placeholder_is_replaced_when_gradio_hands_history_back_as_parts(seeded):
+    services = seeded(ScriptedLLM("乌海市行政机关负责人出庭应诉率为98.4%。[1]", "报告中未提及。"))
+    history, _, asking = chat_tab.pending(WUHAI_Q, [])
+    *_, (history, previous) = chat_tab.chat(asking, as_gradio_hands_it_back(history), "", None, services)
+    assert [m["role"] for m in history] == ["user", "assistant"]
+    assert chat_tab.message_text(history[0]["content"]) == WUHAI_Q and "98.4%" in history[1]["content"]
+    # A second question: still one user message and one answer each, no placeholder left.
+    history, _, asking = chat_tab.pending("那磴口县呢？", as_gradio_hands_it_back(history))
+    *_, (history, _) = chat_tab.chat(asking, as_gradio_hands_it_back(history), "", previous, services)
+    texts = [chat_tab.message_text(m["content"]) for m in history]
+    assert [m["role"] for m in history] == ["user", "assistant"] * 2
+    assert texts[0] == WUHAI_Q and texts[2] == "那磴口县呢？" and chat_tab.WAITING not in "".join(texts)
+
+
+def test_message_text_reads_strings_and_gradio_parts():
+    assert chat_tab.message_text("问题") == "问题"
+    assert chat_tab.message_text([{"type": "text", "text": "问"}, {"type": "text", "text": "题"}]) == "问题"
+    assert chat_tab.message_text([{"type": "file", "file": {"path": "/tmp/x.png"}}]) == ""
+    assert chat_tab.message_text(None) == ""
+
+
 def test_a_followup_is_resolved_against_the_previous_question(seeded):
     services = seeded(ScriptedLLM("报告中未提及。"))
     *_, (history, previous) = chat_tab.chat("那武威市呢？", [], "", WUHAI_Q, services)
@@ -115,6 +143,7 @@ def test_upload_validates_ingests_lists_and_removes(tmp_path, settings_factory, 
     assert str(settings.data_dir) not in result  # names, not server paths
     rows = handlers.library_rows(services)
     assert [r[0] for r in rows] == ["ningbo-2024"] and rows[0][1] == "宁波市" and rows[0][3] == 2024
+    assert rows[0][4] == "宁波市人民政府关于2024年法治政府建设情况的报告"  # its own title line, not derived
     assert "未变" in handlers.upload([str(good)], services)
     assert "已删除" in handlers.remove("ningbo-2024", services)
     assert handlers.library_rows(services) == []
@@ -122,6 +151,11 @@ def test_upload_validates_ingests_lists_and_removes(tmp_path, settings_factory, 
         handlers.remove("ningbo-2024", services)
     with pytest.raises(StoreError, match="没有选择"):
         handlers.remove(None, services)
+
+
+def test_the_library_shows_a_derived_title_for_a_report_without_one(seeded):
+    rows = {r[0]: r for r in handlers.library_rows(seeded())}
+    assert rows["wuhai-2023"][4] == "乌海市2023年法治政府建设情况报告（推定）"
 
 
 def test_summary_renders_and_exports_json_and_markdown(seeded):

@@ -41,11 +41,15 @@ def cmd_reports(args, settings: Settings) -> int:
     from assistant.index.store import Store
 
     reports = Store(settings).reports()
+    if args.json:
+        print(json.dumps([r.listing() for r in reports], ensure_ascii=False, indent=2))
+        return 0
     if not reports:
         print("还没有入库的报告 / nothing ingested yet. 运行 `assistant ingest seeds/`")
         return 0
     for r in reports:
-        print(f"{r.report_id}\t{r.place or '?'}\t{r.year or '?'}\t{r.n_chunks} 段\t{r.title or '(无标题)'}\t{r.source}")
+        title = r.display_title + ("（推定：报告无标题行）" if r.title_derived else "")
+        print(f"{r.report_id}\t{r.place or '?'}\t{r.year or '?'}\t{r.n_chunks} 段\t{title}\t{r.source}")
     return 0
 
 

@@ -50,6 +50,27 @@ class Report(ReportMetadata):
     notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
 
     @property
+    def title_derived(self) -> bool:
+        """True when the text gives no title line, so `display_title` is composed, not quoted."""
+        return not self.title
+
+    @property
+    def display_title(self) -> str:
+        """The report's own title, or one composed from place and year: 乌海市2023年法治政府建设情况报告."""
+        if self.title:
+            return self.title
+        year = f"{self.year}年" if self.year else ""
+        return f"{self.place or self.report_id}{year}法治政府建设情况报告"
+
+    def listing(self) -> dict:
+        """What `assistant reports --json` and the web app's library show for the report."""
+        return {
+            **self.model_dump(exclude={"anchors", "page_meta"}),
+            "display_title": self.display_title,
+            "title_derived": self.title_derived,
+        }
+
+    @property
     def label(self) -> str:
         """How citations name the report: 乌海市2023年报告."""
         place = self.place or self.report_id

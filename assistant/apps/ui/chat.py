@@ -125,6 +125,27 @@ def render(answer: Answer, services: Services, asked: str | None = None) -> str:
     return "\n\n".join(parts)
 
 
+def message_text(content) -> str:
+    """A chat message's text, whichever shape it arrives in: our handlers write strings, but
+    Gradio 6 hands the history back with each content as a list of parts
+    ([{"type": "text", "text": …}, …]); files and other parts carry no text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return content.get("text") or ""
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(part) for part in content)
+    return ""
+
+
+def _without_placeholder(history: list[dict], message: str) -> list[dict]:
+    """`history` minus the question + placeholder pair `pending` showed for `message`."""
+    last_two = [message_text(m.get("content")) for m in history[-2:]]
+    if last_two == [message, WAITING]:
+        return history[:-2]
+    return history
+
+
 def pending(message: str, history: list[dict]) -> tuple[list[dict], str, str]:
     """Shows the question at once, before the model is free: (history, cleared input, question)."""
     message = (message or "").strip()
@@ -138,8 +159,7 @@ def chat(
 ) -> Iterator[tuple[list[dict], str | None]]:
     """Yields (chat history, question to resolve the next follow-up against)."""
     message = (message or "").strip()
-    if history[-2:] and history[-1]["content"] == WAITING and history[-2]["content"] == message:
-        history = history[:-2]  # the placeholder pair `pending` showed
+    history = _without_placeholder(list(history or []), message)
     if not message:
         yield history, previous
         return

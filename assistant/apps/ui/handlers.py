@@ -49,7 +49,7 @@ def library_rows(services: Services) -> list[list]:
             r.place or "—",
             r.level or "—",
             r.year or "—",
-            r.title or "—",
+            r.display_title + ("（推定）" if r.title_derived else ""),
             r.issuer or "—",
             r.date or "—",
             r.doc_number or "—",

@@ -8,10 +8,13 @@ from assistant.text.tokens import count_tokens
 
 
 class ScriptedLLM:
+    """Replies in order; a reply may be a function of the messages (to cite a source by what
+    it says rather than by a number fixed in advance)."""
+
     name = "scripted"
     n_ctx = 4096
 
-    def __init__(self, *replies: str):
+    def __init__(self, *replies):
         self.replies = list(replies)
         self.calls: list[list[dict]] = []
 
@@ -21,6 +24,8 @@ class ScriptedLLM:
     def complete(self, messages, *, max_tokens, temperature=0.0, seed=None, json_schema=None, on_token=None):
         self.calls.append(messages)
         text = self.replies.pop(0) if self.replies else "报告中未提及。"
+        if callable(text):
+            text = text(messages)
         for ch in text:  # stream character by character, as a real server might
             if on_token:
                 on_token(ch)

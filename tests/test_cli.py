@@ -38,7 +38,9 @@ def data_dir(tmp_path_factory):
 
 def test_reports_lists_what_was_ingested(data_dir):
     out = run(data_dir, "reports").stdout
-    assert "wuhai-2023\t乌海市\t2023" in out and "liling-2023\t醴陵市\t2023" in out
+    assert out.startswith("id\t地区\t上级\t层级\t类型\t年度")
+    assert "wuhai-2023\t乌海市\t—\t市\t法治政府建设年度报告\t2023" in out
+    assert "liling-2023\t醴陵市\t株洲市\t市\t法治政府建设年度报告\t2023" in out  # parent from its addressee
     assert "(无标题)" not in out
 
 

@@ -36,7 +36,21 @@ SLUG_TO_PLACE = {slug: place for place, (slug, _) in SEED_REPORTS.items()}
 
 ALLOWED_KINDS = {"number", "name", "list", "date", "cross", "paraphrase", "unanswerable"}
 QUESTION_FIELDS = {"id", "question", "report", "facts", "evidence", "unanswerable", "kind"}
-REPORT_FIELDS = {"file", "place", "level", "year", "title", "issuer", "date", "doc_number", "key_facts"}
+REPORT_FIELDS = {
+    "file",
+    "place",
+    "parent",
+    "level",
+    "kind",
+    "year",
+    "title",
+    "issuer",
+    "addressee",
+    "signer",
+    "date",
+    "doc_number",
+    "key_facts",
+}
 
 MIN_QUESTIONS = 100
 MIN_UNANSWERABLE = 15

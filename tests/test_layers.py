@@ -123,5 +123,5 @@ def test_the_layer_check_sees_lazy_and_relative_imports(tmp_path):
     """The checker itself: an import inside a function and a relative one are both found."""
     probe = PACKAGE / "qa" / "answer.py"
     assert "assistant.qa.instant" in imports_of(probe)  # `from assistant.qa import instant`
-    cli = imports_of(PACKAGE / "apps" / "cli.py")
-    assert "assistant.index.store" in cli  # imported inside the command functions
+    commands = imports_of(PACKAGE / "apps" / "commands.py")
+    assert "assistant.index.store" in commands  # imported inside the command functions

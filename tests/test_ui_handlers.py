@@ -142,8 +142,10 @@ def test_upload_validates_ingests_lists_and_removes(tmp_path, settings_factory, 
     assert "失败" in lines[3] and "scan.txt" in lines[3] and "提示" in lines[3]  # not text: the ingest's own reason
     assert str(settings.data_dir) not in result  # names, not server paths
     rows = handlers.library_rows(services)
-    assert [r[0] for r in rows] == ["ningbo-2024"] and rows[0][1] == "宁波市" and rows[0][3] == 2024
-    assert rows[0][4] == "宁波市人民政府关于2024年法治政府建设情况的报告"  # its own title line, not derived
+    row = dict(zip(handlers.REPORT_COLUMNS, rows[0]))
+    assert [r[0] for r in rows] == ["ningbo-2024"] and row["地区"] == "宁波市" and row["年度"] == 2024
+    assert row["标题"] == "宁波市人民政府关于2024年法治政府建设情况的报告"  # its own title line, not derived
+    assert row["类型"] == "法治政府建设年度报告" and row["层级"] == "市"
     assert "未变" in handlers.upload([str(good)], services)
     assert "已删除" in handlers.remove("ningbo-2024", services)
     assert handlers.library_rows(services) == []
@@ -154,8 +156,9 @@ def test_upload_validates_ingests_lists_and_removes(tmp_path, settings_factory, 
 
 
 def test_the_library_shows_a_derived_title_for_a_report_without_one(seeded):
-    rows = {r[0]: r for r in handlers.library_rows(seeded())}
-    assert rows["wuhai-2023"][4] == "乌海市2023年法治政府建设情况报告（推定）"
+    rows = {r[0]: dict(zip(handlers.REPORT_COLUMNS, r)) for r in handlers.library_rows(seeded())}
+    assert rows["wuhai-2023"]["标题"] == "乌海市2023年法治政府建设情况报告（推定）"
+    assert rows["liling-2023"]["上级"] == "株洲市"
 
 
 def test_summary_renders_and_exports_json_and_markdown(seeded):

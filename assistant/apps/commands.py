@@ -47,9 +47,13 @@ def cmd_reports(args, settings: Settings) -> int:
     if not reports:
         print("还没有入库的报告 / nothing ingested yet. 运行 `assistant ingest seeds/`")
         return 0
+    print("id\t地区\t上级\t层级\t类型\t年度\t段数\t标题\t来源")
     for r in reports:
         title = r.display_title + ("（推定：报告无标题行）" if r.title_derived else "")
-        print(f"{r.report_id}\t{r.place or '?'}\t{r.year or '?'}\t{r.n_chunks} 段\t{title}\t{r.source}")
+        cells = [r.report_id, r.place, r.parent, r.level, r.kind, r.year, f"{r.n_chunks} 段", title, r.source]
+        print("\t".join("—" if c is None else str(c) for c in cells))
+        for field, why in r.unsure.items():
+            print(f"    ？{field} 未能确定：{why}")
     return 0
 
 

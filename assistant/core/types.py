@@ -16,16 +16,24 @@ from pydantic import BaseModel, Field
 
 
 class ReportMetadata(BaseModel):
-    """What a report says about itself, read from its text (metadata.py); also the shape of
-    the report gold (assistant/evals/gold/reports.jsonl)."""
+    """What a report says about itself, read from its text (ingest/metadata.py); also the shape
+    of the report gold (assistant/evals/gold/reports.jsonl). A field the text does not give
+    with confidence is None, and `unsure` says why."""
 
-    place: str | None = Field(None, description="地区, e.g. 乌海市")
-    level: str | None = Field(None, description="行政层级: 省/市/县/区/旗/…")
+    place: str | None = Field(None, description="The reporting body, whole: 乌海市, 深圳市光明区, 乌海市司法局")
+    parent: str | None = Field(None, description="The unit it belongs to, when the text says: 深圳市 for 光明区")
+    level: str | None = Field(
+        None, description="行政层级 from the name: 省/自治区/市/州/盟/县/区/旗/新区/开发区/街道/乡/镇/部门"
+    )
+    kind: str | None = Field(None, description="法治政府建设年度报告, 政府工作报告 or 其他")
     year: int | None = Field(None, description="The year reported on (not the year it was signed).")
     title: str | None = None
     issuer: str | None = Field(None, description="发布机关, from the signature block or the title")
+    addressee: str | None = Field(None, description="报送对象, from the salutation: 中共株洲市委、株洲市人民政府")
+    signer: str | None = Field(None, description="签发人, when the header gives one")
     date: str | None = Field(None, description="成文或发布日期, ISO (2022-02-17)")
     doc_number: str | None = Field(None, description="文号, e.g. 醴报〔2024〕2号")
+    unsure: dict[str, str] = Field(default_factory=dict, description="field -> why it was left empty")
 
 
 class Report(ReportMetadata):
@@ -48,6 +56,7 @@ class Report(ReportMetadata):
     )
     anchor_unit: Literal["页", "段"] | None = None
     notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
+    metadata_version: int = Field(1, description="Version of the metadata rules that read it (ingest/metadata.py).")
 
     @property
     def title_derived(self) -> bool:
@@ -60,7 +69,8 @@ class Report(ReportMetadata):
         if self.title:
             return self.title
         year = f"{self.year}年" if self.year else ""
-        return f"{self.place or self.report_id}{year}法治政府建设情况报告"
+        kind = {"政府工作报告": "政府工作报告", "其他": "文件"}.get(self.kind or "", "法治政府建设情况报告")
+        return f"{self.place or self.report_id}{year}{kind}"
 
     def listing(self) -> dict:
         """What `assistant reports --json` and the web app's library show for the report."""
@@ -110,6 +120,11 @@ class Scope(BaseModel):
     report_ids: list[str] = Field(default_factory=list, description="Empty = all reports.")
     reason: str = "全部报告 / all reports"
     missing: str | None = Field(None, description="Set when the question asks for a report the library lacks.")
+    year: int | None = Field(
+        None,
+        description="A year the question names that none of the place's reports covers: it may be content "
+        '("2018年度考评"), so an answer must come from a passage that names it, else `missing` is the answer.',
+    )
 
 
 @dataclass
@@ -152,9 +167,10 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
-Method = Literal["model", "model-retry", "indicators", "extractive", "refusal"]
+Method = Literal["model", "model-retry", "indicators", "about", "extractive", "refusal"]
 """How an answer was produced: by the model (first try or the stricter retry), read off the
-indicator cards, quoted from the best source sentence, or refused (报告中未提及)."""
+indicator cards, from the report's own record (文号, 日期, …), quoted from the best source
+sentence, or refused (报告中未提及)."""
 
 
 class Answer(BaseModel):

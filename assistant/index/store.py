@@ -260,7 +260,9 @@ class Store:
         has just read the registry), loaded or rebuilt."""
         reports = self.reports() if reports is None else reports
         fingerprint = hashlib.sha256(
-            json.dumps([TOKENIZER_VERSION, sorted((r.report_id, r.version) for r in reports)]).encode()
+            json.dumps(
+                [TOKENIZER_VERSION, sorted((r.report_id, r.version, r.metadata_version) for r in reports)]
+            ).encode()
         ).hexdigest()[:16]
         if self._lexical and self._lexical[0] == fingerprint:
             return self._lexical[1]

@@ -24,12 +24,13 @@ from tqdm import tqdm
 
 from assistant.core.config import Settings
 from assistant.core.errors import IngestError
-from assistant.core.types import Chunk, Report
+from assistant.core.types import Chunk, Report, ReportMetadata
 from assistant.index.store import Store, index_text
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.cleaning import clean_text, line_parts
 from assistant.ingest.formats import SUFFIXES, Document, load
-from assistant.ingest.metadata import extract
+from assistant.ingest.kinds import is_rule_of_law_report
+from assistant.ingest.metadata import METADATA_VERSION, extract
 
 Status = Literal["added", "replaced", "unchanged", "duplicate", "failed"]
 _ANNOUNCE_BYTES = 2 * 1024 * 1024  # prepare() takes ~1.2 s per MB: say what is happening
@@ -119,7 +120,8 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
         format=doc.kind,
         anchors=anchors,
         anchor_unit=unit,
-        notes=cleaned.notes,
+        notes=cleaned.notes + _metadata_notes(meta),
+        metadata_version=METADATA_VERSION,
     )
     chunks = chunk_text(cleaned.text, settings.chunk_tokens, id_prefix=version[:16], headings=headings)
     report.n_chunks = len(chunks)
@@ -143,6 +145,21 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
             )
         )
     return report, records
+
+
+_FIELD_NAMES = {"place": "报告主体", "kind": "文件类型", "year": "报告年度"}
+
+
+def _metadata_notes(meta: ReportMetadata) -> list[str]:
+    """What the user should know about how the file was read: not a rule-of-law report, or
+    a field left empty (and why)."""
+    notes = []
+    if meta.kind and not is_rule_of_law_report(meta.kind):
+        notes.append(
+            f"不是法治政府建设年度报告（识别为：{meta.kind}）；仍可检索和提问 / not an annual rule-of-law report"
+        )
+    notes += [f"未能确定{_FIELD_NAMES.get(k, k)}：{why}" for k, why in meta.unsure.items()]
+    return notes
 
 
 def _anchors(doc: Document, text: str) -> tuple[list[tuple[int, int]], str | None, dict[int, int]]:
@@ -205,7 +222,8 @@ def _ingest_one(path: Path, store: Store, existing: dict[str, Report], progress:
             ),
         )
     same = next((r for r in existing.values() if r.version == report.version), None)
-    if same:
+    # The same text read by older metadata rules is re-ingested (same chunk ids, new metadata).
+    if same and (same.source != report.source or same.metadata_version == report.metadata_version):
         status: Status = "unchanged" if same.source == report.source else "duplicate"
         note = (
             "" if status == "unchanged" else f"内容与已入库的 {same.report_id} 相同 / same content as {same.report_id}"

@@ -2,12 +2,16 @@
 
 Each rung reads the question's typed context (`Asking`) and returns an Answer or None
 (None = "not me, try the next rung"):
-  1. refuse at once when the question names a report the library lacks, or nothing is found;
-  2. an indicator comparison read off the cards, with no model call (qa/instant.py);
-  3. the model answers from numbered sources (prompts/answer.yaml);
-  4. the model retries with a stricter prompt naming what failed (answer_strict.yaml);
-  5. the best source sentence, quoted whole (qa/quote.py);
-  6. a refusal: 报告中未提及.
+  1. refuse at once when the question names a report the library lacks (qa/scope.py), or
+     nothing is found;
+  2. a question about the report itself (文号, 成文日期, …) from its record (qa/about.py);
+  3. an indicator comparison read off the cards, with no model call (qa/instant.py);
+  4. the model answers from numbered sources (prompts/answer.yaml);
+  5. the model retries with a stricter prompt naming what failed (answer_strict.yaml);
+  6. the best source sentence, quoted whole (qa/quote.py) — only when it is about the
+     measure asked; for a rate the report does not give, "报告中未提及X" with the related
+     figures quoted under 相关数据, never as the answer;
+  7. a refusal: 报告中未提及.
 A model draft is shown only if it passes verification (qa/checks.py); its sentences stream
 through `StreamGuard`, and if a later rung replaces them, the listener's `reset` is called first.
 """
@@ -24,14 +28,15 @@ from assistant.core.config import Settings
 from assistant.core.types import Answer, Citation, Hit, Method, Report, Scope, Timings, Usage
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
-from assistant.qa import instant
-from assistant.qa.checks import draft_problems, problems_with
-from assistant.qa.citing import cite, with_citations
+from assistant.qa import about, instant
+from assistant.qa.checks import Expect, draft_problems, problems_with
+from assistant.qa.citing import cite, quote_citation, with_citations
 from assistant.qa.guard import Listener, StreamGuard
-from assistant.qa.quote import EXTRACTIVE_MIN, best_sentence
+from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
 from assistant.qa.sources import Source, build_sources, exempt_numbers
 from assistant.qa.verify import strip_citations, ungrounded_numbers
+from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import number_set, numbers_in
 from assistant.text.places import name_variants
 from assistant.text.words import key_terms
@@ -53,15 +58,17 @@ class Asking:
     reports: list[Report]  # the registry, read once per question
     scope: Scope
     hits: list[Hit]
-    terms: list[str]  # the question's key terms, place names left out
-    wants_number: bool
+    expect: Expect  # what an answer must respect: key terms, exempt numbers, places, the measure
     started: float
     timings: Timings
     usage: Usage = field(default_factory=Usage)
     sources: list[Source] = field(default_factory=list)
-    exempt: set[str] = field(default_factory=set)  # numbers an answer may repeat unsourced
     problems: list[str] = field(default_factory=list)  # what failed verification so far
     declined: bool = False  # the model said the sources do not answer
+
+    @property
+    def terms(self) -> list[str]:
+        return self.expect.terms
 
     def finish(
         self,
@@ -76,7 +83,7 @@ class Asking:
             citations = [] if refused else cite(self.sources, text, self.terms)
         grounded = refused or (
             bool(citations)
-            and (method == "indicators" or not problems_with(text, self.sources, self.terms, self.exempt))
+            and (method in ("indicators", "about") or not problems_with(text, self.sources, self.expect))
         )
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
         return Answer(
@@ -101,10 +108,28 @@ class Asking:
 
 
 def _missing_report(q: Asking) -> Answer | None:
-    if q.scope.missing:
-        q.problems.append(q.scope.missing)
-        return q.refuse(q.scope.missing)
-    return None
+    if not q.scope.missing:
+        return None
+    if q.scope.year is not None:  # a year no report covers may be content another year states
+        naming = [h for h in q.hits if f"{q.scope.year}年" in h.chunk.text]
+        if naming:
+            q.hits = naming
+            return None
+    q.problems.append(q.scope.missing)
+    return q.refuse(q.scope.missing)
+
+
+def _about_report(q: Asking) -> Answer | None:
+    """文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 of the one report in scope, from its record."""
+    if len(q.scope.report_ids) != 1 and len(q.reports) != 1:
+        return None
+    rid = q.scope.report_ids[0] if q.scope.report_ids else q.reports[0].report_id
+    report = next((r for r in q.reports if r.report_id == rid), None)
+    found = about.answer(q.question, q.store, report) if report else None
+    if found is None:
+        return None
+    q.listener.emit(found.text)
+    return q.finish(found.text, "about", prompt=f"about:{found.field}", citations=[found.citation])
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -135,9 +160,9 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
     if not q.sources:
         t = time.perf_counter()
         q.sources = build_sources(q.hits, q.llm, q.settings, load("answer").system, q.question)
-        q.exempt = exempt_numbers(q.question, q.sources)
+        q.expect.exempt = exempt_numbers(q.question, q.sources)
         q.timings.prompt_ms += (time.perf_counter() - t) * 1000
-    guard = StreamGuard([s.full for s in q.sources], q.terms, q.exempt, q.listener)
+    guard = StreamGuard([s.full for s in q.sources], q.terms, q.expect.exempt, q.listener)
     t = time.perf_counter()
     messages = prompt.render(sources=[s.prompt_vars() for s in q.sources], question=q.question, **extra)
     q.timings.prompt_ms += (time.perf_counter() - t) * 1000
@@ -155,7 +180,7 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         q.declined = True  # the sources do not answer: no retry, the quote rung checks
         return None
     text = with_citations(text, q.sources, q.terms)
-    problems = draft_problems(text, q.sources, q.terms, q.exempt, q.wants_number)
+    problems = draft_problems(text, q.sources, q.expect)
     if problems:
         q.problems += problems
         guard.withdraw()
@@ -179,12 +204,24 @@ def _from_model_retry(q: Asking) -> Answer | None:
 
 
 def _quote(q: Asking) -> Answer | None:
-    found = best_sentence(q.sources, q.terms, q.wants_number)
+    found = best_sentence(q.sources, q.terms, q.expect.wants_number)
     if found is None or found.coverage < EXTRACTIVE_MIN:
         return None
+    measure = q.expect.measure
+    if measure and measure.precise and not found.names(measure):
+        return _related(q, found, measure)
     text = f"根据{found.source.label}：“{found.text}” [{found.source.n}]"
     q.listener.emit(text)
     return q.finish(text, "extractive")
+
+
+def _related(q: Asking, found: Quote, measure: Measure) -> Answer:
+    """The measure asked is not stated: say so first; the nearest figures follow, quoted,
+    as related data rather than as the answer."""
+    text = f"{NOT_MENTIONED}{measure.phrase}。相关数据（不是所问的{measure.phrase}）：“{found.text}” [{found.source.n}]"
+    q.problems.append(f"报告中没有写明{measure.phrase}")
+    q.listener.emit(text)
+    return q.finish(text, "refusal", refused=True, citations=[quote_citation(found.source, found.start, found.end)])
 
 
 def _refuse(q: Asking) -> Answer:
@@ -194,6 +231,7 @@ def _refuse(q: Asking) -> Answer:
 RUNGS: tuple[Callable[[Asking], Answer | None], ...] = (
     _missing_report,
     _nothing_found,
+    _about_report,
     _from_indicators,
     _from_model,
     _from_model_retry,
@@ -226,11 +264,16 @@ def ask(
         reports=reports,
         scope=scope,
         hits=hits,
-        terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
-        wants_number=bool(_WANTS_NUMBER.search(question)),
+        expect=Expect(
+            terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
+            exempt=number_set(question),
+            wants_number=bool(_WANTS_NUMBER.search(question)),
+            places=tuple(dict.fromkeys(r.place for r in reports if r.place)),
+            scope_ids=tuple(scope.report_ids),
+            measure=measure_asked(question),
+        ),
         started=started,
         timings=timings,
-        exempt=number_set(question),
     )
     for rung in RUNGS:
         if (answer := rung(q)) is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.qa.sources import Source
 from assistant.qa.verify import coverage
+from assistant.text.measures import Measure, names_measure
 from assistant.text.numerals import numbers_in
 from assistant.text.sentences import clauses, sentence_spans
 
@@ -28,6 +29,11 @@ class Quote:
     @property
     def text(self) -> str:
         return self.source.hit.chunk.text[self.start : self.end]
+
+    def names(self, measure: Measure) -> bool:
+        """Does the clause holding the figure (or, without one, the sentence) name the measure?"""
+        numeric = [c for c in clauses(self.text) if numbers_in(c)]
+        return any(names_measure(c, measure) for c in numeric or [self.text])
 
 
 def best_sentence(sources: list[Source], terms: list[str], wants_number: bool) -> Quote | None:

@@ -6,8 +6,8 @@ questions; with BM25 weighted well above the embeddings, the dense side mostly
 breaks ties and rescues paraphrases. The weights are settings, tuned on the gold
 set (see evals/ and the README's figures).
 
-Scope: a question that names an ingested place ("乌海市…", or "乌海…") is restricted
-to that place's reports, and the scope is reported back to the user.
+Scope (qa/scope.py): a question that names an ingested place ("乌海市…", or "乌海…") is
+restricted to that place's reports, and the scope is reported back to the user.
 """
 
 from __future__ import annotations
@@ -17,35 +17,9 @@ import numpy as np
 from assistant.core.config import Settings
 from assistant.core.types import Hit, Report, Scope
 from assistant.index.store import Store
-from assistant.text.places import names_place
-from assistant.text.years import years_in
+from assistant.qa.scope import detect_scope
 
 _CANDIDATES = 30
-
-
-def detect_scope(question: str, reports: list[Report], explicit: str | None = None) -> Scope:
-    if explicit:
-        chosen = [r for r in reports if explicit in (r.report_id, r.place, f"{r.place}{r.year}")]
-        return Scope(report_ids=[r.report_id for r in chosen], reason=f"限定 / restricted to {explicit}")
-    places = sorted({r.place for r in reports if r.place and names_place(question, r.place)}, key=len, reverse=True)
-    # Drop a place that only matched inside a longer matched one.
-    places = [p for p in places if not any(p != q and p in q for q in places)]
-    if not places:
-        return Scope()
-    chosen = [r for r in reports if r.place in places]
-    years = years_in(question)
-    if years and len(places) == 1:
-        with_year = [r for r in chosen if r.year in years]
-        if with_year:
-            chosen = with_year
-        elif all(r.year for r in chosen):  # the place's reports all cover other years
-            have = "、".join(f"{r.place}{r.year}年" for r in chosen)
-            return Scope(
-                report_ids=[r.report_id for r in chosen],
-                reason=f"问题提到 {places[0]}",
-                missing=f"报告库中没有{places[0]}{'/'.join(map(str, sorted(years)))}年的报告（现有：{have}）",
-            )
-    return Scope(report_ids=[r.report_id for r in chosen], reason="问题提到 / question names " + "、".join(places))
 
 
 def _scaled(values: dict[str, float]) -> dict[str, float]:

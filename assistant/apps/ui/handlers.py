@@ -20,46 +20,36 @@ from pydantic import SecretStr
 from assistant.apps.ui.services import Services
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, IngestError, StoreError
+from assistant.core.types import Report
 from assistant.reports.compare import ComparisonRow
 
 Progress = Callable[[int, int, str], None]
-REPORT_COLUMNS = [
-    "报告 id",
-    "地区",
-    "层级",
-    "年度",
-    "标题",
-    "发布机关",
-    "日期",
-    "文号",
-    "段数",
-    "字数",
-    "编码",
-    "入库时间",
+# The library table: (heading, value of a Report); "—" where the text does not say.
+_LIBRARY: list[tuple[str, Callable[[Report], object]]] = [
+    ("报告 id", lambda r: r.report_id),
+    ("地区", lambda r: r.place),
+    ("上级", lambda r: r.parent),
+    ("层级", lambda r: r.level),
+    ("类型", lambda r: r.kind),
+    ("年度", lambda r: r.year),
+    ("标题", lambda r: r.display_title + ("（推定）" if r.title_derived else "")),
+    ("发布机关", lambda r: r.issuer),
+    ("日期", lambda r: r.date),
+    ("文号", lambda r: r.doc_number),
+    ("待核", lambda r: "；".join(f"{k}：{v}" for k, v in r.unsure.items()) or None),
+    ("段数", lambda r: r.n_chunks),
+    ("字数", lambda r: r.chars),
+    ("编码", lambda r: r.encoding),
+    ("入库时间", lambda r: r.ingested_at.replace("T", " ")[:16]),
 ]
+REPORT_COLUMNS = [name for name, _ in _LIBRARY]
 STATUS = {"added": "✔ 新增", "replaced": "↻ 已更新", "unchanged": "· 未变", "duplicate": "· 重复", "failed": "✘ 失败"}
 EXPORT_DIR = Path(tempfile.gettempdir()) / "assistant-ui"  # Gradio serves files from the temp dir
 
 
 # --- 报告库 ---------------------------------------------------------------------------
 def library_rows(services: Services) -> list[list]:
-    return [
-        [
-            r.report_id,
-            r.place or "—",
-            r.level or "—",
-            r.year or "—",
-            r.display_title + ("（推定）" if r.title_derived else ""),
-            r.issuer or "—",
-            r.date or "—",
-            r.doc_number or "—",
-            r.n_chunks,
-            r.chars,
-            r.encoding,
-            r.ingested_at.replace("T", " ")[:16],
-        ]
-        for r in services.reports()
-    ]
+    return [["—" if (v := value(r)) is None else v for _, value in _LIBRARY] for r in services.reports()]
 
 
 def upload(paths: list[str], services: Services, progress: Progress | None = None) -> str:

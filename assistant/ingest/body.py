@@ -1,0 +1,122 @@
+"""Who a document is about: the reporting body's place, its parent and the addressee.
+
+The strongest evidence is where a report names itself: its title ("深圳市光明区2021年…报告",
+"乌海市司法局2023年…"), its signature block ("醴陵市人民政府"), the body that opens it
+("今年以来,乌海市坚持…") and, for a 政府工作报告, the congress it was delivered to ("在深圳市
+第七届人民代表大会…上"). Mentions in the body count for little: reports name their
+superiors (株洲市委) and their own districts (乌达区) all the time. The salutation names the
+addressee ("中共株洲市委、株洲市人民政府："), which is the parent when nothing closer says so.
+A place is reported only when some evidence names it; otherwise it stays empty, with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assistant.text.places import DEPARTMENT, find_chains, local_name, parent_of, split_place
+
+# After a place in a self-naming position: its government, party committee, or a department.
+_GOVERNMENT = re.compile(
+    r"^(?:人民政府|政府|委员会|党委|市委|县委|区委|旗委|盟委|州委|委|办公室|管委会|管理委员会|人大)"
+)
+_DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
+_CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
+_SALUTATION = re.compile(r"^[^。，,；;]{4,60}[：:]$")
+_WEIGHTS = {"title": 12, "signature": 8, "congress": 8, "opening": 4, "header": 2}
+_BODY_CAP = 6  # body mentions add at most this much: they cannot outvote a title
+_OPENING = 200  # characters of the opening read for the body that reports
+_WINDOW = 30_000  # characters of body read for mentions; the reporting place is named early
+
+
+@dataclass
+class Body:
+    place: str | None = None
+    parent: str | None = None
+    addressee: str | None = None
+    unsure: dict[str, str] = field(default_factory=dict)
+
+
+def _named(line: str) -> list[str]:
+    """Places a self-naming line gives: each chain, extended by a department that follows
+    it ("乌海市司法局") unless what follows is its government or party committee."""
+    found = []
+    for _, end, chain in find_chains(line):
+        rest = line[end:]
+        dept = _DEPT_AFTER.match(rest)
+        if dept and not _GOVERNMENT.match(rest) and _department_name(dept.group(0)):
+            found.append(chain + dept.group(0))
+        else:
+            found.append(chain)
+    return found
+
+
+def _department_name(name: str) -> bool:
+    # "局" after a place is a department only with a name of its own (司法局, not 当局).
+    return len(name) >= 3 or name in ("管委会",)
+
+
+def addressee_of(lines: list[str]) -> str | None:
+    """The salutation near the top: "中共株洲市委、株洲市人民政府：" (without its colon)."""
+    for line in lines[:12]:
+        if _SALUTATION.match(line) and any(find_chains(line)) and not line.startswith(("一、", "（一）", "(一)")):
+            return line.rstrip("：:").strip()
+    return None
+
+
+def reporting_body(title: str | None, lines: list[str], signature: list[str], page_meta: dict[str, str]) -> Body:
+    scores: Counter[str] = Counter()
+    for where, texts in (
+        ("title", [title] if title else []),
+        ("signature", signature),
+        ("header", [v for k, v in page_meta.items() if k in ("发布机构", "发文机关", "信息来源")]),
+    ):
+        for text in texts:
+            for place in dict.fromkeys(_named(text)):
+                scores[place] += _WEIGHTS[where]
+    # The opening sentence names the reporting body ("今年以来,乌海市坚持…"); a PDF wraps it
+    # over several lines, so the first lines after the title are read as one.
+    opening = "".join(ln for ln in lines[:8] if ln != title)[:_OPENING]
+    for place in dict.fromkeys(_named(opening)):
+        scores[place] += _WEIGHTS["opening"]
+    body = "\n".join(lines)[:_WINDOW]
+    for m in _CONGRESS.finditer(body[:3000]):
+        for place in _named(m.group(1)):
+            scores[place] += _WEIGHTS["congress"]
+    mentions = Counter(chain for _, _, chain in find_chains(body))
+    for place, n in mentions.items():
+        scores[place] += min(n, _BODY_CAP) * 0.5
+    scores = _merge(scores)
+    addressee = addressee_of(lines)
+    if not scores:
+        return Body(addressee=addressee, unsure={"place": "标题、落款和正文开头都没有写明报告主体"})
+    place, best = scores.most_common(1)[0]
+    if best < _WEIGHTS["opening"]:  # only scattered body mentions: not enough to say who reports
+        return Body(addressee=addressee, unsure={"place": f"只在正文中零散提到{place}，无法确定报告主体"})
+    return Body(place=place, parent=_parent(place, body, addressee), addressee=addressee)
+
+
+def _merge(scores: Counter[str]) -> Counter[str]:
+    """A short form counts for the full name it is part of: 光明区 for 深圳市光明区."""
+    merged: Counter[str] = Counter()
+    for place, score in scores.items():
+        longer = [p for p in scores if p != place and p.endswith(place) and local_name(p) == place]
+        merged[max(longer, key=scores.get) if longer else place] += score
+    return merged
+
+
+def _parent(place: str, body: str, addressee: str | None) -> str | None:
+    """The enclosing unit: from the place's own name, else a chain in the body that ends in
+    it ("巴彦淖尔市磴口县"), else the addressee's place when it is not the place itself."""
+    if parent := parent_of(place):
+        return parent
+    for _, _, chain in find_chains(body):
+        units = split_place(chain)
+        if len(units) > 1 and units[-1] == place:
+            return "".join(units[:-1])
+    if addressee:
+        named = [p for p in _named(addressee) if p != place]
+        if named:
+            return named[0]
+    return None

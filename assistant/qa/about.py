@@ -1,0 +1,106 @@
+"""Questions about a report itself — 文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 — answered
+from its record, quoting the line of the report that states the value, with no model call.
+
+"醴陵市2023年度法治政府建设情况报告的文号是什么？" -> "醴陵市2023年报告的文号是醴报〔2024〕2号。[1]",
+citing the header line "醴报〔2024〕2号 签发人:王利波 刘新华". The value must occur in the report's
+text (a date as 2024年1月22日 or 2024-01-22): a value read only from the web page's metadata
+block, which cleaning removes, cannot be quoted, so such a question goes down the usual ladder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.core.types import Citation, Report
+from assistant.index.store import Store
+
+# (field, what the question says, how the answer names it). Order matters: 发布日期 is a date,
+# not an issuer, so dates are tried before 发布机关.
+FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
+    ("doc_number", re.compile(r"文号|发文字号|文件编号"), "文号"),
+    ("signer", re.compile(r"签发人|谁签发|签发的是谁"), "签发人"),
+    (
+        "date",
+        re.compile(
+            r"(?:成文|发布|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|什么时候(?:印发|发布|成文|报送|签发|出台)|(?:哪天|哪一天|何时)(?:印发|发布|成文|报送|签发)"
+        ),
+        "成文日期",
+    ),
+    ("addressee", re.compile(r"报送对象|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?"), "报送对象"),
+    (
+        "issuer",
+        re.compile(
+            r"发布机关|发文机关|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)"
+        ),
+        "发布机关",
+    ),
+    ("title", re.compile(r"(?:标题|题目|全称)(?:是|叫)?"), "标题"),
+)
+_ABOUT_REPORT = re.compile(r"报告|文件|这份|该")
+
+
+@dataclass
+class AboutAnswer:
+    text: str
+    field: str
+    citation: Citation
+
+
+def field_asked(question: str) -> tuple[str, str] | None:
+    """(field, its name) when the question asks about the report itself."""
+    for field, pattern, name in FIELDS:
+        if pattern.search(question) and (field != "title" or _ABOUT_REPORT.search(question)):
+            return field, name
+    return None
+
+
+def _lines(text: str, first: int, last: int) -> tuple[int, int]:
+    """The whole lines from the one holding offset `first` to the one holding `last`."""
+    end = text.find("\n", last)
+    return text.rfind("\n", 0, first) + 1, len(text) if end < 0 else end
+
+
+def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
+    """(start, end) of the lines that state the value, and the value as the text writes it."""
+    if field == "date":
+        y, m, d = (int(p) for p in value.split("-"))
+        for form in (f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", value):
+            if (at := text.rfind(form)) >= 0:  # the signature's date is at the end
+                return *_lines(text, at, at), form
+        return None
+    if field == "issuer":  # "中共醴陵市委、醴陵市人民政府" is the signature block's lines
+        names = [n for n in re.split(r"[、，,\s]+", value) if n]
+        first = text.rfind(names[0])
+        last = text.find(names[-1], first) if first >= 0 else -1
+        return (*_lines(text, first, last), value) if last >= 0 else None
+    at = text.find(value)
+    return (*_lines(text, at, at), value) if at >= 0 else None
+
+
+def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
+    asked = field_asked(question)
+    if asked is None:
+        return None
+    field, name = asked
+    value = getattr(report, field)
+    if not value:
+        return None  # not read from the text: the usual ladder looks for it
+    text = store.report_text(report.report_id)
+    found = locate(value, field, text)
+    if found is None:
+        return None
+    start, end, shown = found
+    chunk = next(c for c in store.chunk_records(report.report_id) if c.start <= start < c.end)
+    citation = Citation(
+        n=1,
+        report=report.label,
+        report_id=report.report_id,
+        section=chunk.section,
+        quote=text[start:end],
+        start=start,
+        end=end,
+        chunk_id=chunk.chunk_id,
+        location=report.locate(start),
+    )
+    return AboutAnswer(f"{report.label}的{name}是{shown}。[1]", field, citation)

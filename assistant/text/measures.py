@@ -1,0 +1,64 @@
+"""The measure a question asks for: "行政复议纠错率是多少？" asks for 行政复议纠错率.
+
+Used to keep an answer about the measure asked: a sentence about other 复议 figures is not
+an answer to 纠错率, however many of the question's words it shares. Rates, shares and
+rankings are named precisely in these reports (出庭应诉率, 纠错率, 满意率, 排名), so for them the
+clause that holds a figure must name the measure too; counts are written too many ways
+(调解委员会 / 调委会) for a word match to be fair, and are left to the key-term checks.
+
+Worked example: measure_asked("2023年乌海市行政机关负责人出庭应诉率是多少？") ==
+Measure(phrase="行政机关负责人出庭应诉率", head="应诉率", precise=True).
+(A question that words the measure loosely — "打官司赢的比例" for 胜诉率 — is not precise.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text.years import YEAR
+
+_ASK_AFTER = re.compile(r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几)")
+_COUNTED = re.compile(
+    r"(?:多少|几)(?:个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|万元|亿元|元)(.{2,16}?)[？?。，,]*$"
+)
+_LEADING = re.compile(
+    rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计)+"
+)
+# "比例" is left out: people say 赢的比例 for what a report calls 胜诉率.
+_PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次)$")
+_SPLIT = re.compile(r"[，,、；;：:（）()\s]|的")
+
+
+@dataclass(frozen=True)
+class Measure:
+    phrase: str  # what the question calls it: 行政复议纠错率
+    head: str  # the part a clause must name for a precise measure: 纠错率
+    precise: bool  # a rate, share or ranking
+
+
+def measure_asked(question: str) -> Measure | None:
+    q = question.strip().rstrip("？?。.!！")
+    phrase = None
+    if m := _COUNTED.search(question):
+        phrase = m.group(1)
+    elif m := _ASK_AFTER.search(q):
+        before = q[: m.start()]
+        phrase = _SPLIT.split(before)[-1] if before else None
+    if not phrase:
+        return None
+    phrase = _LEADING.sub("", phrase).strip()
+    if len(phrase) < 2:
+        return None
+    if precise := _PRECISE.search(phrase):
+        return Measure(phrase, precise.group(0), True)
+    return Measure(phrase, phrase[-2:], False)
+
+
+def names_measure(clause: str, measure: Measure) -> bool:
+    """Does a clause name the measure? Its head's characters in order, at most two apart
+    ("出庭率" is named by 出庭应诉率; "纠错率" by 纠错率 only)."""
+    if measure.head in clause:
+        return True
+    pattern = ".{0,2}".join(map(re.escape, measure.head))
+    return re.search(pattern, clause) is not None

@@ -1,0 +1,141 @@
+"""Specifications of places as a hierarchy (text/places.py) and of who a document is about
+(ingest/metadata.py): districts inside cities, banners, prefectures, new areas, departments,
+and documents of other kinds whose generic words and far-off years must not be taken for a
+place or a report year."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.metadata import extract
+from assistant.text.places import find_chains, level_of, names_place, parent_of, place_stem, split_place
+
+
+@pytest.mark.parametrize(
+    "place,units,parent,level,stem",
+    [
+        ("深圳市光明区", ["深圳市", "光明区"], "深圳市", "区", "光明"),
+        ("阿拉善盟阿拉善左旗", ["阿拉善盟", "阿拉善左旗"], "阿拉善盟", "旗", "阿拉善左"),
+        ("延边朝鲜族自治州", ["延边朝鲜族自治州"], None, "州", "延边朝鲜族"),
+        ("深圳市大鹏新区", ["深圳市", "大鹏新区"], "深圳市", "新区", "大鹏"),
+        ("乌海市司法局", ["乌海市", "司法局"], "乌海市", "部门", "乌海市司法局"),
+        (
+            "内蒙古自治区巴彦淖尔市磴口县",
+            ["内蒙古自治区", "巴彦淖尔市", "磴口县"],
+            "内蒙古自治区巴彦淖尔市",
+            "县",
+            "磴口",
+        ),
+        ("醴陵市", ["醴陵市"], None, "市", "醴陵"),
+    ],
+)
+def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
+    assert split_place(place) == units
+    assert parent_of(place) == parent and level_of(place) == level and place_stem(place) == stem
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("城市中心区建设提速", []),  # generic words shaped like places
+        ("建设国际化大都市", []),
+        ("全市各县区", []),
+        ("我市乌达区、海南区", ["乌达区", "海南区"]),
+        ("2023年乌海市行政机关", ["乌海市"]),
+        ("在深圳市第七届人民代表大会", ["深圳市"]),
+        ("和田地区", ["和田地区"]),  # a real name starting with a character that is also a word
+    ],
+)
+def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):
+    assert [chain for _, _, chain in find_chains(text)] == found
+
+
+@pytest.mark.parametrize(
+    "question,place,expected",
+    [
+        ("深圳市光明区2021年…", "深圳市光明区", True),
+        ("光明区2021年…", "深圳市光明区", True),
+        ("光明2021年…", "深圳市光明区", True),
+        ("深圳市2021年…", "深圳市光明区", False),  # the parent does not name the child
+        ("乌鲁木齐市…", "乌鲁木齐县", False),
+    ],
+)
+def test_a_question_names_a_place_by_full_name_own_unit_or_stem(question, place, expected):
+    assert names_place(question, place) is expected
+
+
+def _doc(title: str, body: str, signature: str = "") -> str:
+    return "\n".join(x for x in (title, body, signature) if x)
+
+
+BODY = (
+    "2021年,我区坚持以习近平法治思想为指导,深入推进法治政府建设,全年办理行政复议案件12件,"
+    "行政机关负责人出庭应诉率100%。\n一、主要工作\n(一)加强党的领导,法治政府建设持续推进。\n"
+    "二、存在的问题\n法治宣传的针对性还需增强。\n三、下一步工作计划\n持续推进依法行政。"
+)
+
+
+@pytest.mark.parametrize(
+    "title,signature,place,parent,level",
+    [
+        (
+            "深圳市光明区2021年法治政府建设情况报告",
+            "深圳市光明区人民政府\n2022年1月20日",
+            "深圳市光明区",
+            "深圳市",
+            "区",
+        ),
+        ("阿拉善左旗2021年法治政府建设情况报告", "阿拉善左旗人民政府", "阿拉善左旗", None, "旗"),
+        ("延边朝鲜族自治州2021年法治政府建设情况报告", "", "延边朝鲜族自治州", None, "州"),
+        ("深圳市大鹏新区2021年法治政府建设情况报告", "深圳市大鹏新区管理委员会", "深圳市大鹏新区", "深圳市", "新区"),
+        ("乌海市司法局2021年法治政府建设年度报告", "乌海市司法局\n2022年1月10日", "乌海市司法局", "乌海市", "部门"),
+    ],
+)
+def test_the_reporting_body_is_read_whole_with_its_parent_and_level(title, signature, place, parent, level):
+    meta = extract(_doc(title, BODY, signature))
+    assert (meta.place, meta.parent, meta.level) == (place, parent, level)
+    assert meta.kind == "法治政府建设年度报告" and meta.year == 2021
+
+
+def test_the_parent_comes_from_the_salutation_when_the_name_does_not_give_it():
+    meta = extract(_doc("醴陵市2023年法治政府建设情况报告", "中共株洲市委、株洲市人民政府：\n" + BODY))
+    assert (meta.place, meta.parent, meta.addressee) == ("醴陵市", "株洲市", "中共株洲市委、株洲市人民政府")
+
+
+WORK_REPORT = """政府工作报告
+——2021年1月20日在深圳市第七届人民代表大会第二次会议上
+各位代表：
+现在，我代表市人民政府，向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。
+一、2020年工作回顾
+全市地区生产总值增长3.1%，城市中心区功能持续提升，建设国际化大都市迈出新步伐。
+二、“十四五”时期主要目标和2035年远景目标
+到2035年，基本实现社会主义现代化。城市中心区更加繁荣，大都市建设全面推进。
+三、2021年工作安排
+各位代表，新征程已经开启，让我们奋勇前进！"""
+
+
+def test_a_government_work_report_is_classified_and_its_traps_are_not_read_as_place_or_year():
+    meta = extract(WORK_REPORT)
+    assert meta.kind == "政府工作报告"
+    assert meta.place == "深圳市"  # from the congress it was delivered to, not 中心区 or 大都市
+    assert meta.year is None and "year" in meta.unsure  # never 2035 from 远景目标
+
+
+def test_a_plan_is_other_and_a_text_without_any_named_body_says_so():
+    plan = extract("武威市法治政府建设实施方案\n为深入推进依法行政，制定本方案。\n一、总体要求")
+    assert plan.kind == "其他" and plan.place == "武威市"
+    unnamed = extract("一、主要工作\n全年办理行政复议案件12件。\n二、存在问题\n法治宣传不够。")
+    assert unnamed.place is None and "place" in unnamed.unsure
+
+
+def test_ingest_warns_when_a_file_is_not_an_annual_rule_of_law_report_and_records_its_kind(tmp_path, make_store):
+    from assistant.ingest.pipeline import ingest_paths
+
+    store, _ = make_store()
+    (tmp_path / "shenzhen-gwr-2021.txt").write_text(WORK_REPORT, encoding="utf-8")
+    [result] = ingest_paths([tmp_path], store, progress=False)
+    assert result.status == "added" and "不是法治政府建设年度报告（识别为：政府工作报告）" in result.message
+    assert "未能确定报告年度" in result.message  # said, not guessed
+    [record] = store.reports()
+    assert (record.kind, record.place, record.year) == ("政府工作报告", "深圳市", None)
+    assert record.display_title == "政府工作报告" and not record.title_derived  # its own title line

@@ -1,0 +1,98 @@
+"""Specifications of scoping (qa/scope.py): which reports a question is about, in a library
+of districts, departments and several years of one place — and when it must be refused
+instead of being answered from other places' reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.types import Report
+from assistant.qa.scope import content_years, detect_scope, selector_years
+
+
+def report(rid: str, place: str, year: int | None, parent: str | None = None) -> Report:
+    return Report(
+        report_id=rid,
+        source=f"/tmp/{rid}.txt",
+        version=rid.ljust(64, "0"),
+        raw_sha256="0" * 64,
+        encoding="utf-8",
+        place=place,
+        year=year,
+        parent=parent,
+    )
+
+
+LIBRARY = [
+    report("guangming-2021", "深圳市光明区", 2021, "深圳市"),
+    report("longhua-2019", "深圳市龙华区", 2019, "深圳市"),
+    report("longhua-2021", "深圳市龙华区", 2021, "深圳市"),
+    report("dengkou-2021", "磴口县", 2021),
+    report("dengkou-2022", "磴口县", 2022),
+    report("wuhai-2023", "乌海市", 2023),
+    report("wuhai-justice-2023", "乌海市司法局", 2023, "乌海市"),
+    report("liling-2023", "醴陵市", 2023, "株洲市"),
+]
+
+
+@pytest.mark.parametrize(
+    "question,ids",
+    [
+        ("深圳市光明区2021年办理了多少件行政复议案件？", ["guangming-2021"]),
+        ("光明区2021年办理了多少件行政复议案件？", ["guangming-2021"]),
+        ("光明2021年办理了多少件行政复议案件？", ["guangming-2021"]),
+        ("乌海市司法局2023年办理了多少件法律援助案件？", ["wuhai-justice-2023"]),  # not 乌海市's own report
+        ("乌海市2023年行政机关负责人出庭应诉率是多少？", ["wuhai-2023"]),  # not the department's
+    ],
+)
+def test_a_question_is_scoped_to_the_place_it_names_by_full_or_short_name(question, ids):
+    scope = detect_scope(question, LIBRARY)
+    assert scope.report_ids == ids and scope.missing is None
+
+
+def test_naming_only_the_parent_does_not_silently_pick_a_child():
+    scope = detect_scope("深圳市2021年办理了多少件行政复议案件？", LIBRARY)
+    assert scope.report_ids == [] and "报告库中没有深圳市本级的报告" in scope.missing
+    assert "深圳市光明区2021年" in scope.missing and "深圳市龙华区" in scope.missing  # what there is instead
+
+
+def test_a_place_the_library_does_not_hold_is_refused_and_the_held_ones_listed():
+    scope = detect_scope("北京市朝阳区2021年办理了多少件法律援助案件？", LIBRARY)
+    assert scope.missing.startswith("报告库中没有北京市朝阳区的报告（现有：") and "醴陵市2023年" in scope.missing
+
+
+@pytest.mark.parametrize(
+    "question,content",
+    [
+        ("磴口县2019年至今共办理了多少件行政复议案件？", {2019}),
+        ("截至2021年底，醴陵市有多少名公职律师？", {2021}),
+        ("龙华区2018年度考评排名第几？", {2018}),
+        ("比2020年增加了多少？", {2020}),
+        ("2016—2020年累计办理多少件？", {2016, 2020}),
+        ("乌海市2023年行政复议案件多少件？", set()),
+    ],
+)
+def test_a_year_that_is_content_is_told_from_one_that_selects_a_report(question, content):
+    assert content_years(question) == content
+    assert not (selector_years(question) & content)
+
+
+def test_a_content_year_searches_every_year_of_the_place():
+    scope = detect_scope("磴口县2019年至今共办理了多少件行政复议案件？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"} and scope.missing is None
+
+
+def test_a_year_without_a_report_may_still_be_content_of_another_years_report():
+    scope = detect_scope("龙华区2018年在全市法治政府建设考评中排名第几？", LIBRARY)
+    assert set(scope.report_ids) == {"longhua-2019", "longhua-2021"}  # looked for in what there is
+    assert scope.year == 2018 and "没有深圳市龙华区2018年的报告" in scope.missing  # the answer if no passage names 2018
+
+
+def test_several_years_and_no_year_asked_answers_from_the_latest_and_says_so():
+    scope = detect_scope("磴口县有多少个人民调解委员会？", LIBRARY)
+    assert scope.report_ids == ["dengkou-2022"] and "最新的2022年报告" in scope.reason and "2021年" in scope.reason
+
+
+def test_a_question_about_change_keeps_every_year():
+    scope = detect_scope("磴口县人民调解委员会数量这几年怎么变化？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}

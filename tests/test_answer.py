@@ -69,7 +69,7 @@ def test_citing_a_source_that_does_not_exist_is_a_problem(seeded_store):
 def test_a_missing_citation_marker_is_added_from_the_source_holding_the_number(seeded_store):
     store, settings = seeded_store
     answer = ask(WUHAI_Q, store, ScriptedLLM("出庭应诉率为98.4%。"), settings)
-    assert answer.grounded and answer.citations and "[" in answer.answer
+    assert answer.grounded and answer.citations and "[1]" in answer.explanation
 
 
 def test_numbers_from_two_sources_without_markers_cite_both(seeded_store):
@@ -104,7 +104,8 @@ def test_streaming_never_shows_an_unverified_sentence(seeded_store):
     answer = ask(WUHAI_Q, store, llm, settings, listener=listener)
     assert not any("97.1" in s for s in shown)
     assert resets == [1], "the verified first sentence was shown, so it must be withdrawn before the retry"
-    assert "".join(shown[1:]).strip() == answer.answer.strip()
+    assert "".join(shown[1:]).strip() == answer.explanation.strip()  # what streamed is the explanation
+    assert answer.answer == "98.4%"  # and the answer leads with the figure
 
 
 def test_timings_and_usage_are_reported(seeded_store):

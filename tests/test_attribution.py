@@ -62,7 +62,7 @@ def test_a_figure_of_another_report_is_never_shown_under_the_place_asked(library
     assert answer.method not in ("model", "model-retry")  # neither draft is shown
     assert "光明区办理法律援助案件659件" not in answer.answer
     if "659" in answer.answer:  # quoted, then under its own report's name
-        assert answer.answer.startswith("根据醴陵市2023年报告") and {c.report_id for c in answer.citations} == {
+        assert answer.answer.startswith("醴陵市2023年报告") and {c.report_id for c in answer.citations} == {
             "liling-2023"
         }
 
@@ -92,6 +92,15 @@ def test_a_question_about_the_report_itself_is_answered_from_its_record(library,
     [citation] = answer.citations
     assert value in citation.quote
     assert store.report_text(citation.report_id)[citation.start : citation.end] == citation.quote
+
+
+def test_two_things_about_the_report_are_answered_in_the_order_asked(library):
+    store, settings = library
+    answer = ask("光明区2021年报告的落款机关和落款日期是什么？", store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer.index("深圳市光明区人民政府") < answer.answer.index(
+        "2022年1月18日"
+    )
+    assert [c.n for c in answer.citations] == [1, 2] and "2022年1月18日" in answer.citations[1].quote
 
 
 def test_a_measure_the_report_does_not_give_is_said_to_be_missing_first(library):

@@ -54,7 +54,7 @@ for r in reports:
     elif chunks and ([c.start for c in chunks[1:]] != [c.end for c in chunks[:-1]] or chunks[0].start != 0
                      or chunks[-1].end != r.chars):
         problems.append(f"{r.report_id}: chunks do not cover the text")
-if sorted(store.lexical(reports).ids) != sorted(c.chunk_id for c in records):
+if sorted(store.lexical().ids) != sorted(c.chunk_id for c in records):
     problems.append("BM25 disagrees with Chroma")
 print("CHECK " + json.dumps({"reports": len(reports), "chunks": len(records),
                              "orphans": store.chunks.count() - len(records), "problems": problems}), flush=True)

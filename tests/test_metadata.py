@@ -37,9 +37,15 @@ def test_gold_covers_all_five_seeds(seeds_dir):
 
 
 @pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)
-def test_place_level_and_year_match_gold(seeds_dir, gold):
+def test_place_parent_level_kind_and_year_match_gold(seeds_dir, gold):
     meta = _meta(seeds_dir, gold["file"])
-    assert (meta.place, meta.level, meta.year) == (gold["place"], gold["level"], gold["year"])
+    assert (meta.place, meta.parent, meta.level, meta.kind, meta.year) == (
+        gold["place"],
+        gold["parent"],
+        gold["level"],
+        gold["kind"],
+        gold["year"],
+    )
 
 
 @pytest.mark.parametrize("gold", GOLD, ids=GOLD_IDS)

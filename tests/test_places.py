@@ -118,7 +118,9 @@ def test_a_government_work_report_is_classified_and_its_traps_are_not_read_as_pl
     meta = extract(WORK_REPORT)
     assert meta.kind == "政府工作报告"
     assert meta.place == "深圳市"  # from the congress it was delivered to, not 中心区 or 大都市
-    assert meta.year is None and "year" in meta.unsure  # never 2035 from 远景目标
+    assert (meta.year, meta.date) == (2021, "2021-01-20")  # from its title block, never 2035 from 远景目标
+    untitled = extract(WORK_REPORT.split("\n", 2)[2])  # without the title block: no year to read
+    assert untitled.kind == "政府工作报告" and untitled.year is None and "year" in untitled.unsure
 
 
 def test_a_plan_is_other_and_a_text_without_any_named_body_says_so():
@@ -135,7 +137,6 @@ def test_ingest_warns_when_a_file_is_not_an_annual_rule_of_law_report_and_record
     (tmp_path / "shenzhen-gwr-2021.txt").write_text(WORK_REPORT, encoding="utf-8")
     [result] = ingest_paths([tmp_path], store, progress=False)
     assert result.status == "added" and "不是法治政府建设年度报告（识别为：政府工作报告）" in result.message
-    assert "未能确定报告年度" in result.message  # said, not guessed
     [record] = store.reports()
-    assert (record.kind, record.place, record.year) == ("政府工作报告", "深圳市", None)
+    assert (record.kind, record.place, record.year) == ("政府工作报告", "深圳市", 2021)
     assert record.display_title == "政府工作报告" and not record.title_derived  # its own title line

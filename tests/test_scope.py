@@ -90,9 +90,36 @@ def test_a_year_without_a_report_may_still_be_content_of_another_years_report():
 
 def test_several_years_and_no_year_asked_answers_from_the_latest_and_says_so():
     scope = detect_scope("磴口县有多少个人民调解委员会？", LIBRARY)
-    assert scope.report_ids == ["dengkou-2022"] and "最新的2022年报告" in scope.reason and "2021年" in scope.reason
+    assert scope.prefer == "dengkou-2022" and "最新的2022年报告" in scope.reason and "2021年" in scope.reason
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}  # the others, should the latest not answer
 
 
 def test_a_question_about_change_keeps_every_year():
     scope = detect_scope("磴口县人民调解委员会数量这几年怎么变化？", LIBRARY)
     assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
+def test_a_comparison_with_another_year_keeps_that_years_report():
+    scope = detect_scope("磴口县2022年的调委会比2021年增加了几个？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
+def test_several_places_are_each_scoped_by_the_year_asked():
+    scope = detect_scope("深圳市光明区和磴口县2021年的行政复议案件各有多少件？", LIBRARY)
+    assert set(scope.report_ids) == {"guangming-2021", "dengkou-2021"}  # not 磴口县's 2022 report
+    scope = detect_scope("光明区和磴口县的行政复议案件各有多少件？", LIBRARY)
+    assert set(scope.report_ids) == {"guangming-2021", "dengkou-2022"}  # the latest of each
+
+
+def test_several_places_none_with_the_year_asked_is_refused():
+    scope = detect_scope("光明区和磴口县2024年各调处了多少件矛盾纠纷？", LIBRARY)
+    assert scope.missing and "深圳市光明区2024" in scope.missing and "磴口县2024" in scope.missing
+
+
+def test_a_period_between_two_held_years_selects_both_ends():
+    scope = detect_scope("磴口县的人民调解委员会从2021年到2022年增加了几个？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
+def test_a_years_plans_are_content_of_the_report_before():
+    assert content_years("乌鲁木齐县2023年打算如何发挥法律顾问队伍的作用？") == {2023}

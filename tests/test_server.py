@@ -40,7 +40,7 @@ def test_a_chat_completion_is_a_cited_verified_answer_streamed_or_not(seeded_sto
             messages=[{"role": "system", "content": "ignored"}, {"role": "user", "content": QUESTION}],
         )
         content = whole.choices[0].message.content
-        assert "98.4%" in content and whole.choices[0].finish_reason == "stop"
+        assert content.startswith("98.4%") and whole.choices[0].finish_reason == "stop"  # the direct answer first
         (citation, *_) = whole.citations
         assert citation["report_id"] == "wuhai-2023" and "98.4%" in citation["quote"]
         assert f"[{citation['n']}] 乌海市2023年报告" in content  # the source line, for any front end
@@ -52,9 +52,10 @@ def test_a_chat_completion_is_a_cited_verified_answer_streamed_or_not(seeded_sto
             )
         )
         streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
-        # Temperature 0, fixed seed: the same answer, released sentence by sentence.
+        drafted = "".join(reasoning(c) for c in chunks)
+        # Temperature 0, fixed seed: the same answer; the verified draft streamed apart, sentence by sentence.
         assert "".join(streamed.split()) == "".join(content.split())
-        assert len(chunks) > 3 and chunks[-1].choices[0].finish_reason == "stop"
+        assert "98.4%" in drafted and chunks[-1].choices[0].finish_reason == "stop"
         assert chunks[-1].citations == whole.citations
 
 
@@ -139,6 +140,12 @@ def test_oversized_and_malformed_requests_are_refused_before_any_work(seeded_sto
         assert llm.calls == []
 
 
+def reasoning(chunk) -> str:
+    """The verified draft a chunk carries (`reasoning_content`, an extra field of the delta)."""
+    delta = chunk.choices[0].delta if chunk.choices else None
+    return (getattr(delta, "reasoning_content", None) or "") if delta is not None else ""
+
+
 def test_withdrawn_text_is_announced_in_the_stream(seeded_store):
     store, settings = seeded_store
     # First reply has no number (withdrawn after it was shown), the strict retry has it.
@@ -149,9 +156,11 @@ def test_withdrawn_text_is_announced_in_the_stream(seeded_store):
                 model="assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]
             )
         )
+    drafted = "".join(reasoning(c) for c in chunks)
+    assert drafted.startswith("乌海市积极推进法治政府建设。" + WITHDRAWN)  # shown, then withdrawn, as it streamed
+    assert "98.4%" in drafted.split(WITHDRAWN)[1] and chunks[-1].verification["method"] == "model-retry"
     streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
-    assert streamed.startswith("乌海市积极推进法治政府建设。" + WITHDRAWN)
-    assert "98.4%" in streamed.split(WITHDRAWN)[1] and chunks[-1].verification["method"] == "model-retry"
+    assert streamed.startswith("98.4%") and WITHDRAWN not in streamed  # the message holds only what passed
 
 
 class FailingLLM(ScriptedLLM):

@@ -70,28 +70,41 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_ask(args, settings: Settings) -> int:
+    import time
+
     from assistant.backends.registry import get_backend
     from assistant.index.store import Store
     from assistant.qa.answer import Listener, ask
 
+    started = time.perf_counter()
     store = Store(settings)
     if not store.reports():
         raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
-    stream = not args.json and (sys.stdout.isatty() or os.environ.get("ASSISTANT_STREAM") == "1")
+    llm = get_backend(settings)
+    warm(llm, store)  # load the model and embedder now, so their time is not counted as answering
+    loaded = time.perf_counter() - started
+    # On a terminal the verified text streams to stderr while it is written; stdout gets the
+    # answer, direct answer first, once it is verified.
+    stream = not args.json and (sys.stderr.isatty() or os.environ.get("ASSISTANT_STREAM") == "1")
     listener = Listener(
-        emit=(lambda s: print(s, end="", flush=True)) if stream else None,
-        reset=(lambda: print("\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", flush=True))
+        emit=(lambda s: print(s, end="", file=sys.stderr, flush=True)) if stream else None,
+        reset=(
+            lambda: print(
+                "\n（以上内容未通过核实，已撤回 / withdrawn: failed verification）", file=sys.stderr, flush=True
+            )
+        )
         if stream
         else None,
     )
-    answer = ask(args.question, store, get_backend(settings), settings, report=args.report, listener=listener)
+    answer = ask(args.question, store, llm, settings, report=args.report, listener=listener)
+    if stream:
+        print(file=sys.stderr)
     if args.json:
         print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
         return 0
-    if not stream:
-        print(answer.answer)
-    else:
-        print()
+    print(f"答：{answer.answer}")
+    if answer.explanation and answer.method in ("model", "model-retry"):
+        print(f"依据：{answer.explanation}")
     for c in answer.citations:
         where = f" · {c.location}" if c.location else ""
         print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
@@ -100,11 +113,18 @@ def cmd_ask(args, settings: Settings) -> int:
         print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))
     t = answer.timings
     print(
-        f"用时 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
+        f"加载 {loaded:.1f}s · 回答 {t.total_ms / 1000:.1f}s（检索 {t.retrieve_ms:.0f}ms，预填充 {t.prefill_ms:.0f}ms，"
         f"生成 {t.generate_ms:.0f}ms）· {answer.method} · {answer.prompt}",
         file=sys.stderr,
     )
     return 0
+
+
+def warm(llm, store) -> None:
+    """Load the model (if it loads lazily) and the embedding model before the first question."""
+    if load := getattr(llm, "load", None):
+        load()
+    store.embedder.encode(["预热"])
 
 
 def cmd_doctor(args, settings: Settings) -> int:

@@ -165,7 +165,7 @@ def check_store(settings: Settings) -> list[Check]:
             store.chunks.query(query_embeddings=[[1.0] + [0.0] * 511], n_results=1, include=[])
         except Exception as exc:  # chromadb surfaces damaged HNSW files as assorted errors
             checks.append(Check("向量索引 / vector index", False, f"查询失败 / query failed: {exc}", REBUILD_HINT))
-    lexical = store.lexical(reports)
+    lexical = store.lexical()
     orphans = store.chunks.count() - len(records)
     agree = not broken and sorted(lexical.ids) == sorted(c.chunk_id for c in records)
     checks.append(

@@ -98,8 +98,18 @@ def sources_text(answer: Answer) -> str:
     return "".join(f"\n[{c.n}] {c.report} · {c.section or '正文'}：“{c.quote}”" for c in answer.citations)
 
 
+def message_text(answer: Answer) -> str:
+    """The message a chat front end shows: the direct answer first, then the model's verified
+    sentence it was read off (when there is one), then the numbered sources."""
+    because = (
+        f"\n\n依据：{answer.explanation}" if answer.explanation and answer.method in ("model", "model-retry") else ""
+    )
+    return answer.answer + because + ("\n" + sources_text(answer) if answer.citations else "")
+
+
 def extras(answer: Answer) -> dict:
     return {
+        "explanation": answer.explanation,
         "citations": [c.model_dump() for c in answer.citations],
         "verification": answer.model_dump(
             include={"grounded", "refused", "method", "scope", "problems", "prompt", "model", "timings"}
@@ -239,7 +249,7 @@ class Api:
                 {
                     "index": 0,
                     "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": answer.answer + sources_text(answer)},
+                    "message": {"role": "assistant", "content": message_text(answer)},
                 }
             ],
             "usage": usage(answer),
@@ -288,8 +298,10 @@ def create_app(settings: Settings, store=None, llm=None) -> FastAPI:
 
 
 async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncIterator[str]:
-    """SSE chunks in OpenAI's format: role, verified text as it is released, then the source
-    lines and a final chunk with finish_reason, citations and usage; an error as an error event."""
+    """SSE chunks in OpenAI's format: role; the verified draft as it is released, as
+    `reasoning_content` (front ends show it apart, as a model's working); then the message —
+    direct answer first, then its sources — as `content`; a final chunk with finish_reason,
+    citations and usage. An error comes as an error event."""
 
     def chunk(delta: dict, finish: str | None = None, **extra) -> str:
         return (
@@ -309,15 +321,12 @@ async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncI
         )
 
     yield chunk({"role": "assistant", "content": ""})
-    shown = ""
     while True:
         kind, value = await events.get()
         if kind == "text":
-            shown += value
-            yield chunk({"content": value})
+            yield chunk({"reasoning_content": value})
         elif kind == "reset":
-            shown = ""
-            yield chunk({"content": WITHDRAWN})
+            yield chunk({"reasoning_content": WITHDRAWN})
         else:
             break
     try:
@@ -329,10 +338,7 @@ async def stream_events(events: asyncio.Queue, cid: str, created: int) -> AsyncI
         log.exception("answer failed")
         yield "data: " + json.dumps(ApiError(500, "内部错误 / internal error", "server_error").body()) + "\n\n"
         return
-    # Markers the answer gained after streaming (a forgotten [n] added by ask) are sent too.
-    core = shown.strip()
-    rest = answer.answer if not core else answer.answer[len(core) :] if answer.answer.startswith(core) else ""
-    yield chunk({"content": rest + sources_text(answer)})
+    yield chunk({"content": message_text(answer)})
     yield chunk({}, "stop", usage=usage(answer), **extras(answer))
     yield "data: [DONE]\n\n"
 

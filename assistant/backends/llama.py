@@ -60,6 +60,11 @@ class LlamaBackend:
             self._llm = llm
         return self._llm
 
+    def load(self) -> None:
+        """Load the model now rather than on the first call (the web app and the API server do
+        this in the background at start, so the first question does not pay for it)."""
+        self._load()
+
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
 

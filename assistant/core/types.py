@@ -120,6 +120,9 @@ class Scope(BaseModel):
     report_ids: list[str] = Field(default_factory=list, description="Empty = all reports.")
     reason: str = "全部报告 / all reports"
     missing: str | None = Field(None, description="Set when the question asks for a report the library lacks.")
+    prefer: str | None = Field(
+        None, description="With several years of one place and no year asked: the latest report, searched first."
+    )
     year: int | None = Field(
         None,
         description="A year the question names that none of the place's reports covers: it may be content "
@@ -174,8 +177,13 @@ sentence, or refused (报告中未提及)."""
 
 
 class Answer(BaseModel):
+    """`answer` is the direct answer, as short as the question allows (98.4%, 64个, a name, a
+    list); `explanation` the verified text behind it (the model's sentence with [n] markers,
+    or the quoted sentence); `citations` the evidence, verbatim with offsets."""
+
     question: str
     answer: str
+    explanation: str = ""
     citations: list[Citation] = Field(default_factory=list)
     grounded: bool
     refused: bool = False

@@ -12,6 +12,7 @@ from assistant.core.errors import ConfigError
 from assistant.core.types import ReportMetadata
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
+GENERAL_DIR = Path(__file__).resolve().parent / "general"  # the generalisation set: its own reports and questions
 GOLD = GOLD_DIR / "questions.jsonl"
 SMOKE = GOLD_DIR / "smoke.jsonl"
 REPORTS_GOLD = GOLD_DIR / "reports.jsonl"
@@ -21,10 +22,12 @@ M = TypeVar("M", bound=BaseModel)
 class GoldItem(BaseModel):
     id: str
     question: str
-    report: str | None = None
+    report: str | None = None  # the place (seed gold) or the report id (generalisation set) it is about
+    reports: list[str] = []  # report ids a correct answer may cite, when the gold says
     facts: list[str] = []
     evidence: list[str] = []
     unanswerable: bool = False
+    group: str | None = None  # district, banner, multi-year, …: results are broken down by it
     kind: str = "number"  # number, name, list, date, paraphrase, cross, …: results are broken down by it
 
 

@@ -28,6 +28,7 @@ class RetrievalResult(BaseModel):
     id: str
     kind: str
     report: str | None
+    group: str | None = None
     retrieval_rank: int | None  # rank of the first chunk holding an evidence quote; None: not in the top k
     scope_ok: bool
 
@@ -49,9 +50,11 @@ class AnswerResult(BaseModel):
     id: str
     kind: str
     report: str | None
+    group: str | None = None
     question: str
     answer: str
     grade: Grade
+    misattributed: bool = False  # answered citing a report that is not the place/year asked
     method: str
     grounded: bool
     refused: bool
@@ -70,6 +73,7 @@ class AnswerMetrics(BaseModel):
     citation_precision: float | None
     numeric_faithfulness: float | None
     grounded_rate: float
+    misattributions: int  # answers citing another place's or year's report than the one asked
     latency_p50_ms: float
     latency_p95_ms: float
     prompt_tokens: int
@@ -80,22 +84,22 @@ class AnswerMetrics(BaseModel):
 def retrieval_eval(
     store: Store, settings: Settings, items: list[GoldItem], ks=(1, 3, 5), progress: Tick | None = None
 ) -> tuple[RetrievalMetrics, list[RetrievalResult]]:
-    reports = store.reports()
-    places = {r.report_id: r.place for r in reports}
+    snapshot = store.snapshot()
     rows = []
     for item in items:
         if item.unanswerable:
             continue
-        hits, scope = retrieve(item.question, store, settings, k=max(ks), reports=reports)
+        hits, scope = retrieve(item.question, store, settings, k=max(ks), snapshot=snapshot)
         rank = next((i + 1 for i, h in enumerate(hits) if contains_evidence(h.chunk.text, item.evidence)), None)
-        scoped = {places.get(r) for r in scope.report_ids}
+        scope_ok = _scope_ok(item, scope.report_ids, snapshot.by_id)
         rows.append(
             RetrievalResult(
                 id=item.id,
                 kind=item.kind,
                 report=item.report,
+                group=item.group,
                 retrieval_rank=rank,
-                scope_ok=(scoped == {item.report}) if item.report else (len(scoped) != 1),
+                scope_ok=scope_ok,
             )
         )
         if progress:
@@ -112,14 +116,38 @@ def retrieval_eval(
     return metrics, rows
 
 
+def _scope_ok(item: GoldItem, scoped: list[str], by_id: dict) -> bool:
+    """Did the automatic scope hold the report(s) the answer is in, and only that place?"""
+    places = {by_id[r].place for r in scoped if r in by_id}
+    wanted = set(item.reports) or ({item.report} if item.report in by_id else set())
+    if wanted:
+        wanted_places = {by_id[r].place for r in wanted if r in by_id}
+        return wanted <= set(scoped) and places <= wanted_places if scoped else len(wanted_places) > 1
+    if item.report:  # the seed gold names the place
+        return places == {item.report}
+    return len(places) != 1  # a cross-report question: not narrowed to one place
+
+
+def allowed_reports(item: GoldItem, reports: list) -> set[str] | None:
+    """Report ids an answer to `item` may cite without misattributing: the gold's `reports`,
+    the report it is about, or every report of the place it is about; None when the gold does
+    not say (a cross-report question)."""
+    allowed = set(item.reports)
+    if item.report:
+        allowed |= {r.report_id for r in reports if item.report in (r.report_id, r.place)}
+    return allowed or None
+
+
 def answer_eval(
     store: Store, llm, settings: Settings, items: list[GoldItem], progress: Tick | None = None
 ) -> tuple[AnswerMetrics, list[AnswerResult]]:
     from assistant.qa.answer import ask
 
     rows = []
+    reports = store.reports()
     for item in items:
         answer = ask(item.question, store, llm, settings)
+        allowed = allowed_reports(item, reports)
         cited = " ".join(c.quote for c in answer.citations)
         # Numbers the question supplies, and the years in the cited reports' names ("根据武威市2021年
         # 报告"), are not claims the answer makes.
@@ -130,12 +158,18 @@ def answer_eval(
                 id=item.id,
                 kind=item.kind,
                 report=item.report,
+                group=item.group,
                 question=item.question,
                 answer=answer.answer,
                 grade=grade(item, answer),
                 method=answer.method,
                 grounded=answer.grounded,
                 refused=answer.refused,
+                misattributed=bool(
+                    not answer.refused
+                    and allowed is not None
+                    and any(c.report_id not in allowed for c in answer.citations)
+                ),
                 citations=answer.citations,
                 citation_ok=(
                     any(
@@ -170,6 +204,7 @@ def answer_metrics(items: list[GoldItem], rows: list[AnswerResult]) -> AnswerMet
         citation_precision=mean(cites) if cites else None,
         numeric_faithfulness=(sum(r.numbers_in_citations for r in rows) / n_numbers) if n_numbers else None,
         grounded_rate=mean(r.grounded for r in rows),
+        misattributions=sum(r.misattributed for r in rows),
         latency_p50_ms=percentile(totals, 50),
         latency_p95_ms=percentile(totals, 95),
         prompt_tokens=sum(r.usage.prompt_tokens for r in rows),

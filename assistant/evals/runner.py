@@ -140,6 +140,9 @@ def run_eval(
         summary["answers"] = a_metrics.model_dump()
         summary["answers_by_kind"] = breakdown(a_rows, "kind", correct)
         summary["answers_by_report"] = breakdown(a_rows, "report", correct)
+        if any(r.group for r in a_rows):
+            summary["answers_by_group"] = breakdown(a_rows, "group", correct)
+        summary["misattributed"] = [r.id for r in a_rows if r.misattributed]
         results = {**results, **{r.id: {**results.get(r.id, {}), **r.model_dump()} for r in a_rows}}
     if summaries:
         from assistant.evals.summaries import summary_eval
@@ -183,7 +186,13 @@ def render_report(summary: dict) -> str:
             parts.append(
                 f"## {section}\n\n" + table([["metric", "value"]] + [[k, fmt(v)] for k, v in summary[section].items()])
             )
-    for section in ("retrieval_by_kind", "retrieval_by_report", "answers_by_kind", "answers_by_report"):
+    for section in (
+        "retrieval_by_kind",
+        "retrieval_by_report",
+        "answers_by_kind",
+        "answers_by_report",
+        "answers_by_group",
+    ):
         if section in summary:
             parts.append(
                 f"## {section}\n\n" + table([["group", "share"]] + [[k, fmt(v)] for k, v in summary[section].items()])

@@ -17,7 +17,6 @@ The data directory's own files (format marker, write lock, sources.json) are dat
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import threading
@@ -33,7 +32,7 @@ from assistant.core.types import Chunk, Report
 from assistant.index.datadir import REBUILD_HINT, atomic_write, check_data_dir, recorded_sources, write_lock
 from assistant.index.embedding import MODEL_ID, USEEmbedding
 from assistant.index.lexical import LexicalIndex
-from assistant.text.words import TOKENIZER_VERSION
+from assistant.index.snapshot import Snapshot, generation_record, read_generation, read_snapshot
 
 _PAGE = 2000
 _EMBED_BATCH = 256  # chunks embedded and written at a time: bounds memory on huge files
@@ -90,6 +89,7 @@ class Store:
         self.registry = self.client.get_or_create_collection(
             f"{settings.collection}_registry", embedding_function=None, metadata={"kind": "registry"}
         )
+        self._snapshot: Snapshot | None = None
         self._lexical: tuple[str, LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
 
@@ -98,19 +98,26 @@ class Store:
         return write_lock(self.settings.data_dir)
 
     # --- registry -------------------------------------------------------------------
-    def reports(self) -> list[Report]:
+    def snapshot(self) -> Snapshot:
+        """The registry as of now: reused while its generation token is unchanged (one small
+        read per call instead of every record; see snapshot.py)."""
         try:
-            got = self.registry.get(include=["metadatas"])
-        except Exception as exc:  # chromadb/sqlite errors: a damaged file, or a server gone away
-            hint = "检查 Chroma 服务器是否在运行" if self.settings.chroma_host else REBUILD_HINT
-            raise StoreError(f"无法读取报告登记表 / cannot read the report registry: {exc}", hint) from exc
-        try:
-            reports = [Report.model_validate_json(m["json"]) for m in got["metadatas"] or []]
+            generation = read_generation(self.registry)
+            if generation is not None and self._snapshot and self._snapshot.generation == generation:
+                return self._snapshot
+            got = read_snapshot(self.registry, generation)
         except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
             raise StoreError(
                 f"报告登记表已损坏 / the report registry is corrupted: {type(exc).__name__}: {exc}", REBUILD_HINT
             ) from exc
-        return sorted(reports, key=lambda r: (r.place or "", r.year or 0, r.report_id))
+        except Exception as exc:  # chromadb/sqlite errors: a damaged file, or a server gone away
+            hint = "检查 Chroma 服务器是否在运行" if self.settings.chroma_host else REBUILD_HINT
+            raise StoreError(f"无法读取报告登记表 / cannot read the report registry: {exc}", hint) from exc
+        self._snapshot = got
+        return got
+
+    def reports(self) -> list[Report]:
+        return list(self.snapshot().reports)
 
     def find_report(self, key: str) -> Report:
         """By id, place (if unique), or source path."""
@@ -149,11 +156,13 @@ class Store:
                     embeddings=embeddings(part) if callable(embeddings) else embeddings[i : i + page],
                     metadatas=[_chunk_meta(c) for c in part],
                 )
+            # The commit point, and a new generation token in the same write (snapshot.py).
+            token = generation_record()
             self.registry.upsert(
-                ids=[report.report_id],
-                embeddings=[[1.0]],
-                documents=[report.title or report.report_id],
-                metadatas=[{"json": report.model_dump_json(), "version": report.version}],
+                ids=[report.report_id, *token["ids"]],
+                embeddings=[[1.0], *token["embeddings"]],
+                documents=[report.title or report.report_id, *token["documents"]],
+                metadatas=[{"json": report.model_dump_json(), "version": report.version}, *token["metadatas"]],
             )
         except BaseException:
             # Not committed: take back what this version added (orphans are also swept by reconcile()).
@@ -164,6 +173,7 @@ class Store:
 
     def remove(self, report_id: str) -> None:
         self.registry.delete(ids=[report_id])
+        self.registry.upsert(**generation_record())
         self._delete_chunks({"report_id": report_id})
         self._record_source(report_id, None)
 
@@ -193,7 +203,7 @@ class Store:
 
     def reconcile(self) -> int:
         """Delete chunks that no committed report version owns; returns how many."""
-        committed = {r.report_id: r.version for r in self.reports()}
+        committed = {rid: r.version for rid, r in self.snapshot().by_id.items()}
         orphans = [cid for cid, m in self._iter_chunk_meta() if committed.get(m["report_id"]) != m["version"]]
         for i in range(0, len(orphans), _PAGE):
             self.chunks.delete(ids=orphans[i : i + _PAGE])
@@ -210,7 +220,7 @@ class Store:
             offset += len(got["ids"])
 
     def chunk_records(self, report_id: str | None = None) -> list[Chunk]:
-        committed = {r.report_id: r.version for r in self.reports()}
+        committed = {rid: r.version for rid, r in self.snapshot().by_id.items()}
         where = {"report_id": report_id} if report_id else None
         records, offset = [], 0
         while True:
@@ -234,36 +244,30 @@ class Store:
         return "".join(c.text for c in self.chunk_records(report_id))
 
     def dense_search(
-        self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None, reports: list[Report] | None = None
+        self, embedding: np.ndarray, n: int, report_ids: list[str] | None = None, snapshot: Snapshot | None = None
     ) -> list[tuple[str, float]]:
+        """The `n` nearest committed chunks, within `report_ids` (Chroma's `where`) if given."""
         where = None
         if report_ids:
             where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}
-        total = self.chunks.count()
-        if total == 0:
+        snapshot = snapshot or self.snapshot()
+        if not snapshot.reports:
             return []
         got = self.chunks.query(
-            query_embeddings=[embedding.tolist()],
-            n_results=min(n, total),
-            where=where,
-            include=["distances", "metadatas"],
+            query_embeddings=[embedding.tolist()], n_results=n, where=where, include=["distances", "metadatas"]
         )
-        committed = {r.report_id: r.version for r in (self.reports() if reports is None else reports)}
+        by_id = snapshot.by_id
         return [
             (cid, 1.0 - float(d))
             for cid, d, m in zip(got["ids"][0], got["distances"][0], got["metadatas"][0])
-            if committed.get(m["report_id"]) == m["version"]
+            if (r := by_id.get(m["report_id"])) is not None and r.version == m["version"]
         ]
 
-    def lexical(self, reports: list[Report] | None = None) -> LexicalIndex:
-        """The BM25 index for exactly the committed reports (`reports`, when the caller
-        has just read the registry), loaded or rebuilt."""
-        reports = self.reports() if reports is None else reports
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                [TOKENIZER_VERSION, sorted((r.report_id, r.version, r.metadata_version) for r in reports)]
-            ).encode()
-        ).hexdigest()[:16]
+    def lexical(self, snapshot: Snapshot | None = None) -> LexicalIndex:
+        """The BM25 index for exactly the committed reports of `snapshot` (the current one
+        when not given), loaded or rebuilt."""
+        snapshot = snapshot or self.snapshot()
+        reports, fingerprint = snapshot.reports, snapshot.fingerprint
         if self._lexical and self._lexical[0] == fingerprint:
             return self._lexical[1]
         with self._lexical_lock:  # threads of one server process: build once, not once each

@@ -15,15 +15,35 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text.places import DEPARTMENT, find_chains, local_name, parent_of, split_place
+from assistant.text.places import DEPARTMENT, find_chains, level_of, local_name, parent_of, split_place
 
 # After a place in a self-naming position: its government, party committee, or a department.
 _GOVERNMENT = re.compile(
-    r"^(?:人民政府|政府|委员会|党委|市委|县委|区委|旗委|盟委|州委|委|办公室|管委会|管理委员会|人大)"
+    r"^(?:人民政府|政府|委员会|工作委员会|党工委|党委|市委|县委|区委|旗委|盟委|州委|委|办公室|管委会|管理委员会|人大|行署|行政公署)"
 )
 _DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
-_SALUTATION = re.compile(r"^[^。，,；;]{4,60}[：:]$")
+_SALUTATION = re.compile(r"^[^。；;]{4,80}[：:]$")
+# The opening names the superiors a report answers to: "在巴彦淖尔市委、市政府的坚强领导下",
+# "根据省委、省政府印发的《四川省…方案》".
+_SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|贯彻落实)[^。；;]*")
+_RANK = {
+    "省": 4,
+    "自治区": 4,
+    "特别行政区": 4,
+    "市": 3,
+    "州": 3,
+    "盟": 3,
+    "地区": 3,
+    "县": 2,
+    "区": 2,
+    "旗": 2,
+    "新区": 2,
+    "开发区": 2,
+    "乡": 1,
+    "镇": 1,
+    "街道": 1,
+}
 _WEIGHTS = {"title": 12, "signature": 8, "congress": 8, "opening": 4, "header": 2}
 _BODY_CAP = 6  # body mentions add at most this much: they cannot outvote a title
 _OPENING = 200  # characters of the opening read for the body that reports
@@ -108,15 +128,24 @@ def _merge(scores: Counter[str]) -> Counter[str]:
 
 def _parent(place: str, body: str, addressee: str | None) -> str | None:
     """The enclosing unit: from the place's own name, else a chain in the body that ends in
-    it ("巴彦淖尔市磴口县"), else the addressee's place when it is not the place itself."""
+    it ("巴彦淖尔市磴口县"), else the addressee's place, else a superior the opening names
+    ("在巴彦淖尔市委、市政府的坚强领导下") — one ranked above the place."""
     if parent := parent_of(place):
         return parent
     for _, _, chain in find_chains(body):
         units = split_place(chain)
         if len(units) > 1 and units[-1] == place:
             return "".join(units[:-1])
-    if addressee:
-        named = [p for p in _named(addressee) if p != place]
-        if named:
-            return named[0]
+    rank = _RANK.get(level_of(place) or "", 0)
+
+    def above(text: str, at_least: int) -> list[str]:
+        return [p for p in _named(text) if _RANK.get(level_of(p) or "", 0) >= at_least and p != place]
+
+    # A report goes up to its superiors (株洲市 for the 县级市 醴陵市: the same suffix), a notice
+    # down to its subordinates: an addressee ranked below the place is not its parent.
+    if addressee and (found := above(addressee, rank)):
+        return found[0]
+    for m in _SUPERIOR.finditer(body[: _OPENING * 4]):
+        if found := above(m.group(0), rank + 1):
+            return found[0]
     return None

@@ -56,11 +56,16 @@ META_KEYS = (
     "责任部门",
     "点击数",
     "阅读次数",
+    "标题",
+    "制发机构",
 )
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 _META_LINE = re.compile(rf"^[-•·*\s]*(?:{_META_KEY_RE})\s*[:：]")
 _META_PAIR = re.compile(rf"({_META_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEY_RE})\s*[:：]|$)")
+# The same block as a table: "索 引 号 | 1162…/2025-48086 | 主题分类 | 金政发 |".
+_META_TABLE = re.compile(rf"^\|?\s*(?:{_META_KEY_RE})\s*\|")
+_META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
 
 # Widgets and navigation that can appear anywhere on a page and never in a report.
 _ANYWHERE = [
@@ -183,13 +188,22 @@ def normalize(text: str) -> str:
 
 
 def parse_meta_line(line: str) -> dict[str, str]:
-    """'信息来源: 武威市司法局 作者:市司法局' -> {'信息来源': '武威市司法局', '作者': '市司法局'}"""
+    """'信息来源: 武威市司法局 作者:市司法局' -> {'信息来源': '武威市司法局', '作者': '市司法局'};
+    '发文字号 | 金政发〔2025〕33号 | 制发机构 | |' -> {'发文字号': '金政发〔2025〕33号', '制发机构': ''}"""
     line = _INLINE_WIDGETS.sub("", line.lstrip("-•·* "))
+    if _META_TABLE.match(line):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        pairs = {}
+        for i, cell in enumerate(cells):
+            if _META_KEY_ONLY.match(cell):
+                value = cells[i + 1] if i + 1 < len(cells) and not _META_KEY_ONLY.match(cells[i + 1]) else ""
+                pairs[re.sub(r"\s+", "", cell)] = value
+        return pairs
     return {re.sub(r"\s+", "", k): v.strip() for k, v in _META_PAIR.findall(line)}
 
 
 def is_meta_line(line: str) -> bool:
-    return bool(_META_LINE.match(line))
+    return bool(_META_LINE.match(line) or _META_TABLE.match(line))
 
 
 def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:

@@ -15,12 +15,12 @@ from collections import Counter
 
 from assistant.core.types import ReportMetadata
 from assistant.ingest.body import reporting_body
-from assistant.ingest.kinds import RULE_OF_LAW, kind_of
+from assistant.ingest.kinds import RULE_OF_LAW, WORK_REPORT, kind_of
 from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 2
+METADATA_VERSION = 3
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|"
@@ -33,19 +33,50 @@ _SIGNER = re.compile(r"签发人[ \t]*[:：][ \t]*([\u4e00-\u9fff]{2,4}(?:[ \t�
 _OPENING_YEAR = re.compile(rf"^({YEAR})年(?:度|以来|,|，|是|里|全年)")
 
 
+_PERIOD = re.compile(r"[(（]\s*\d{4}\s*[-—–~至到]\s*\d{4}\s*年?\s*[)）]$")  # "(2021-2025年)"
+# A work report's title block: "——2017年12月29日在漳浦县第十七届人民代表大会第二次会议上".
+_DELIVERED = re.compile(rf"^[—-]*\s*({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在.{{2,30}}人民代表大会")
+_GOVERNMENT = re.compile(
+    r"^([\u4e00-\u9fff]{2,20}?人民政府)(?:县长|市长|区长|州长|旗长|盟长|省长|主席|代县长|代市长)|我代表([\u4e00-\u9fff]{2,20}?人民政府)"
+)
+
+
 def find_title(lines: list[str]) -> str | None:
     for line in lines[:12]:
         bare = line.replace(" ", "")
-        if len(line) <= 80 and not bare.endswith(("：", ":", "。")) and _TITLE_HINT.search(bare):
+        if len(line) <= 80 and not bare.endswith(("：", ":", "。")) and _TITLE_HINT.search(_PERIOD.sub("", bare)):
             return bare if len(line) < 10 else line
+    return None
+
+
+def title_year(title: str | None) -> int | None:
+    """The year a title names; a period ("(2021-2025年)") names no single year."""
+    if not title:
+        return None
+    m = YEAR_MENTION.search(_PERIOD.sub("", title))
+    return int(m.group(1)) if m else None
+
+
+def delivered(lines: list[str]) -> tuple[int, str] | None:
+    """(year, ISO date) a work report was delivered, from its title block."""
+    for line in lines[:4]:
+        if m := _DELIVERED.match(line):
+            return int(m.group(1)), f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
+
+
+def work_report_issuer(lines: list[str]) -> str | None:
+    for line in lines[:8]:
+        if m := _GOVERNMENT.search(line):
+            return m.group(1) or m.group(2)
     return None
 
 
 def find_year(title: str | None, lines: list[str], date: str | None) -> int | None:
     """The year reported on: the title's, else the opening sentence's, else the most
     frequent year in the body, else the year before an early-in-year signature date."""
-    if title and (m := YEAR_MENTION.search(title)):
-        return int(m.group(1))
+    if year := title_year(title):
+        return year
     for line in lines[:6]:
         if m := _OPENING_YEAR.match(line):
             return int(m.group(1))
@@ -81,12 +112,17 @@ def find_issuer(title: str | None, signature: list[str]) -> str | None:
 
 
 def _signature(lines: list[str]) -> list[str]:
-    """The short lines at the very end ("武威市人民政府 / 2022年2月17日")."""
+    """The short lines at the very end ("武威市人民政府 / 2022年2月17日") — or, for a notice
+    that wraps a plan, the issuer and date lines under the notice ("金昌市人民政府 / 2025年6月13日")."""
     signature: list[str] = []
     for line in reversed(lines[-6:]):
         if len(line) > 40:
             break
         signature.insert(0, line)
+    if not any(_ISSUER_LINE.match(ln) for ln in signature):
+        for i, line in enumerate(lines[:30]):
+            if _ISSUER_LINE.match(line) and i + 1 < len(lines) and CN_DATE.fullmatch(lines[i + 1].strip()):
+                return [line, lines[i + 1]]
     return signature
 
 
@@ -94,7 +130,10 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
     page_meta = page_meta or {}
     lines = [ln for ln in text.split("\n") if ln.strip()]
     signature = _signature(lines)
-    title = find_title(lines)
+    # The page's own title (标题 in its metadata block) names the document even when the text
+    # opens with another one (a notice that wraps a plan).
+    page_title = page_meta.get("标题")
+    title = page_title if page_title and _TITLE_HINT.search(_PERIOD.sub("", page_title)) else find_title(lines)
     date = find_date(signature, page_meta)
     body = reporting_body(title, lines, signature, page_meta)
     kind, kind_unsure = kind_of(title, text)
@@ -103,10 +142,14 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
         unsure["kind"] = kind_unsure
     # The signature's date is when the report was signed, not the year it reports on.
     content = lines[: len(lines) - len(signature)] if len(signature) < len(lines) else lines
+    issuer = find_issuer(title, signature)
     if kind == RULE_OF_LAW or kind is None:
         year = find_year(title, content, date)
-    else:  # a work report or a plan names many years (2035年远景目标): only its title's counts
-        year = int(m.group(1)) if title and (m := YEAR_MENTION.search(title)) else None
+    else:  # a work report or a plan names many years (2035年远景目标): only its title block counts
+        given = delivered(lines) if kind == WORK_REPORT else None
+        year = title_year(title) or (given[0] if given else None)
+        date = date or (given[1] if given else None)
+        issuer = issuer or (work_report_issuer(lines) if kind == WORK_REPORT else None)
         if year is None:
             unsure["year"] = "标题没有写明年份；正文中的年份（如规划目标年）不作为报告年度"
     doc = _DOC_NUMBER.search("\n".join(lines[:15]))
@@ -118,7 +161,7 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
         kind=kind,
         year=year,
         title=title,
-        issuer=find_issuer(title, signature),
+        issuer=issuer,
         addressee=body.addressee,
         signer=signer.group(1) if signer else None,
         date=date,

@@ -1,7 +1,7 @@
 """Questions about a report itself — 文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 — answered
 from its record, quoting the line of the report that states the value, with no model call.
 
-"醴陵市2023年度法治政府建设情况报告的文号是什么？" -> "醴陵市2023年报告的文号是醴报〔2024〕2号。[1]",
+"醴陵市2023年度法治政府建设情况报告的文号是什么？" -> "醴陵市2023年报告的文号是醴报〔2024〕2号[1]。",
 citing the header line "醴报〔2024〕2号 签发人:王利波 刘新华". The value must occur in the report's
 text (a date as 2024年1月22日 or 2024-01-22): a value read only from the web page's metadata
 block, which cleaning removes, cannot be quoted, so such a question goes down the usual ladder.
@@ -31,7 +31,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     (
         "issuer",
         re.compile(
-            r"发布机关|发文机关|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)"
+            r"发布机关|发文机关|落款机关|落款单位|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)"
         ),
         "发布机关",
     ),
@@ -43,16 +43,30 @@ _ABOUT_REPORT = re.compile(r"报告|文件|这份|该")
 @dataclass
 class AboutAnswer:
     text: str
-    field: str
-    citation: Citation
+    field: str  # the fields answered, joined by +
+    citations: list[Citation]
+    values: list[str]  # each field's value as the text writes it: the direct answer
 
 
-def field_asked(question: str) -> tuple[str, str] | None:
-    """(field, its name) when the question asks about the report itself."""
+def fields_asked(question: str) -> list[tuple[str, str]]:
+    """(field, its name) for each thing about the report itself the question asks, in order."""
+    found = []
     for field, pattern, name in FIELDS:
-        if pattern.search(question) and (field != "title" or _ABOUT_REPORT.search(question)):
-            return field, name
-    return None
+        if (m := pattern.search(question)) and (field != "title" or _ABOUT_REPORT.search(question)):
+            found.append((m.start(), field, name))
+    return [(field, name) for _, field, name in sorted(found)]
+
+
+# Fields a report states in one place if at all — the header (文号, 签发人) and the salutation
+# (报送对象) — so an empty one means the report does not state it, not that it was missed.
+_STATED_ONCE = ("doc_number", "signer", "addressee")
+
+
+def unstated(question: str, report: Report) -> list[str]:
+    """Names of the asked fields the report does not state, when every field asked is such."""
+    asked = fields_asked(question)
+    missing = [name for field, name in asked if field in _STATED_ONCE and not getattr(report, field)]
+    return missing if asked and len(missing) == len(asked) else []
 
 
 def _lines(text: str, first: int, last: int) -> tuple[int, int]:
@@ -79,28 +93,35 @@ def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
 
 
 def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
-    asked = field_asked(question)
-    if asked is None:
+    """Every field asked, each with the line that states it; None unless all can be quoted."""
+    asked = fields_asked(question)
+    if not asked:
         return None
-    field, name = asked
-    value = getattr(report, field)
-    if not value:
-        return None  # not read from the text: the usual ladder looks for it
     text = store.report_text(report.report_id)
-    found = locate(value, field, text)
-    if found is None:
-        return None
-    start, end, shown = found
-    chunk = next(c for c in store.chunk_records(report.report_id) if c.start <= start < c.end)
-    citation = Citation(
-        n=1,
-        report=report.label,
-        report_id=report.report_id,
-        section=chunk.section,
-        quote=text[start:end],
-        start=start,
-        end=end,
-        chunk_id=chunk.chunk_id,
-        location=report.locate(start),
-    )
-    return AboutAnswer(f"{report.label}的{name}是{shown}。[1]", field, citation)
+    chunks = store.chunk_records(report.report_id)
+    parts, citations, values = [], [], []
+    for field, name in asked:
+        value = getattr(report, field)
+        found = locate(value, field, text) if value else None
+        if found is None:
+            return None  # not read from the text, or not quotable: the usual ladder looks for it
+        start, end, shown = found
+        chunk = next(c for c in chunks if c.start <= start < c.end)
+        n = len(citations) + 1
+        citations.append(
+            Citation(
+                n=n,
+                report=report.label,
+                report_id=report.report_id,
+                section=chunk.section,
+                quote=text[start:end],
+                start=start,
+                end=end,
+                chunk_id=chunk.chunk_id,
+                location=report.locate(start),
+            )
+        )
+        parts.append(f"{name}是{shown}[{n}]")
+        values.append(shown)
+    text = f"{report.label}的" + "；".join(parts) + "。"
+    return AboutAnswer(text, "+".join(f for f, _ in asked), citations, values)

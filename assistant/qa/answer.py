@@ -29,8 +29,9 @@ from assistant.core.types import Answer, Citation, Hit, Method, Report, Scope, T
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
 from assistant.qa import about, instant
-from assistant.qa.checks import Expect, draft_problems, problems_with
+from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, with_citations
+from assistant.qa.direct import direct_answer, question_parts
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
@@ -78,17 +79,25 @@ class Asking:
         prompt: str = "",
         refused: bool = False,
         citations: list[Citation] | None = None,
+        short: str | None = None,
     ) -> Answer:
+        """The Answer for `text`: its direct answer first (`short`, else read off `text`; a
+        refusal or a comparison is already direct), `text` as the explanation behind it."""
         if citations is None:
             citations = [] if refused else cite(self.sources, text, self.terms)
         grounded = refused or (
             bool(citations)
             and (method in ("indicators", "about") or not problems_with(text, self.sources, self.expect))
         )
+        if short is None:
+            short = text if refused or method == "indicators" else self._direct(text, citations)
+        if not number_set(short) <= number_set(text) | self.expect.exempt:
+            short = text  # the direct answer repeats the verified text, never adds to it
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
         return Answer(
             question=self.question,
-            answer=text,
+            answer=strip_citations(short).strip() if short != text else short,
+            explanation="" if short == text else text,
             citations=citations,
             grounded=grounded,
             refused=refused,
@@ -100,6 +109,19 @@ class Asking:
             timings=self.timings,
             usage=self.usage,
         )
+
+    def _direct(self, text: str, citations: list[Citation]) -> str:
+        """The direct answer read off `text`; when the question is about several places, it
+        names the one its figure belongs to ("醴陵市2023年报告：659件"), and a text citing
+        several places' reports is its own answer."""
+        cited = {c.report_id for c in citations}
+        if len(self.scope.report_ids) > 1 and len(cited) > 1:
+            return text
+        short = direct_answer(self.question, text)
+        places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
+        if len(places) > 1 and citations:
+            return f"{citations[0].report}：{short}"
+        return short
 
     def refuse(self, why: str | None = None) -> Answer:
         text = f"{NOT_MENTIONED}：{why}" if why else NOT_MENTIONED
@@ -125,11 +147,18 @@ def _about_report(q: Asking) -> Answer | None:
         return None
     rid = q.scope.report_ids[0] if q.scope.report_ids else q.reports[0].report_id
     report = next((r for r in q.reports if r.report_id == rid), None)
+    if report and (unstated := about.unstated(q.question, report)):
+        text = f"{NOT_MENTIONED}{'、'.join(unstated)}"  # read by rule from the header and salutation
+        q.problems.append(f"报告的文头和称谓中没有{'、'.join(unstated)}")
+        q.listener.emit(text)
+        return q.finish(text, "refusal", refused=True)
     found = about.answer(q.question, q.store, report) if report else None
     if found is None:
         return None
     q.listener.emit(found.text)
-    return q.finish(found.text, "about", prompt=f"about:{found.field}", citations=[found.citation])
+    return q.finish(
+        found.text, "about", prompt=f"about:{found.field}", citations=found.citations, short="；".join(found.values)
+    )
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -204,24 +233,43 @@ def _from_model_retry(q: Asking) -> Answer | None:
 
 
 def _quote(q: Asking) -> Answer | None:
-    found = best_sentence(q.sources, q.terms, q.expect.wants_number)
+    """The best sentence about the measure asked, quoted whole — one per year when the
+    question spans several years of one place."""
+    expect, names = q.expect, q.expect.names_measure
+    found = best_sentence(q.sources, q.terms, expect.wants_number, names)
     if found is None or found.coverage < EXTRACTIVE_MIN:
-        return None
-    measure = q.expect.measure
-    if measure and measure.precise and not found.names(measure):
-        return _related(q, found, measure)
-    text = f"根据{found.source.label}：“{found.text}” [{found.source.n}]"
+        near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
+        return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
+    quotes = sorted([found, *_other_years(q, found)], key=lambda qt: qt.source.hit.report.year or 0)
+    text = "；".join(f"根据{qt.source.label}：“{qt.text}” [{qt.source.n}]" for qt in quotes)
+    short = "；".join(f"{qt.source.label}：{direct_answer(q.question, qt.text)}" for qt in quotes)
     q.listener.emit(text)
-    return q.finish(text, "extractive")
+    return q.finish(text, "extractive", short=short if len(quotes) > 1 else None)
+
+
+def _other_years(q: Asking, found: Quote) -> list[Quote]:
+    """With the sources from several years of one place: the best sentence of each other year."""
+    reports = {s.hit.report.report_id: s.hit.report for s in q.sources}
+    if len(reports) < 2 or len({r.place for r in reports.values()}) > 1:
+        return []
+    more = []
+    for rid in reports.keys() - {found.source.hit.report.report_id}:
+        mine = [s for s in q.sources if s.hit.report.report_id == rid]
+        other = best_sentence(mine, q.terms, q.expect.wants_number, q.expect.names_measure)
+        if other and other.coverage >= EXTRACTIVE_MIN:
+            more.append(other)
+    return sorted(more, key=lambda qt: qt.source.hit.report.year or 0)
 
 
 def _related(q: Asking, found: Quote, measure: Measure) -> Answer:
     """The measure asked is not stated: say so first; the nearest figures follow, quoted,
     as related data rather than as the answer."""
-    text = f"{NOT_MENTIONED}{measure.phrase}。相关数据（不是所问的{measure.phrase}）：“{found.text}” [{found.source.n}]"
+    said = f"{NOT_MENTIONED}{measure.phrase}"
+    text = f"{said}。相关数据（不是所问的{measure.phrase}）：“{found.text}” [{found.source.n}]"
     q.problems.append(f"报告中没有写明{measure.phrase}")
     q.listener.emit(text)
-    return q.finish(text, "refusal", refused=True, citations=[quote_citation(found.source, found.start, found.end)])
+    citation = quote_citation(found.source, found.start, found.end)
+    return q.finish(text, "refusal", refused=True, citations=[citation], short=said)
 
 
 def _refuse(q: Asking) -> Answer:
@@ -252,8 +300,9 @@ def ask(
     question = question.strip()
     started = time.perf_counter()
     timings = Timings()
-    reports = store.reports()  # one registry read, handed to retrieval and the indicator rung
-    hits, scope = retrieve(question, store, settings, report=report, reports=reports)
+    snapshot = store.snapshot()  # the registry as of now, handed to retrieval and the rungs
+    reports = list(snapshot.reports)
+    hits, scope = retrieve(question, store, settings, report=report, snapshot=snapshot)
     timings.retrieve_ms = (time.perf_counter() - started) * 1000
     q = Asking(
         question=question,
@@ -270,7 +319,8 @@ def ask(
             wants_number=bool(_WANTS_NUMBER.search(question)),
             places=tuple(dict.fromkeys(r.place for r in reports if r.place)),
             scope_ids=tuple(scope.report_ids),
-            measure=measure_asked(question),
+            measure=measure_asked(question) if len(parts := question_parts(question)) == 1 else None,
+            names_measure=parts_matcher(parts),
         ),
         started=started,
         timings=timings,

@@ -15,17 +15,54 @@ each figure must sit in a clause that names that measure.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
-from assistant.text.measures import Measure, names_measure
+from assistant.reports.indicators import INDICATORS
+from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import number_set
 from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import clauses
+from assistant.text.words import key_terms
 from assistant.text.years import years_in
 
 _MIN_HAN = 6  # Chinese characters below which an answer says nothing
+
+
+# Words that say what kind of count a measure is, not what is counted: they cannot tell a
+# clause about 法律援助案件 from one about 行政处罚案件.
+_COUNT_NOUNS = frozenset(
+    "案件 件数 数量 个数 人数 次数 数 工作 情况 事项 总数 多少 共计 累计 办理 开展 全年 其中".split()
+)
+
+
+def parts_matcher(parts: list[str]) -> Callable[[str], bool] | None:
+    """`measure_matcher` over a question's parts: a clause may name any part's measure; None
+    when some part names none (its figures cannot be checked this way)."""
+    matchers = [measure_matcher(p, measure_asked(p + "？")) for p in parts]
+    if not matchers or any(m is None for m in matchers):
+        return None
+    return matchers[0] if len(matchers) == 1 else (lambda clause: any(m(clause) for m in matchers))
+
+
+def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], bool] | None:
+    """A test of whether a clause names the measure asked: a precise measure's head (应诉率);
+    for an indicator the report's own words for it (调委会 for 人民调解委员会); otherwise the
+    measure's content words (法律援助 of 法律援助案件). None when the question names no measure."""
+    if measure is None:
+        return None
+    if measure.precise:
+        return lambda clause: names_measure(clause, measure)
+    for ind in INDICATORS:
+        if ind.question and re.search(ind.question, question):
+            words = re.compile("|".join([ind.question, *ind.after, *ind.before]))
+            return lambda clause: bool(words.search(clause))
+    core = [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
+    if not core:
+        return None
+    return lambda clause: any(t in clause for t in core)
 
 
 @dataclass
@@ -38,6 +75,7 @@ class Expect:
     places: tuple[str, ...] = ()  # every place the library holds, for attribution
     scope_ids: tuple[str, ...] = ()  # the reports the question is about (empty: any)
     measure: Measure | None = None
+    names_measure: Callable[[str], bool] | None = None  # does a clause name the measure asked?
 
 
 def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]:
@@ -84,16 +122,18 @@ def attribution_problems(text: str, sources: list[Source], expect: Expect) -> li
 
 
 def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
-    """For a precise measure, each figure the answer gives must be in a clause naming it."""
-    measure = expect.measure
-    if measure is None or not measure.precise:
+    """Each figure the answer gives must be in a clause that names the measure asked (so
+    "1208件" from 办理行政处罚案件1208件 cannot answer 法律援助案件)."""
+    names = expect.names_measure
+    if names is None:
         return []
+    asked = expect.measure.phrase if expect.measure else "所问的指标"
     ids = cited_ids(text)
     cited = [s.text for s in sources if s.n in ids] or [s.text for s in sources]
     for number in number_set(strip_citations(text)) - expect.exempt:
         holding = [c for src in cited for c in clauses(src) if number in number_set(c)]
-        if holding and not any(names_measure(c, measure) for c in holding):
-            return [f"问题问的是{measure.phrase}，数字 {number} 所在的句子说的不是{measure.phrase}"]
+        if holding and not any(names(c) for c in holding):
+            return [f"问题问的是{asked}，数字 {number} 所在的句子说的不是{asked}"]
     return []
 
 

@@ -8,12 +8,13 @@ bonus for holding a number and for the source's retrieval rank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.qa.sources import Source
 from assistant.qa.verify import coverage
 from assistant.text.measures import Measure, names_measure
-from assistant.text.numerals import numbers_in
+from assistant.text.numerals import figures_in
 from assistant.text.sentences import clauses, sentence_spans
 
 EXTRACTIVE_MIN = 0.5  # key-term coverage an extractive quote needs (tuned on the gold questions)
@@ -32,24 +33,29 @@ class Quote:
 
     def names(self, measure: Measure) -> bool:
         """Does the clause holding the figure (or, without one, the sentence) name the measure?"""
-        numeric = [c for c in clauses(self.text) if numbers_in(c)]
+        numeric = [c for c in clauses(self.text) if figures_in(c)]
         return any(names_measure(c, measure) for c in numeric or [self.text])
 
 
-def best_sentence(sources: list[Source], terms: list[str], wants_number: bool) -> Quote | None:
+def best_sentence(
+    sources: list[Source], terms: list[str], wants_number: bool, names: Callable[[str], bool] | None = None
+) -> Quote | None:
+    """The best sentence; with `names`, a figure must sit in a clause that names the measure."""
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text
         for s, e in sentence_spans(text):
             sentence = text[s:e]
             if wants_number:
-                numeric = [coverage(c, terms) for c in clauses(sentence) if numbers_in(c)]
+                numeric = [
+                    coverage(c, terms) for c in clauses(sentence) if figures_in(c) and (names is None or names(c))
+                ]
                 if not numeric:
                     continue
                 cov = max(max(numeric), 0.5 * coverage(sentence, terms))
             else:
                 cov = coverage(sentence, terms)
-            score = cov + (0.15 if wants_number and numbers_in(sentence) else 0) + 0.05 / (rank + 1)
+            score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1)
             if score > best_score:
                 best, best_score = Quote(src, s, e, cov), score
     return best

@@ -12,12 +12,14 @@ restricted to that place's reports, and the scope is reported back to the user.
 
 from __future__ import annotations
 
-import numpy as np
-
 from assistant.core.config import Settings
-from assistant.core.types import Hit, Report, Scope
+from assistant.core.types import Hit, Scope
+from assistant.index.snapshot import Snapshot
 from assistant.index.store import Store
 from assistant.qa.scope import detect_scope
+from assistant.qa.verify import coverage
+from assistant.text.places import name_variants
+from assistant.text.words import key_terms
 
 _CANDIDATES = 30
 
@@ -37,51 +39,62 @@ def retrieve(
     *,
     report: str | None = None,
     k: int | None = None,
-    reports: list[Report] | None = None,
+    snapshot: Snapshot | None = None,
 ) -> tuple[list[Hit], Scope]:
-    """The top-k hits and the scope they were searched in. `reports` is the registry when the
-    caller has just read it (each read is a round trip to Chroma)."""
+    """The top-k hits and the scope they were searched in. `snapshot` is the registry when
+    the caller already holds it; the question is embedded once whatever the scope."""
     k = k or settings.top_k
-    reports = {r.report_id: r for r in (store.reports() if reports is None else reports)}
-    scope = detect_scope(question, list(reports.values()), report) if (settings.auto_scope or report) else Scope()
+    snap = snapshot or store.snapshot()
+    reports = list(snap.reports)
+    scope = detect_scope(question, reports, report, snap.places) if (settings.auto_scope or report) else Scope()
     if report and not scope.report_ids:
         store.find_report(report)  # raises with the list of valid reports
+    if scope.missing and scope.year is None:
+        return [], scope  # refused before any search
+    query = store.embedder.encode([question])[0] if settings.dense_weight > 0 else None
+    if scope.prefer:
+        return _latest_first(question, query, store, settings, scope, k, snap)
     groups = [[rid] for rid in scope.report_ids] if len(scope.report_ids) > 1 else [scope.report_ids]
     per_group = max(1, -(-k // len(groups))) if len(groups) > 1 else k
     hits: list[Hit] = []
     for group in groups:
-        hits += _search(question, store, settings, group, per_group, reports)
+        hits += _search(question, query, store, settings, group, per_group, snap)
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[: max(k, len(groups))], scope
 
 
+def _latest_first(question, query, store: Store, settings: Settings, scope: Scope, k: int, snap: Snapshot):
+    """The latest report's hits, unless another year's report holds more of the question's
+    key terms (weighted by length) in one chunk: then every year's hits, and the scope says
+    the latest did not answer."""
+    latest = _search(question, query, store, settings, [scope.prefer], k, snap)
+    every = _search(question, query, store, settings, scope.report_ids, k, snap)
+    terms = key_terms(question, ignore=name_variants(r.place for r in snap.reports))
+    best = lambda hits: max((coverage(h.chunk.text, terms) for h in hits), default=0.0)  # noqa: E731
+    if latest and best(latest) >= best(every):
+        return latest, scope.model_copy(update={"report_ids": [scope.prefer]})
+    year = snap.by_id[scope.prefer].year
+    reason = scope.reason.split("：")[0] + f"：最新的{year}年报告中没有找到相关内容，也查了其他年度的报告"
+    return every, scope.model_copy(update={"reason": reason, "prefer": None})
+
+
 def _search(
-    question: str, store: Store, settings: Settings, report_ids: list[str], k: int, reports: dict[str, Report]
+    question: str, query, store: Store, settings: Settings, report_ids: list[str], k: int, snap: Snapshot
 ) -> list[Hit]:
-    lexical = store.lexical(list(reports.values()))
-    bm25: dict[str, float] = {}
-    if lexical.ids:
-        scores = lexical.scores(question)
-        allowed = None
-        if report_ids:
-            owners = {reports[rid].version[:16] for rid in report_ids if rid in reports}
-            allowed = np.array([cid.split(":")[0] in owners for cid in lexical.ids])
-            scores = np.where(allowed, scores, -1.0)
-        for i in np.argsort(-scores)[:_CANDIDATES]:
-            if scores[i] > 0:
-                bm25[lexical.ids[i]] = float(scores[i])
+    lexical = store.lexical(snap)
+    owners = [snap.by_id[rid].version[:16] for rid in report_ids if rid in snap.by_id] if report_ids else None
+    bm25 = {lexical.ids[row]: score for row, score in lexical.top(question, _CANDIDATES, owners)}
     dense: dict[str, float] = {}
-    if settings.dense_weight > 0:
-        query = store.embedder.encode([question])[0]
-        dense = dict(store.dense_search(query, _CANDIDATES, report_ids or None, list(reports.values())))
+    if query is not None:
+        dense = dict(store.dense_search(query, _CANDIDATES, report_ids or None, snap))
     b, d = _scaled(bm25), _scaled(dense)
     fused = {
         cid: settings.bm25_weight * b.get(cid, 0.0) + settings.dense_weight * d.get(cid, 0.0) for cid in set(b) | set(d)
     }
-    top = sorted(fused, key=fused.get, reverse=True)[:k]
+    top = sorted(fused, key=lambda cid: (-fused[cid], cid))[:k]
     records = store.get_chunks(top)
     return [
-        Hit(records[cid], reports[records[cid].report_id], fused[cid], bm25.get(cid, 0.0), dense.get(cid, 0.0))
+        Hit(records[cid], snap.by_id[records[cid].report_id], fused[cid], bm25.get(cid, 0.0), dense.get(cid, 0.0))
         for cid in top
-        if cid in records and records[cid].report_id in reports
+        if cid in records and records[cid].report_id in snap.by_id
     ]

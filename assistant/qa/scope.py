@@ -11,8 +11,9 @@ Years: a year selects a report ("乌海市2023年…", "2021年度报告") unles
 for is not refused at once: the year may still be content the place's other reports state,
 so the answer must then quote a sentence that names it (the scope carries `year`, and the
 answer ladder checks). With several years of one place and no year asked, the latest report
-answers and the scope says so — unless the question asks how something changed, when every
-year's report is in scope.
+answers and the scope says so (retrieval falls back to the other years only when the latest
+says nothing about the question) — unless the question asks how something changed, when
+every year's report is in scope.
 """
 
 from __future__ import annotations
@@ -20,14 +21,18 @@ from __future__ import annotations
 import re
 
 from assistant.core.types import Report, Scope
-from assistant.text.places import find_chains, name_variants, names_place, parent_of, place_stem
+from assistant.text.places import PlaceIndex, find_chains, place_stem
 from assistant.text.years import YEAR
 
 _CONTENT_BEFORE = re.compile(rf"(?:截至|截止|截至到|自|从|比|较|同|与|至|到)\s*({YEAR})\s*年")
+# "比2022年多了多少" compares with that year: its report is needed too.
+_COMPARED = re.compile(rf"(?:比|较|与|同|相比)\s*({YEAR})\s*年")
 _CONTENT_AFTER = re.compile(
-    rf"({YEAR})\s*年(?:度)?\s*(?:至今|以来|起|开始|底|末|初|同期|前|后|上半年|下半年|全年考评|考评|考核|排名|测评|评估)"
+    rf"({YEAR})\s*年(?:度)?\s*(?:至今|以来|起|开始|底|末|初|同期|前|后|上半年|下半年|全年考评|考评|考核|排名|测评|评估|"
+    rf"(?:的)?(?:打算|计划|安排|目标|任务|重点)|将|要|准备|拟)"
 )
-_RANGE = re.compile(rf"({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})\s*年")
+# "从2021年到2022年" / "2016—2020年": a period; its ends select reports when the place has them.
+_RANGE = re.compile(rf"(?:从)?({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})\s*年")
 _SELECTOR = re.compile(rf"({YEAR})\s*年")
 _CHANGE = re.compile(
     r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|这几年|近几年|历年|逐年|各年|每年|哪一年|哪年|比上一?年|同比|与上年|较上年"
@@ -39,9 +44,11 @@ def content_years(question: str) -> set[int]:
     years: set[int] = set()
     for pattern in (_CONTENT_BEFORE, _CONTENT_AFTER):
         years |= {int(m.group(1)) for m in pattern.finditer(question)}
-    for m in _RANGE.finditer(question):
-        years |= {int(m.group(1)), int(m.group(2))}
-    return years
+    return years | range_years(question)
+
+
+def range_years(question: str) -> set[int]:
+    return {int(y) for m in _RANGE.finditer(question) for y in m.groups()}
 
 
 def selector_years(question: str) -> set[int]:
@@ -55,57 +62,72 @@ def _held(reports: list[Report]) -> str:
     return "、".join(names[:_MAX_LISTED]) + more
 
 
-def _named_places(question: str, reports: list[Report]) -> list[str]:
-    places = sorted({r.place for r in reports if r.place and names_place(question, r.place)}, key=len, reverse=True)
+def _named_places(question: str, places: PlaceIndex) -> list[str]:
+    named = sorted(places.named(question), key=len, reverse=True)
     # Drop a place that only matched inside a longer matched one (乌海市 inside 乌海市司法局).
-    return [p for p in places if not any(p != q and (p in q or place_stem(p) in q) for q in places)]
+    return [p for p in named if not any(p != q and (p in q or place_stem(p) in q) for q in named)]
 
 
-def _unheld(question: str, reports: list[Report]) -> str | None:
-    """A place the question names that no report is about, nor the parent of one."""
-    known = name_variants(r.place for r in reports) | {r.parent for r in reports if r.parent}
-    for _, _, chain in find_chains(question):
-        if chain not in known and not any(chain in k or k in chain for k in known):
-            return chain
-    return None
+def _unheld(question: str, places: PlaceIndex) -> str | None:
+    """A place the question names that no report is about, nor a part or parent of one."""
+    return next((chain for _, _, chain in find_chains(question) if not places.knows(chain)), None)
 
 
-def _parent_only(question: str, reports: list[Report]) -> tuple[str, list[Report]] | None:
+def _parent_only(question: str, places: PlaceIndex, reports: list[Report]) -> tuple[str, list[Report]] | None:
     """A parent the question names whose children are held but which has no report of its own."""
-    own = {r.place for r in reports}
-    for parent in sorted({r.parent or parent_of(r.place) for r in reports} - {None} - own, key=len, reverse=True):
-        if names_place(question, parent):
-            return parent, [r for r in reports if parent in (r.parent, parent_of(r.place))]
+    for parent in sorted(places.named_parents(question) - places.places, key=len, reverse=True):
+        children = places.parents[parent]
+        return parent, [r for r in reports if r.place in children]
     return None
 
 
-def detect_scope(question: str, reports: list[Report], explicit: str | None = None) -> Scope:
+def detect_scope(
+    question: str, reports: list[Report], explicit: str | None = None, index: PlaceIndex | None = None
+) -> Scope:
+    """`index` is the library's PlaceIndex when the caller has one (the registry snapshot
+    keeps it); without, it is built from `reports`."""
     if explicit:
         chosen = [r for r in reports if explicit in (r.report_id, r.place, f"{r.place}{r.year}")]
         return Scope(report_ids=[r.report_id for r in chosen], reason=f"限定 / restricted to {explicit}")
-    places = _named_places(question, reports)
+    index = index or PlaceIndex(reports)
+    places = _named_places(question, index)
     if not places:
-        if found := _parent_only(question, reports):
+        if found := _parent_only(question, index, reports):
             parent, children = found
             return Scope(
                 reason=f"问题提到 {parent}", missing=f"报告库中没有{parent}本级的报告（现有其下属：{_held(children)}）"
             )
-        if unheld := _unheld(question, reports):
+        if unheld := _unheld(question, index):
             return Scope(reason=f"问题提到 {unheld}", missing=f"报告库中没有{unheld}的报告（现有：{_held(reports)}）")
         return Scope()
-    chosen = [r for r in reports if r.place in places]
-    if len(places) > 1:
-        return Scope(report_ids=[r.report_id for r in chosen], reason="问题提到 / question names " + "、".join(places))
-    return _by_year(question, places[0], chosen)
+    chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index
+    if len(places) == 1:
+        return _by_year(question, places[0], chosen)
+    # Several places: each is scoped by the years asked, as it would be alone.
+    per_place = [_by_year(question, p, [r for r in chosen if r.place == p]) for p in places]
+    held = [s for s in per_place if not s.missing]
+    if not held:
+        return Scope(
+            reason="问题提到 / question names " + "、".join(places), missing="；".join(s.missing for s in per_place)
+        )
+    ids = [rid for s in held for rid in ([s.prefer] if s.prefer else s.report_ids)]
+    lacking = "；".join(s.missing for s in per_place if s.missing)
+    return Scope(
+        report_ids=ids, reason="问题提到 / question names " + "、".join(places) + (f"（{lacking}）" if lacking else "")
+    )
 
 
 def _by_year(question: str, place: str, chosen: list[Report]) -> Scope:
     ids = lambda rs: [r.report_id for r in rs]  # noqa: E731
     years = selector_years(question)
+    if (period := range_years(question)) and all(any(r.year == y for r in chosen) for y in period):
+        years = years | period  # "从2021年到2022年增加了几个": both ends' reports
     if years:
-        with_year = [r for r in chosen if r.year in years]
-        if with_year:
-            return Scope(report_ids=ids(with_year), reason=f"问题提到 {place}{'、'.join(map(str, sorted(years)))}年")
+        compared = {int(y) for y in _COMPARED.findall(question)}
+        with_year = [r for r in chosen if r.year in years | compared]
+        if any(r.year in years for r in with_year):
+            shown = "、".join(map(str, sorted(years | ({r.year for r in with_year} & compared))))
+            return Scope(report_ids=ids(with_year), reason=f"问题提到 {place}{shown}年")
         if all(r.year for r in chosen):  # maybe content the other years' reports state; the ladder checks
             wanted = "/".join(map(str, sorted(years)))
             return Scope(
@@ -119,7 +141,8 @@ def _by_year(question: str, place: str, chosen: list[Report]) -> Scope:
         latest = dated[-1]
         others = "、".join(f"{r.year}年" for r in dated[:-1])
         return Scope(
-            report_ids=[latest.report_id],
+            report_ids=ids(chosen),
+            prefer=latest.report_id,
             reason=f"问题提到 {place}，未指明年份：按最新的{latest.year}年报告回答（另有{others}的报告）",
         )
     return Scope(report_ids=ids(chosen), reason="问题提到 / question names " + place)

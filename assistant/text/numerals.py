@@ -66,3 +66,13 @@ def canonical(number: str) -> str:
 
 def number_set(text: str) -> set[str]:
     return {canonical(n) for n in numbers_in(text)}
+
+
+_ENUMERATOR = re.compile(r"^[\s(（]*\d{1,2}[)）.．、]|[(（]\d{1,2}[)）]")
+_YEAR_OF = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+
+
+def figures_in(text: str) -> list[str]:
+    """The numbers a sentence states as figures: not list markers ("(13)", "2.") and not
+    years ("2021年"), which every sentence of these reports is full of."""
+    return numbers_in(_YEAR_OF.sub("", _ENUMERATOR.sub("", text)))

@@ -33,6 +33,8 @@ CSS = """
 .cite-context {margin-top: 6px; line-height: 1.7; overflow-wrap: anywhere;}
 .cite-meta {font-size: 12px; opacity: 0.7;}
 mark {background: #fde68a; color: inherit; padding: 0 2px; border-radius: 2px;}
+.direct-answer {font-size: 1.15em;}
+.explanation {opacity: 0.8;}
 @media (max-width: 640px) { .gradio-container {padding: 4px !important;} }
 """
 

@@ -116,7 +116,9 @@ def citation_cards(answer: Answer, services: Services) -> str:
 def render(answer: Answer, services: Services, asked: str | None = None) -> str:
     """The final assistant message: what was asked (if rewritten), answer, notice, scope, sources."""
     parts = [f"*（理解为：{asked}）*"] if asked else []
-    parts.append(answer.answer)
+    parts.append(f'<div class="direct-answer"><b>{html.escape(answer.answer)}</b></div>')
+    if answer.explanation and answer.method in ("model", "model-retry"):
+        parts.append(f'<div class="explanation">依据：{html.escape(answer.explanation)}</div>')
     if note := notice(answer):
         parts.append(note)
     parts.append(f"<small>范围：{html.escape(answer.scope.reason)}</small>")

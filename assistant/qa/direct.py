@@ -1,0 +1,167 @@
+"""The direct answer: the figure, name, date or list the question asks for, as short as the
+question allows, read off the verified text that backs it.
+
+"2023年乌海市行政机关负责人出庭应诉率是多少？" over the verified "乌海市行政机关负责人出庭应诉率为
+98.4%。[1]" gives "98.4%"; over the quoted sentence "…我市行政应诉案件124件,负责人出庭应诉122件,
+行政机关负责人出庭应诉率98.4%。" it gives "98.4%" too, because the clause that names the measure
+holds it. A question with several parts ("共有多少件…？其中…多少件？") gets each part answered,
+in order. The text it reads has passed verification, and the direct answer only repeats
+pieces of it, so every figure in it is in a cited clause (answer.py checks that again).
+Trade-off: a part it cannot read off (a free-form "如何…" question) is answered by the
+text's first sentence, which is longer than a figure but never unverified.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.qa.verify import coverage, strip_citations
+from assistant.text.measures import Measure, measure_asked, names_measure
+from assistant.text.numerals import CN_NUMERAL_CHARS
+from assistant.text.sentences import clauses, sentences
+from assistant.text.words import key_terms
+
+_UNITS = (
+    "个百分点|百分点|%|‰|万亿元|亿元|万元|元|人次|件次|户次|万人|万户|件|个|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|"
+    "所|支|天|日|小时|倍|公里|千米|平方米|平方公里|亩|吨|万|亿"
+)
+FIGURE = re.compile(
+    rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}})(?P<tail>(?:余|多)?(?:{_UNITS})?(?:以上|余|左右)?)"
+)
+_ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢")
+_PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)")
+_DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
+_LIST_ASKED = re.compile(r"哪些|哪几|哪[一二三四五六七八九十两]|包括什么|有什么|分别是")
+_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|名称|叫")
+_TITLE = re.compile(r"《[^》]{2,60}》")
+_QUOTED = re.compile(r"“[^”]{2,40}”")
+_LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
+_NUMERIC = re.compile(r"多少|几|比例|百分|率|数量|金额|排名|名次|第几")
+_COUNTER = re.compile(
+    r"(?:多少|几)(个百分点|人次|万元|亿元|个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|天|倍)"
+)
+_DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升")
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that each ask something, in order."""
+    parts = [p.strip(" ，,。") for p in _PART_SPLIT.split(question)]
+    asking = [p for p in parts if p and _ASKS.search(p)]
+    return asking or [question]
+
+
+def _figures(clause: str) -> list[re.Match]:
+    return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause)]
+
+
+def _is_year(m: re.Match, clause: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d{2}", m.group("num"))) and clause[m.end("num") : m.end("num") + 1] == "年"
+
+
+def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
+    """The figure in the clause of `text` that is about `part`: the one naming its measure,
+    else the clause sharing most of its key terms; in the clause, the figure right after the
+    measure's name (负责人出庭应诉122件 in "…应诉案件124件,负责人出庭应诉122件")."""
+    candidates = [c for s in sentences(text) for c in clauses(s) if _figures(c)]
+    if not candidates:
+        return None
+    terms = key_terms(part)
+    named = [c for c in candidates if measure and names_measure(c, measure)]
+    pool = named or candidates
+    clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
+    figures = _figures(clause)
+    if measure:
+        head = re.search(".{0,2}".join(map(re.escape, measure.head)), clause)
+        after = [f for f in figures if head and f.start() >= head.start()]
+        figures = after or figures
+    best = figures[0]
+    return (best.group("dir") or "") + best.group("num") + best.group("tail")
+
+
+def _prefer(part: str, text: str) -> str | None:
+    """A figure of the kind the part asks for, when only one clause has one: its counter
+    ("多少个" -> …个), a rate (…%), or a change ("增长了多少" -> 增长…)."""
+    counter = _COUNTER.search(part)
+    wanted = []
+    for s in sentences(text):
+        for c in clauses(s):
+            for f in _figures(c):
+                tail = f.group("tail")
+                if (
+                    counter
+                    and tail.lstrip("余多").startswith(counter.group(1))
+                    or not counter
+                    and "率" in part
+                    and tail.startswith("%")
+                    or not counter
+                    and _DIRECTION.search(part)
+                    and f.group("dir")
+                ):
+                    wanted.append((c, f))
+    if not wanted:
+        return None
+    terms = key_terms(part)
+    clause, best = max(wanted, key=lambda cf: coverage(cf[0], terms))
+    return (best.group("dir") or "") + best.group("num") + best.group("tail")
+
+
+def _list_for(part: str, text: str) -> str | None:
+    titles = _TITLE.findall(text)
+    if len(titles) > 1:
+        return "、".join(dict.fromkeys(titles))
+    terms = key_terms(part)
+    found = [_trim_list(m.group(0)) for m in _LIST.finditer(text)]
+    return max(found, key=lambda x: (coverage(x, terms), len(x))) if found else None
+
+
+def _trim_list(run: str) -> str:
+    """ "乌鲁木齐县推行人民调解、行政调解、司法调解“三调联动”工作机制" -> "人民调解、行政调解、司法调解":
+    the items between the first and the last share an ending (调解), and the first and last
+    item are cut to it."""
+    items = re.split(r"[、和及与]", run)
+    middle = items[1:-1] or items[1:]
+    for n in (4, 3, 2):
+        ends = {i[-n:] for i in middle if len(i) >= n}
+        if len(ends) == 1 and len(middle) == sum(len(i) >= n for i in middle):
+            end = ends.pop()
+            first, last = items[0], items[-1]
+            if end in first and end in last:
+                width = max(len(i) for i in middle)
+                first = first[: first.rfind(end) + n][-width:]
+                last = last[: last.find(end) + n][-width:]
+                return "、".join([first, *items[1:-1], last])
+    return run
+
+
+def _name_for(part: str, text: str) -> str | None:
+    if titles := _TITLE.findall(text):
+        return titles[0]
+    if quoted := _QUOTED.findall(text):
+        return quoted[0].strip("“”")
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    first = next((s for s in sentences(text) if s.strip()), text)
+    return first.strip().rstrip("。；;")
+
+
+def direct_answer(question: str, text: str) -> str:
+    """The short answer to `question` read off `text` (verified; citation markers ignored)."""
+    body = strip_citations(text).strip()
+    answers = []
+    for part in question_parts(question):
+        found = None
+        if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
+            found = dates[0]
+        elif _NUMERIC.search(part):
+            measure = measure_asked(part + "？")
+            found = (None if measure and measure.precise else _prefer(part, body)) or _figure_for(part, body, measure)
+        elif _LIST_ASKED.search(part):
+            found = _list_for(part, body)
+        elif _NAME_ASKED.search(part):
+            found = _name_for(part, body)
+        answers.append(found or _first_sentence(body))
+    return "；".join(dict.fromkeys(a.strip() for a in answers if a.strip()))

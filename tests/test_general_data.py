@@ -1,0 +1,50 @@
+"""The generalisation set (assistant/evals/general/) is what its generator builds, and its
+gold holds together: every fact and evidence quote verbatim in the named report, answers
+not copyable from the seed a document was rewritten from, dev and test apart
+(scripts/build_general_eval.py --check does the checking; see the set's README)."""
+
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+
+def test_the_generalisation_set_rebuilds_exactly_and_passes_its_checks():
+    done = subprocess.run(
+        [sys.executable, "scripts/build_general_eval.py", "--check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def _gold():
+    import json
+
+    from assistant.evals.gold import GENERAL_DIR
+
+    return [json.loads(line) for line in (GENERAL_DIR / "reports.jsonl").read_text("utf-8").splitlines() if line]
+
+
+def test_every_generalisation_document_is_read_as_its_gold_says():
+    """Place, parent, level, kind and year, plus title, date and 文号, for districts, a banner,
+    a prefecture, a new area, a department, three years of one county, two government work
+    reports and two plans — the fields `assistant reports` shows."""
+    import re
+
+    from assistant.evals.gold import GENERAL_DIR
+    from assistant.ingest.cleaning import clean
+    from assistant.ingest.metadata import extract
+
+    wrong = {}
+    for gold in _gold():
+        cleaned = clean((GENERAL_DIR / "reports" / gold["file"]).read_bytes(), gold["file"])
+        meta = extract(cleaned.text, cleaned.page_meta).model_dump()
+        fields = ("place", "parent", "level", "kind", "year", "title", "date", "doc_number", "addressee", "issuer")
+        bare = lambda v: None if v is None else re.sub(r"[、，,\s]+", "", str(v))  # noqa: E731
+        diff = {f: (meta[f], gold[f]) for f in fields if bare(meta[f]) != bare(gold[f])}
+        if diff:
+            wrong[gold["file"]] = diff
+    assert wrong == {}

@@ -124,3 +124,12 @@ def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seede
     metrics, rows = answer_eval(store, ScriptedLLM(), settings, cross)
     assert "磴口县2021年报告为750件" in rows[0].answer
     assert rows[0].numbers == 2 and metrics.numeric_faithfulness == 1.0  # 750 and 274, not 2021/2022
+
+
+def test_a_direct_answer_leads_with_just_the_facts_asked():
+    from assistant.evals.grading import is_direct, token_f1
+
+    assert is_direct("98.4%", ["98.4%"]) and is_direct("124件；122件", ["124", "122"])
+    assert not is_direct("根据乌海市2023年报告：“…负责人出庭应诉122件,行政机关负责人出庭应诉率98.4%。”", ["98.4%"])
+    assert not is_direct("99%", ["98.4%"])  # short, but not the fact
+    assert token_f1("98.4%", ["98.4%"]) == 1.0 > token_f1("乌海市行政机关负责人出庭应诉率为98.4%", ["98.4%"]) > 0

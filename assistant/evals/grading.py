@@ -38,12 +38,44 @@ def contains_evidence(text: str, quotes: Iterable[str]) -> bool:
     return any(normalize(q) in text for q in quotes)
 
 
+def shown(answer: Answer) -> str:
+    """Everything the answer shows: the direct answer and the verified text behind it."""
+    return f"{answer.answer} {answer.explanation}".strip()
+
+
 def grade(item: GoldItem, answer: Answer) -> Grade:
     if item.unanswerable:
         return "CORRECT" if answer.refused else "INCORRECT"
     if answer.refused:
         return "NOT_ATTEMPTED"
-    return "CORRECT" if all(fact_present(f, answer.answer) for f in item.facts) else "INCORRECT"
+    return "CORRECT" if all(fact_present(f, shown(answer)) for f in item.facts) else "INCORRECT"
+
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def token_f1(prediction: str, facts: list[str]) -> float:
+    """Token F1 of an answer against the gold facts, over jieba tokens after removing
+    punctuation and spaces — LongBench's Chinese QA metric (qa_f1_zh_score)."""
+    from collections import Counter
+
+    from assistant.text.words import cut
+
+    pred = Counter(t for t in cut(_PUNCT.sub("", normalize(prediction).lower())) if t.strip())
+    gold = Counter(t for t in cut(_PUNCT.sub("", normalize("".join(facts)).lower())) if t.strip())
+    overlap = sum((pred & gold).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(pred.values()), overlap / sum(gold.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def is_direct(text: str, facts: list[str]) -> bool:
+    """Does `text` lead with what was asked: every gold fact in it, and little else (at most
+    twice the facts' length plus a few characters for units and separators)?"""
+    bare = normalize(text)
+    wanted = [normalize(f) for f in facts]
+    return all(w in bare for w in wanted) and len(bare) <= 2 * sum(len(w) for w in wanted) + 8
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from assistant.core.config import Settings
 from assistant.core.types import Citation, Timings, Usage
 from assistant.evals.gold import GoldItem
-from assistant.evals.grading import Grade, contains_evidence, grade, mean, percentile
+from assistant.evals.grading import Grade, contains_evidence, grade, is_direct, mean, percentile, token_f1
 from assistant.index.store import Store
 from assistant.qa.retrieve import retrieve
 from assistant.qa.verify import strip_citations
@@ -53,6 +53,7 @@ class AnswerResult(BaseModel):
     group: str | None = None
     question: str
     answer: str
+    explanation: str = ""
     grade: Grade
     misattributed: bool = False  # answered citing a report that is not the place/year asked
     method: str
@@ -74,6 +75,15 @@ class AnswerMetrics(BaseModel):
     numeric_faithfulness: float | None
     grounded_rate: float
     misattributions: int  # answers citing another place's or year's report than the one asked
+    # The direct answer (issue 16), next to the longer verified text it was read off, on the
+    # answered answerable questions: how often it leads with just the facts asked, how long
+    # it is, and its token F1 against the gold facts (LongBench's Chinese QA metric).
+    direct_rate: float | None = None
+    direct_rate_long: float | None = None
+    answer_chars: float | None = None
+    answer_chars_long: float | None = None
+    token_f1: float | None = None
+    token_f1_long: float | None = None
     latency_p50_ms: float
     latency_p95_ms: float
     prompt_tokens: int
@@ -161,6 +171,7 @@ def answer_eval(
                 group=item.group,
                 question=item.question,
                 answer=answer.answer,
+                explanation=answer.explanation,
                 grade=grade(item, answer),
                 method=answer.method,
                 grounded=answer.grounded,
@@ -193,6 +204,9 @@ def answer_eval(
 def answer_metrics(items: list[GoldItem], rows: list[AnswerResult]) -> AnswerMetrics:
     unanswerable_ids = {i.id for i in items if i.unanswerable}
     answerable = [r for r in rows if r.id not in unanswerable_ids]
+    facts = {i.id: i.facts for i in items}
+    answered = [r for r in answerable if not r.refused and facts[r.id]]
+    long = lambda r: r.explanation or r.answer  # noqa: E731  (what the answer showed before issue 16)
     unanswerable = [r for r in rows if r.id in unanswerable_ids]
     totals = [r.timings.total_ms for r in rows]
     cites = [r.citation_ok for r in rows if r.citation_ok is not None]
@@ -205,6 +219,12 @@ def answer_metrics(items: list[GoldItem], rows: list[AnswerResult]) -> AnswerMet
         numeric_faithfulness=(sum(r.numbers_in_citations for r in rows) / n_numbers) if n_numbers else None,
         grounded_rate=mean(r.grounded for r in rows),
         misattributions=sum(r.misattributed for r in rows),
+        direct_rate=mean(is_direct(r.answer, facts[r.id]) for r in answered) if answered else None,
+        direct_rate_long=mean(is_direct(long(r), facts[r.id]) for r in answered) if answered else None,
+        answer_chars=mean(len(r.answer) for r in answered) if answered else None,
+        answer_chars_long=mean(len(strip_citations(long(r))) for r in answered) if answered else None,
+        token_f1=mean(token_f1(r.answer, facts[r.id]) for r in answered) if answered else None,
+        token_f1_long=mean(token_f1(strip_citations(long(r)), facts[r.id]) for r in answered) if answered else None,
         latency_p50_ms=percentile(totals, 50),
         latency_p95_ms=percentile(totals, 95),
         prompt_tokens=sum(r.usage.prompt_tokens for r in rows),

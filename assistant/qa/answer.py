@@ -233,18 +233,47 @@ def _from_model_retry(q: Asking) -> Answer | None:
 
 
 def _quote(q: Asking) -> Answer | None:
-    """The best sentence about the measure asked, quoted whole — one per year when the
-    question spans several years of one place."""
+    """The best sentence about the measure asked, quoted whole — one per part of a question
+    that asks several things, and one per year when it spans several years of one place."""
     expect, names = q.expect, q.expect.names_measure
     found = best_sentence(q.sources, q.terms, expect.wants_number, names)
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
-    quotes = sorted([found, *_other_years(q, found)], key=lambda qt: qt.source.hit.report.year or 0)
+    quotes = [found, *_other_parts(q, found), *_other_years(q, found)]
+    quotes = sorted(
+        {(qt.source.n, qt.start): qt for qt in quotes}.values(),
+        key=lambda qt: (qt.source.hit.report.year or 0, qt.source.n, qt.start),
+    )
     text = "；".join(f"根据{qt.source.label}：“{qt.text}” [{qt.source.n}]" for qt in quotes)
-    short = "；".join(f"{qt.source.label}：{direct_answer(q.question, qt.text)}" for qt in quotes)
+    years = {qt.source.hit.report.report_id for qt in quotes}
+    short = (
+        "；".join(f"{qt.source.label}：{direct_answer(q.question, qt.text)}" for qt in quotes)
+        if len(years) > 1
+        else None
+    )
     q.listener.emit(text)
-    return q.finish(text, "extractive", short=short if len(quotes) > 1 else None)
+    return q.finish(text, "extractive", short=short)
+
+
+def _other_parts(q: Asking, found: Quote) -> list[Quote]:
+    """For a question that asks several things: the best sentence for each other part."""
+    parts = question_parts(q.question)
+    if len(parts) < 2:
+        return []
+    more = []
+    places = name_variants(r.place for r in q.reports)
+    for part in parts:
+        terms = key_terms(part, ignore=places)
+        wants = bool(_WANTS_NUMBER.search(part))
+        other = best_sentence(q.sources, terms, wants, parts_matcher([part]))
+        if (
+            other
+            and other.coverage >= EXTRACTIVE_MIN
+            and (other.source.n, other.start) != (found.source.n, found.start)
+        ):
+            more.append(other)
+    return more
 
 
 def _other_years(q: Asking, found: Quote) -> list[Quote]:

@@ -24,7 +24,7 @@ from assistant.reports.indicators import INDICATORS
 from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import number_set
 from assistant.text.places import name_variants, names_place
-from assistant.text.sentences import clauses
+from assistant.text.sentences import clauses, sentences
 from assistant.text.words import key_terms
 from assistant.text.years import years_in
 
@@ -130,8 +130,11 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     asked = expect.measure.phrase if expect.measure else "所问的指标"
     ids = cited_ids(text)
     cited = [s.text for s in sources if s.n in ids] or [s.text for s in sources]
+    # A rate or a ranking is named in the very clause of its figure; other figures may come
+    # with context from the same sentence ("来电713件,已办结684件,办结率为95.9%").
+    units = clauses if expect.measure and expect.measure.precise else sentences
     for number in number_set(strip_citations(text)) - expect.exempt:
-        holding = [c for src in cited for c in clauses(src) if number in number_set(c)]
+        holding = [c for src in cited for c in units(src) if number in number_set(c)]
         if holding and not any(names(c) for c in holding):
             return [f"问题问的是{asked}，数字 {number} 所在的句子说的不是{asked}"]
     return []

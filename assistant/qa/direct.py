@@ -30,11 +30,12 @@ FIGURE = re.compile(
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}})(?P<tail>(?:余|多)?(?:{_UNITS})?(?:以上|余|左右)?)"
 )
 _ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢")
-_PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)")
+_PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
 _DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
+_DATE = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日)(?:以前|之前|以后|之后|前|后|起)?")
 _LIST_ASKED = re.compile(r"哪些|哪几|哪[一二三四五六七八九十两]|包括什么|有什么|分别是")
-_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|名称|叫")
+_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|哪次|哪项|名称|叫")
+_WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:上|中|里|的|作|是|$)")
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
@@ -53,7 +54,15 @@ def question_parts(question: str) -> list[str]:
 
 
 def _figures(clause: str) -> list[re.Match]:
-    return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause)]
+    """Figures, not years ("2021年") and not numbers in quotes (the “12345” hotline)."""
+    return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause) and not _quoted(m, clause)]
+
+
+def _quoted(m: re.Match, clause: str) -> bool:
+    return clause[m.start("num") - 1 : m.start("num")] in ("“", '"') and clause[m.end("num") : m.end("num") + 1] in (
+        "”",
+        '"',
+    )
 
 
 def _is_year(m: re.Match, clause: str) -> bool:
@@ -136,6 +145,11 @@ def _trim_list(run: str) -> str:
 
 
 def _name_for(part: str, text: str) -> str | None:
+    if (which := _WHICH.search(part)) and (noun := which.group(1)):
+        # "哪次会议" -> the phrase of the text that ends in 会议: 漳浦县第十七届人民代表大会第二次会议
+        phrase = rf"[\u4e00-\u9fff]{{2,30}}?{re.escape(noun)}"
+        if m := re.search(rf"(?<=[在于经由]){phrase}", text) or re.search(phrase, text):
+            return m.group(0)
     if titles := _TITLE.findall(text):
         return titles[0]
     if quoted := _QUOTED.findall(text):

@@ -28,6 +28,11 @@ GENERIC_TERMS = frozenset(
 )
 
 
+def cut(text: str) -> list[str]:
+    """jieba's precise-mode words (for scoring against gold text, not for retrieval)."""
+    return jieba.lcut(text)
+
+
 def tokenize(text: str) -> list[str]:
     return [t for t in jieba.lcut_for_search(text) if _WORD.search(t) and t not in _STOP]
 

@@ -122,7 +122,7 @@ def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seede
     store, settings = seeded_store
     cross = [i for i in load_gold() if i.id == "cross-012"]  # answered from the cards, no model call
     metrics, rows = answer_eval(store, ScriptedLLM(), settings, cross)
-    assert "磴口县2021年报告为750件" in rows[0].answer
+    assert "磴口县2021年：750件" in rows[0].answer and "磴口县2021年报告为750件" in rows[0].explanation
     assert rows[0].numbers == 2 and metrics.numeric_faithfulness == 1.0  # 750 and 274, not 2021/2022
 
 

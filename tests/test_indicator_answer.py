@@ -87,7 +87,9 @@ def test_ask_answers_a_comparison_without_calling_the_model(seeded_store):
         listener=Listener(emit=shown.append),
     )
     assert llm.calls == [] and answer.method == "indicators" and answer.grounded
-    assert answer.answer.startswith("政协提案办理数：醴陵市2023年报告为111件[1]；武威市2021年报告为113件[2]。")
-    assert answer.answer.endswith("武威市（2021年）更多。") and shown == [answer.answer]
+    # The direct answer leads with the verdict, then each value under its place and year.
+    assert answer.answer == "武威市（2021年）更多；醴陵市2023年：111件；武威市2021年：113件"
+    assert answer.explanation.startswith("政协提案办理数：醴陵市2023年报告为111件[1]；武威市2021年报告为113件[2]。")
+    assert answer.explanation.endswith("武威市（2021年）更多。") and shown == [answer.explanation]
     assert [c.report_id for c in answer.citations] == ["liling-2023", "wuwei-2021"]
     assert all(store.report_text(c.report_id)[c.start : c.end] == c.quote for c in answer.citations)

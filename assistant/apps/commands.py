@@ -72,6 +72,7 @@ def cmd_remove(args, settings: Settings) -> int:
 def cmd_ask(args, settings: Settings) -> int:
     import time
 
+    from assistant.apps.warmup import warm
     from assistant.backends.registry import get_backend
     from assistant.index.store import Store
     from assistant.qa.answer import Listener, ask
@@ -118,13 +119,6 @@ def cmd_ask(args, settings: Settings) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def warm(llm, store) -> None:
-    """Load the model (if it loads lazily) and the embedding model before the first question."""
-    if load := getattr(llm, "load", None):
-        load()
-    store.embedder.encode(["预热"])
 
 
 def cmd_doctor(args, settings: Settings) -> int:

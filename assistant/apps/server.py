@@ -32,6 +32,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from assistant.apps.network import is_loopback
+from assistant.apps.warmup import warm_in_background
 from assistant.core.config import Settings
 from assistant.core.errors import (
     AssistantError,
@@ -286,10 +287,11 @@ def create_app(settings: Settings, store=None, llm=None) -> FastAPI:
         from assistant.backends.registry import get_backend
 
         llm = get_backend(settings)
-    store.lexical()  # build BM25 before requests arrive, not inside the first one
     api = Api(settings, store, llm)
+    warming = warm_in_background(lambda: llm, lambda: store)  # the first request need not wait
     app = FastAPI(title="assistant", description="法治政府建设情况报告问答 (OpenAI-compatible)")
     app.state.gate = api.gate
+    app.state.warm = warming
     app.add_exception_handler(ApiError, _api_error)
     app.get("/health")(api.health)
     app.get("/v1/models")(api.models)

@@ -19,13 +19,22 @@ from assistant.core.errors import BackendError, ConfigError, ContextTooLong
 class LlamaBackend:
     """llama.cpp in-process. One model instance is shared; a lock serialises calls."""
 
-    def __init__(self, model_path: str, *, n_ctx: int = 4096, n_threads: int | None = None, seed: int = 42):
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        seed: int = 42,
+        prompt_lookup: int = 0,
+    ):
         self.model_path = model_path
         self.name = model_path.rsplit("/", 1)[-1]
         self.n_ctx = n_ctx
         # llama-cpp-python defaults to half the cores; on 2-core machines that halves speed.
         self._n_threads = n_threads or os.cpu_count() or 1
         self._seed = seed
+        self._prompt_lookup = prompt_lookup  # speculative tokens drafted from the prompt (0 = off)
         self._llm = None
         self._formatter = None
         self._lock = threading.Lock()
@@ -40,8 +49,18 @@ class LlamaBackend:
                     "llama-cpp-python 未安装 / not installed", "运行 `make setup`（会用缓存的无 AMX 版本构建 wheel）"
                 ) from exc
             try:
+                draft = None
+                if self._prompt_lookup:
+                    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+                    draft = LlamaPromptLookupDecoding(num_pred_tokens=self._prompt_lookup)
                 llm = Llama(
-                    self.model_path, n_ctx=self.n_ctx, n_threads=self._n_threads, seed=self._seed, verbose=False
+                    self.model_path,
+                    n_ctx=self.n_ctx,
+                    n_threads=self._n_threads,
+                    seed=self._seed,
+                    draft_model=draft,
+                    verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:
                 raise BackendError(

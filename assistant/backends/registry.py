@@ -14,7 +14,11 @@ def _llama(settings: Settings) -> LLM:
     from assistant.backends.packaged import resolve_model_path
 
     return LlamaBackend(
-        str(resolve_model_path(settings)), n_ctx=settings.n_ctx, n_threads=settings.n_threads, seed=settings.seed
+        str(resolve_model_path(settings)),
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        seed=settings.seed,
+        prompt_lookup=settings.prompt_lookup,
     )
 
 

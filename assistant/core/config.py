@@ -88,6 +88,12 @@ class GenerationSettings(BaseModel):
     )
     n_threads: int | None = Field(default=None, description="CPU threads for llama.cpp (default: all cores).")
     max_tokens: int = Field(default=256, ge=16, description="Most tokens an answer may generate.")
+    prompt_lookup: int = Field(
+        default=10,
+        ge=0,
+        le=32,
+        description="Tokens llama.cpp drafts by prompt lookup per step (0 = off): answers copy from their sources, so drafts from the prompt are often right.",
+    )
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     seed: int = Field(default=42, description="Sampling seed, for reproducible answers.")
 

@@ -36,10 +36,11 @@ from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
 from assistant.qa.sources import Source, build_sources, exempt_numbers
-from assistant.qa.verify import strip_citations, ungrounded_numbers
+from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import number_set, numbers_in
 from assistant.text.places import name_variants
+from assistant.text.sentences import sentences
 from assistant.text.words import key_terms
 
 NOT_MENTIONED = "报告中未提及"
@@ -90,7 +91,7 @@ class Asking:
             and (method in ("indicators", "about") or not problems_with(text, self.sources, self.expect))
         )
         if short is None:
-            short = text if refused or method == "indicators" else self._direct(text, citations)
+            short = text if refused else self._direct(text, citations)
         if not number_set(short) <= number_set(text) | self.expect.exempt:
             short = text  # the direct answer repeats the verified text, never adds to it
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
@@ -116,12 +117,24 @@ class Asking:
         several places' reports is its own answer."""
         cited = {c.report_id for c in citations}
         if len(self.scope.report_ids) > 1 and len(cited) > 1:
-            return text
+            return self._direct_per_source(text, citations)
         short = direct_answer(self.question, text)
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
         if len(places) > 1 and citations:
             return f"{citations[0].report}：{short}"
         return short
+
+    def _direct_per_source(self, text: str, citations: list[Citation]) -> str:
+        """A text citing several reports, sentence by sentence: each sentence citing one
+        report gives that report's direct answer under its name; otherwise the text stands."""
+        labels = {c.n: c.report for c in citations}
+        pieces = []
+        for sentence in sentences(text):
+            ids = cited_ids(sentence)
+            if len(ids) != 1 or ids[0] not in labels:
+                return text
+            pieces.append(f"{labels[ids[0]].removesuffix('报告')}：{direct_answer(self.question, sentence)}")
+        return "；".join(pieces) or text
 
     def refuse(self, why: str | None = None) -> Answer:
         text = f"{NOT_MENTIONED}：{why}" if why else NOT_MENTIONED
@@ -181,7 +194,7 @@ def _from_indicators(q: Asking) -> Answer | None:
     if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], number_set(q.question) | labels):
         return None
     q.listener.emit(found.text)
-    return q.finish(found.text, "indicators", prompt=f"indicators:{found.key}", citations=citations)
+    return q.finish(found.text, "indicators", prompt=f"indicators:{found.key}", citations=citations, short=found.short)
 
 
 def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Answer | None:

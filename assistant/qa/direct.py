@@ -130,6 +130,13 @@ def _trim_list(run: str) -> str:
     the items between the first and the last share an ending (调解), and the first and last
     item are cut to it."""
     items = re.split(r"[、和及与]", run)
+    if len(items) == 2:  # "光明区凤凰街道、玉塘街道被评为…": cut both to the ending they share
+        first, last = items
+        for n in (4, 3, 2):
+            if len(first) >= n and (at := last.find(first[-n:])) >= 0:
+                last = last[: at + n]
+                return f"{first[-len(last) :] if len(last) < len(first) else first}、{last}"
+        return run
     middle = items[1:-1] or items[1:]
     for n in (4, 3, 2):
         ends = {i[-n:] for i in middle if len(i) >= n}

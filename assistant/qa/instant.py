@@ -69,6 +69,7 @@ class IndicatorAnswer:
     key: str
     cells: list[Cell]  # in answer order; cited ones carry [n] = their position among the cited
     chunks: list[Chunk]  # one per cited cell, same order
+    short: str = ""  # the direct answer: "乌海市（2023年）更高；深圳市光明区2023年：97.7%；乌海市2023年：98.4%"
 
     def citations(self) -> list[Citation]:
         """[n] for the n-th stated cell: its sentence, in the chunk that holds it."""
@@ -112,9 +113,12 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
         note = f"（统计口径：{c.value.note}）" if c.value.note else ""
         parts.append(f"{c.report.label}为{c.value.raw}{note}[{len(chunks)}]")
     text = f"{name}：" + "；".join(parts) + "。"
+    # The direct answer: each value under a short label, then the comparison (乌海市更高).
+    short = [f"{_short_label(c.report)}：{c.value.raw}" for c in stated]
     missing = [c.report.label for c in cells if c.value is None]
     if missing:
         text += "、".join(missing) + "：报告中未提及。"
+        short += [f"{_short_label(c.report)}：未提及" for c in cells if c.value is None]
     if high != low:
         units = {c.value.unit for c in stated}
         if len(units) == 1:
@@ -124,10 +128,17 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
             if key not in ("appearance_rate", "mediation_rate"):
                 word = word.replace("高", "多").replace("低", "少")
             if len(winners) == len(stated):
-                text += f"各报告相同，均为{winners[0].value.raw}。"
+                verdict = f"各报告相同，均为{winners[0].value.raw}"
             else:
-                text += "、".join(_place(c.report) for c in winners) + f"{word}。"
-    return IndicatorAnswer(text=text, key=key, cells=stated, chunks=chunks)
+                verdict = "、".join(_place(c.report) for c in winners) + word
+            text += verdict + "。"
+            short.insert(0, verdict)
+    return IndicatorAnswer(text=text, key=key, cells=stated, chunks=chunks, short="；".join(short))
+
+
+def _short_label(report: Report) -> str:
+    """深圳市光明区2022年: the place and year a value belongs to, without 报告."""
+    return f"{report.place or report.report_id}{report.year}年" if report.year else (report.place or report.report_id)
 
 
 def _place(report: Report) -> str:

@@ -21,6 +21,7 @@ from assistant.apps.ui import chat as chat_tab
 from assistant.apps.ui import evals as evals_tab
 from assistant.apps.ui import handlers, layout
 from assistant.apps.ui.services import Services
+from assistant.apps.warmup import warm_in_background
 from assistant.core.config import Settings
 from assistant.core.errors import AssistantError, ConfigError
 
@@ -120,6 +121,7 @@ def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
         _wire_compare(ui)
         _wire_evals(ui)
     demo.queue(default_concurrency_limit=4)
+    demo.services = services  # for launch's warm start, and for tests
     return demo
 
 
@@ -291,4 +293,7 @@ def launch(settings: Settings) -> None:
     """Check the binding, build the app and serve it until interrupted."""
     options = launch_options(settings)  # refuse before loading anything
     print(f"法治政府报告问答：http://{settings.ui_host}:{settings.ui_port}  （Ctrl+C 退出）", flush=True)
-    build_app(settings).launch(**options, quiet=True)
+    demo = build_app(settings)
+    services: Services = demo.services
+    warm_in_background(lambda: services.llm, lambda: services.store)  # while the first page loads
+    demo.launch(**options, quiet=True)

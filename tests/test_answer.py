@@ -10,6 +10,14 @@ from .fakes import ScriptedLLM
 WUHAI_Q = "2023年乌海市行政机关负责人出庭应诉率是多少？"
 
 
+@pytest.fixture
+def model_path(seeded_store):
+    """The seeded store, with instant answers off: these tests are about the model's rungs of
+    the ladder, and WUHAI_Q would otherwise be answered from the indicator card."""
+    store, settings = seeded_store
+    return store, settings.model_copy(update={"instant": False})
+
+
 def _text_of(store, report_id):
     return store.report_text(report_id)
 
@@ -20,8 +28,8 @@ def assert_citations_slice_back(store, answer):
         assert _text_of(store, c.report_id)[c.start : c.end] == c.quote
 
 
-def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(seeded_store):
-    store, settings = seeded_store
+def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(model_path):
+    store, settings = model_path
     llm = ScriptedLLM("乌海市行政机关负责人出庭应诉率为98.4%。[1]")
     answer = ask(WUHAI_Q, store, llm, settings)
     assert answer.method == "model" and answer.grounded and not answer.refused
@@ -31,8 +39,8 @@ def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(seeded_
     assert answer.prompt == "answer@1"
 
 
-def test_an_invented_number_triggers_one_strict_retry(seeded_store):
-    store, settings = seeded_store
+def test_an_invented_number_triggers_one_strict_retry(model_path):
+    store, settings = model_path
     llm = ScriptedLLM("出庭应诉率为97.1%。[1]", "出庭应诉率为98.4%。[1]")
     answer = ask(WUHAI_Q, store, llm, settings)
     assert len(llm.calls) == 2
@@ -41,8 +49,8 @@ def test_an_invented_number_triggers_one_strict_retry(seeded_store):
     assert any("97.1" in p for p in answer.problems)
 
 
-def test_when_the_retry_also_fails_the_answer_quotes_the_source(seeded_store):
-    store, settings = seeded_store
+def test_when_the_retry_also_fails_the_answer_quotes_the_source(model_path):
+    store, settings = model_path
     llm = ScriptedLLM("出庭应诉率为97.1%。[1]", "出庭应诉率为99%。[1]")
     answer = ask(WUHAI_Q, store, llm, settings)
     assert answer.method == "extractive" and answer.grounded
@@ -50,8 +58,8 @@ def test_when_the_retry_also_fails_the_answer_quotes_the_source(seeded_store):
     assert_citations_slice_back(store, answer)
 
 
-def test_a_number_from_an_unrelated_sentence_is_rejected(seeded_store):
-    store, settings = seeded_store
+def test_a_number_from_an_unrelated_sentence_is_rejected(model_path):
+    store, settings = model_path
     # 100% is in the cited chunk (办结率100%), but not in a sentence about 出庭应诉率.
     llm = ScriptedLLM("出庭应诉率为100%。[1]", "出庭应诉率为100%。[1]")
     answer = ask(WUHAI_Q, store, llm, settings)
@@ -59,21 +67,21 @@ def test_a_number_from_an_unrelated_sentence_is_rejected(seeded_store):
     assert answer.method in ("extractive", "refusal")
 
 
-def test_citing_a_source_that_does_not_exist_is_a_problem(seeded_store):
-    store, settings = seeded_store
+def test_citing_a_source_that_does_not_exist_is_a_problem(model_path):
+    store, settings = model_path
     llm = ScriptedLLM("出庭应诉率为98.4%。[9]", "出庭应诉率为98.4%。[1]")
     answer = ask(WUHAI_Q, store, llm, settings)
     assert any("[9]" in p for p in answer.problems) and answer.method == "model-retry"
 
 
-def test_a_missing_citation_marker_is_added_from_the_source_holding_the_number(seeded_store):
-    store, settings = seeded_store
+def test_a_missing_citation_marker_is_added_from_the_source_holding_the_number(model_path):
+    store, settings = model_path
     answer = ask(WUHAI_Q, store, ScriptedLLM("出庭应诉率为98.4%。"), settings)
     assert answer.grounded and answer.citations and "[1]" in answer.explanation
 
 
-def test_numbers_from_two_sources_without_markers_cite_both(seeded_store):
-    store, settings = seeded_store
+def test_numbers_from_two_sources_without_markers_cite_both(model_path):
+    store, settings = model_path
     question = "醴陵市收到多少件行政复议申请？办理了多少件法律援助案件？"
     answer = ask(question, store, ScriptedLLM("收到行政复议申请122件，办理法律援助案件659件。"), settings)
     quotes = " ".join(c.quote for c in answer.citations)
@@ -82,22 +90,22 @@ def test_numbers_from_two_sources_without_markers_cite_both(seeded_store):
     assert_citations_slice_back(store, answer)
 
 
-def test_a_question_about_a_year_we_do_not_have_is_declined_without_the_model(seeded_store):
-    store, settings = seeded_store
+def test_a_question_about_a_year_we_do_not_have_is_declined_without_the_model(model_path):
+    store, settings = model_path
     llm = ScriptedLLM()
     answer = ask("乌海市2019年办理了多少件行政复议案件？", store, llm, settings)
     assert answer.refused and answer.answer.startswith(NOT_MENTIONED) and "2019" in answer.answer
     assert llm.calls == []
 
 
-def test_a_refusal_with_no_matching_evidence_stays_a_refusal(seeded_store):
-    store, settings = seeded_store
+def test_a_refusal_with_no_matching_evidence_stays_a_refusal(model_path):
+    store, settings = model_path
     answer = ask("磴口县聘请了多少名政府法律顾问？", store, ScriptedLLM("报告中未提及。"), settings)
     assert answer.refused and answer.answer == NOT_MENTIONED and answer.citations == []
 
 
-def test_streaming_never_shows_an_unverified_sentence(seeded_store):
-    store, settings = seeded_store
+def test_streaming_never_shows_an_unverified_sentence(model_path):
+    store, settings = model_path
     shown, resets = [], []
     listener = Listener(emit=shown.append, reset=lambda: resets.append(1))
     llm = ScriptedLLM("行政应诉案件124件。[1]出庭应诉率为97.1%。[1]", "出庭应诉率为98.4%。[1]")
@@ -108,8 +116,8 @@ def test_streaming_never_shows_an_unverified_sentence(seeded_store):
     assert answer.answer == "98.4%"  # and the answer leads with the figure
 
 
-def test_timings_and_usage_are_reported(seeded_store):
-    store, settings = seeded_store
+def test_timings_and_usage_are_reported(model_path):
+    store, settings = model_path
     answer = ask(WUHAI_Q, store, ScriptedLLM("出庭应诉率为98.4%。[1]"), settings)
     t = answer.timings
     # The scripted model reports 1 ms each for prefill and generation; retrieval and the total are measured.
@@ -135,8 +143,8 @@ def local_llm(seeded_store):
         ("磴口县市场主体年报率是多少？", "95.97%"),
     ],
 )
-def test_the_real_model_answers_seed_questions_with_verified_quotes(seeded_store, local_llm, question, fact):
-    store, settings = seeded_store
+def test_the_real_model_answers_seed_questions_with_verified_quotes(model_path, local_llm, question, fact):
+    store, settings = model_path
     answer = ask(question, store, local_llm, settings)
     assert fact in answer.answer and answer.grounded and not answer.refused
     assert any(fact in c.quote for c in answer.citations)
@@ -144,7 +152,30 @@ def test_the_real_model_answers_seed_questions_with_verified_quotes(seeded_store
 
 
 @pytest.mark.model
-def test_the_real_model_declines_a_question_the_reports_do_not_answer(seeded_store, local_llm):
-    store, settings = seeded_store
+def test_the_real_model_declines_a_question_the_reports_do_not_answer(model_path, local_llm):
+    store, settings = model_path
     answer = ask("磴口县聘请了多少名政府法律顾问？", store, local_llm, settings)
     assert answer.refused and answer.answer.startswith(NOT_MENTIONED)
+
+
+def test_a_question_about_one_indicator_is_answered_from_its_card_without_the_model(seeded_store):
+    store, settings = seeded_store
+    llm = ScriptedLLM()
+    answer = ask(WUHAI_Q, store, llm, settings)
+    assert answer.method == "indicators" and llm.calls == [] and answer.answer == "98.4%"
+    assert_citations_slice_back(store, answer)
+    assert "98.4%" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "醴陵市2023年审核了多少件部门规范性文件？",  # the card holds 市政府规范性文件's figure: not this one
+        "磴口县2021年共有多少个人民调解委员会？其中多少个是行业性专业性的？",  # asks two things
+    ],
+)
+def test_an_indicator_question_the_card_may_not_answer_goes_to_the_model(seeded_store, question):
+    store, settings = seeded_store
+    llm = ScriptedLLM("报告中未提及。")
+    ask(question, store, llm, settings)
+    assert llm.calls, "the card's figure is not certainly the one asked"

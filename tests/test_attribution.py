@@ -70,7 +70,8 @@ def test_a_figure_of_another_report_is_never_shown_under_the_place_asked(library
 def test_a_year_the_cited_report_does_not_cover_is_a_problem(library):
     store, settings = library
     wrong_year = cite_the_source_holding("98.4", "乌海市2021年行政机关负责人出庭应诉率98.4%。")
-    answer = ask("乌海市行政机关负责人出庭应诉率是多少？", store, ScriptedLLM(wrong_year, wrong_year), settings)
+    no_cards = settings.model_copy(update={"instant": False})  # else the card answers, with no model call
+    answer = ask("乌海市行政机关负责人出庭应诉率是多少？", store, ScriptedLLM(wrong_year, wrong_year), no_cards)
     assert any("回答提到2021年" in p for p in answer.problems) and answer.method not in ("model", "model-retry")
 
 

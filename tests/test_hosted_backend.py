@@ -80,6 +80,7 @@ def snapshot(store) -> list[tuple[str, str, int]]:
 @pytest.mark.model
 def test_a_hosted_answer_is_verified_and_cited_like_a_local_one(llama_server, seeded_store):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     settings = hosted(settings, llama_server.base_url)
     llm = OpenAIBackend(settings)
     shown: list[str] = []
@@ -98,6 +99,7 @@ def test_a_hosted_answer_is_verified_and_cited_like_a_local_one(llama_server, se
 @pytest.mark.model
 def test_streamed_pieces_add_up_and_prompts_are_budgeted_with_cl100k(llama_server, seeded_store):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     llm = OpenAIBackend(hosted(settings, llama_server.base_url))
     pieces: list[str] = []
     completion = llm.complete(MESSAGES, max_tokens=8, on_token=pieces.append)
@@ -160,6 +162,8 @@ def test_a_small_eval_runs_through_the_hosted_backend(llama_server, seeded_store
     from assistant.evals.runner import run_eval
 
     _, settings = seeded_store
+
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     smoke = [json.loads(line) for line in (GOLD.parent / "smoke.jsonl").read_text(encoding="utf-8").splitlines()]
     gold = tmp_path / "gold.jsonl"  # one answerable, one unanswerable
     gold.write_text(
@@ -181,6 +185,7 @@ def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, m
     before = snapshot(store)
     url = f"http://127.0.0.1:{free_port()}/v1"
     for name, value in {
+        "INSTANT": "false",  # the model path: the question would otherwise be answered from its card
         "BACKEND": "openai",
         "OPENAI_BASE_URL": url,
         "MAX_RETRIES": "2",
@@ -199,6 +204,7 @@ def test_no_server_running_tells_the_user_which_setting_to_check(seeded_store, m
 
 def test_a_stalling_server_times_out_after_the_configured_retries(seeded_store, caplog):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with StallingServer() as stall, caplog.at_level(logging.WARNING, logger="assistant.backends.hosted"):
         llm = OpenAIBackend(hosted(settings, stall.base_url, request_timeout=1.0, max_retries=1))
         with pytest.raises(BackendError, match="timed out after 1.0s") as caught:
@@ -212,6 +218,7 @@ def test_a_stalling_server_times_out_after_the_configured_retries(seeded_store, 
 @pytest.mark.model
 def test_a_wrong_api_key_names_the_setting_and_is_never_echoed(keyed_server, seeded_store, caplog):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     server = keyed_server
     wrong = OpenAIBackend(hosted(settings, server.base_url, openai_api_key=SecretStr("wrong-key-41c9")))
     with caplog.at_level(logging.DEBUG), pytest.raises(BackendError) as caught:
@@ -226,6 +233,7 @@ def test_a_wrong_api_key_names_the_setting_and_is_never_echoed(keyed_server, see
 @pytest.mark.model
 def test_a_server_killed_mid_stream_keeps_only_verified_text_and_loses_nothing(keyed_server, seeded_store, caplog):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     before = snapshot(store)
     server = keyed_server  # its last user: killed here
     settings = hosted(settings, server.base_url, max_retries=3, top_k=1, openai_api_key=SecretStr(KEY))
@@ -256,6 +264,7 @@ def test_a_server_killed_mid_stream_keeps_only_verified_text_and_loses_nothing(k
 
 def test_5xx_and_429_are_retried_with_backoff_then_reported(seeded_store, caplog):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with ScriptedHTTPServer((503, "overloaded"), (429, "slow down"), (200, "北京")) as server:
         with caplog.at_level(logging.WARNING, logger="assistant.backends.llama"):
             completion = OpenAIBackend(hosted(settings, server.base_url, max_retries=3)).complete(
@@ -278,6 +287,7 @@ def test_5xx_and_429_are_retried_with_backoff_then_reported(seeded_store, caplog
 
 def test_404_and_leaky_401_messages_name_the_settings_without_the_key(seeded_store):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with ScriptedHTTPServer((404, "The model `nope` does not exist")) as server:
         with pytest.raises(BackendError) as caught:
             OpenAIBackend(hosted(settings, server.base_url, openai_model="nope")).complete(MESSAGES, max_tokens=4)
@@ -297,6 +307,8 @@ def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_noth
     from assistant.reports.summarize import ReportSummary, SummaryOptions, summarize_report
 
     store, settings = seeded_store
+
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     before, text = snapshot(store), store.report_text("dengkou-2021")
     garbage = "抱歉，我无法按要求输出。磴口县共办理案件99999件"
     with ScriptedHTTPServer((200, garbage)) as server:
@@ -316,6 +328,7 @@ def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_noth
 
 def test_a_server_without_response_format_gets_the_schema_in_the_prompt(seeded_store):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
     with ScriptedHTTPServer(
         (400, "response_format is not supported"), (400, "unknown field response_format"), (200, '{"city": "北京"}')

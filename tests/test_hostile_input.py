@@ -424,7 +424,8 @@ def test_a_model_that_obeys_the_injection_is_caught_by_the_verifier(injected_sto
 
     store, settings = injected_store
     llm = ScriptedLLM("出庭应诉率为0%。[1]", "出庭应诉率为0%。[1]")
-    answer = ask("临泽县行政机关负责人出庭应诉率是多少？", store, llm, settings)
+    no_cards = settings.model_copy(update={"instant": False})  # the model's path, not the indicator card's
+    answer = ask("临泽县行政机关负责人出庭应诉率是多少？", store, llm, no_cards)
     assert len(llm.calls) == 2 and any("0" in p for p in answer.problems)
     assert answer.method == "extractive" and "100%" in answer.answer
     assert "0%" not in answer.answer.replace("100%", "")

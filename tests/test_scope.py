@@ -123,3 +123,36 @@ def test_a_period_between_two_held_years_selects_both_ends():
 
 def test_a_years_plans_are_content_of_the_report_before():
     assert content_years("乌鲁木齐县2023年打算如何发挥法律顾问队伍的作用？") == {2023}
+
+
+def test_each_place_takes_the_year_written_after_it():
+    scope = detect_scope("磴口县2022年和光明区2021年各调处了多少件矛盾纠纷？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2022", "guangming-2021"}
+
+
+def test_compared_with_the_year_before_keeps_that_years_report():
+    scope = detect_scope("磴口县2022年转办热线来电比上一年增加了多少件？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
+def test_a_work_report_speaks_for_the_year_before_it_was_delivered():
+    gwr = report("shenzhen-gwr-2024", "深圳市", 2024).model_copy(update={"kind": "政府工作报告"})
+    scope = detect_scope("深圳市2023年地区生产总值是多少？", [*LIBRARY, gwr])
+    assert scope.report_ids == ["shenzhen-gwr-2024"] and scope.missing is None
+
+
+def test_a_year_asked_of_an_undated_plan_must_be_named_by_the_passage():
+    plan = report("jinchang-plan", "金昌市", None)
+    scope = detect_scope("金昌市2024年办理了多少件行政复议案件？", [*LIBRARY, plan])
+    assert scope.year == 2024 and scope.missing.startswith("报告库中没有金昌市2024年的报告")
+
+
+def test_short_names_of_prefectures_new_areas_and_departments_scope_too():
+    library = [
+        report("yanbian-2021", "延边朝鲜族自治州", 2021),
+        report("xiongan-2023", "河北雄安新区", 2023),
+        report("wuhai-justice-2023", "乌海市司法局", 2023, "乌海市"),
+    ]
+    assert detect_scope("延边州2021年办理了多少件行政应诉案件？", library).report_ids == ["yanbian-2021"]
+    assert detect_scope("雄安2023年办理了多少件法律援助案件？", library).report_ids == ["xiongan-2023"]
+    assert detect_scope("乌海司法局2023年反馈了多少个问题？", library).report_ids == ["wuhai-justice-2023"]

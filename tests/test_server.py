@@ -32,6 +32,7 @@ def client(server: Uvicorn, key: str = "none", **kw) -> openai.OpenAI:
 @pytest.mark.model
 def test_a_chat_completion_is_a_cited_verified_answer_streamed_or_not(seeded_store, small_llm):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with Uvicorn(create_app(settings, store=store, llm=small_llm)) as server:
         api = client(server)
         assert [m.id for m in api.models.list().data] == ["assistant"]
@@ -80,6 +81,7 @@ class SlowLLM(ScriptedLLM):
 
 def test_concurrent_requests_queue_for_the_single_model_and_overflow_gets_503(seeded_store):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     llm = SlowLLM(delay=0.4)
     app = create_app(settings.model_copy(update={"serve_concurrency": 1, "serve_queue": 3}), store=store, llm=llm)
     with Uvicorn(app) as server:
@@ -107,6 +109,7 @@ def test_concurrent_requests_queue_for_the_single_model_and_overflow_gets_503(se
 
 def test_the_api_key_is_required_when_configured(seeded_store):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     app = create_app(
         settings.model_copy(update={"serve_api_key": SecretStr("serve-key-77")}), store=store, llm=ScriptedLLM()
     )
@@ -121,6 +124,7 @@ def test_the_api_key_is_required_when_configured(seeded_store):
 
 def test_oversized_and_malformed_requests_are_refused_before_any_work(seeded_store):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     llm = ScriptedLLM()
     app = create_app(settings.model_copy(update={"serve_max_body_kb": 4}), store=store, llm=llm)
     with Uvicorn(app) as server:
@@ -148,6 +152,7 @@ def reasoning(chunk) -> str:
 
 def test_withdrawn_text_is_announced_in_the_stream(seeded_store):
     store, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     # First reply has no number (withdrawn after it was shown), the strict retry has it.
     llm = ScriptedLLM("乌海市积极推进法治政府建设。", "行政机关负责人出庭应诉率98.4%。")
     with Uvicorn(create_app(settings, store=store, llm=llm)) as server:
@@ -172,6 +177,8 @@ def test_backend_errors_reach_the_client_as_openai_errors(seeded_store, settings
     from assistant.index.store import Store
 
     store, settings = seeded_store
+
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with Uvicorn(create_app(settings, store=store, llm=FailingLLM())) as server:
         api = client(server)
         with pytest.raises(openai.APIStatusError, match="ASSISTANT_REQUEST_TIMEOUT") as caught:
@@ -192,6 +199,7 @@ def test_backend_errors_reach_the_client_as_openai_errors(seeded_store, settings
 
 def test_serving_beyond_loopback_needs_a_key(seeded_store):
     _, settings = seeded_store
+    settings = settings.model_copy(update={"instant": False})  # exercise the model path
     with pytest.raises(ConfigError, match="ASSISTANT_SERVE_API_KEY"):
         serve(settings.model_copy(update={"serve_host": "0.0.0.0"}))
 

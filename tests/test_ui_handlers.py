@@ -38,7 +38,8 @@ def seeded(seeded_store, settings_factory):
     """Services over the read-only seeded store; anything the app writes (evals, summaries)
     goes to a fresh data dir."""
     store, _ = seeded_store
-    return lambda llm=None: Services(settings_factory(), store=store, llm=llm)
+    # Instant answers off: these handlers are checked on the model's answers (WUHAI_Q is a card's).
+    return lambda llm=None: Services(settings_factory(instant=False), store=store, llm=llm)
 
 
 def test_chat_streams_then_shows_citation_cards(seeded):

@@ -111,6 +111,7 @@ def test_the_installed_wheel_ingests_and_answers_outside_the_checkout(installed,
         "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
         "ASSISTANT_CACHE_DIR": str(DEFAULT_CACHE_DIR),
         "ASSISTANT_MODEL": "qwen2.5-coder-0.5b",
+        "ASSISTANT_INSTANT": "false",  # through the model, so the packaged prompt is read
         "ANONYMIZED_TELEMETRY": "False",
     }
 

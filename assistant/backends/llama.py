@@ -60,6 +60,7 @@ class LlamaBackend:
                     n_threads=self._n_threads,
                     seed=self._seed,
                     draft_model=draft,
+                    logits_all=draft is not None,  # drafting scores several positions at once
                     verbose=False,
                 )
             except (ValueError, RuntimeError) as exc:

@@ -36,6 +36,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         "发布机关",
     ),
     ("title", re.compile(r"(?:标题|题目|全称)(?:是|叫)?"), "标题"),
+    ("year", re.compile(r"哪个年度|哪一年度|报告年度|是哪一?年的"), "报告年度"),
 )
 _ABOUT_REPORT = re.compile(r"报告|文件|这份|该")
 
@@ -88,6 +89,11 @@ def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
         first = text.rfind(names[0])
         last = text.find(names[-1], first) if first >= 0 else -1
         return (*_lines(text, first, last), value) if last >= 0 else None
+    if field == "year":  # stated in the title or the opening: "2021年度" / "2021年,"
+        for form in (f"{value}年度", f"{value}年"):
+            if (at := text.find(form)) >= 0:
+                return *_lines(text, at, at), form
+        return None
     at = text.find(value)
     return (*_lines(text, at, at), value) if at >= 0 else None
 
@@ -102,7 +108,7 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     parts, citations, values = [], [], []
     for field, name in asked:
         value = getattr(report, field)
-        found = locate(value, field, text) if value else None
+        found = locate(str(value), field, text) if value else None
         if found is None:
             return None  # not read from the text, or not quotable: the usual ladder looks for it
         start, end, shown = found

@@ -156,7 +156,7 @@ def _missing_report(q: Asking) -> Answer | None:
 
 def _about_report(q: Asking) -> Answer | None:
     """文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 of the one report in scope, from its record."""
-    if len(q.scope.report_ids) != 1 and len(q.reports) != 1:
+    if not q.settings.instant or (len(q.scope.report_ids) != 1 and len(q.reports) != 1):
         return None
     rid = q.scope.report_ids[0] if q.scope.report_ids else q.reports[0].report_id
     report = next((r for r in q.reports if r.report_id == rid), None)
@@ -185,8 +185,10 @@ def _from_indicators(q: Asking) -> Answer | None:
     """A comparison of one indicator across reports, read off the cards; kept only if every
     number in it is in its quotes."""
     by_id = {r.report_id: r for r in q.reports}
-    scoped = [by_id[i] for i in q.scope.report_ids if i in by_id]
+    scoped = [by_id[i] for i in ([q.scope.prefer] if q.scope.prefer else q.scope.report_ids) if i in by_id]
     found = instant.answer(q.question, q.store, scoped, q.reports)
+    if found is None and len(scoped) == 1 and q.settings.instant:
+        found = instant.single(q.question, q.store, scoped[0], q.terms)
     if found is None:
         return None
     citations = found.citations()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from assistant.core.types import Chunk, Citation, Report
 from assistant.index.store import Store
 from assistant.reports.indicators import BY_KEY, INDICATORS, IndicatorValue, card
+from assistant.text.sentences import clauses
 
 # A combined indicator wins over its parts when the question names both parts.
 _SUBSUMES = {
@@ -145,3 +146,27 @@ def _place(report: Report) -> str:
     return (
         f"{report.place or report.report_id}（{report.year}年）" if report.year else (report.place or report.report_id)
     )
+
+
+_CUMULATIVE = re.compile(r"累计|至今|以来|总共|历年")
+
+
+def single(question: str, store: Store, report: Report, terms: list[str]) -> IndicatorAnswer | None:
+    """One indicator of one report, read off its card — only when the card's figure is
+    certainly the one asked: the question asks one thing, the clause holding the figure has
+    every key term of the question (so 部门规范性文件 is not answered with 市政府规范性文件's
+    figure), and a figure that may span years (累计, 2019年至今) only when the question asks so."""
+    key = indicator_in(question)
+    if key is None or not _QUANTITY.search(question) or _HIGH.search(question) or _LOW.search(question):
+        return None
+    if len(re.findall(r"[？?]", question)) > 1 or "其中" in question:
+        return None
+    value = _values(store, report).get(key)
+    if value is None or (value.note and not _CUMULATIVE.search(question)):
+        return None
+    clause = next((c for c in clauses(value.quote) if value.raw in c), value.quote)
+    if any(t not in clause for t in terms if not re.search(BY_KEY[key].question, t)):
+        return None
+    chunk = _chunk_at(store, report.report_id, value.start)
+    text = f"{report.label}：{BY_KEY[key].name}为{value.raw}[1]。"
+    return IndicatorAnswer(text=text, key=key, cells=[Cell(report, value)], chunks=[chunk], short=value.raw)

@@ -103,8 +103,11 @@ def detect_scope(
     chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index
     if len(places) == 1:
         return _by_year(question, places[0], chosen)
-    # Several places: each is scoped by the years asked, as it would be alone.
-    per_place = [_by_year(question, p, [r for r in chosen if r.place == p]) for p in places]
+    # Several places: each is scoped by the years asked, as it would be alone — by its own
+    # year when each place is given one ("磴口县2023年和阿拉善左旗2022年").
+    own = {p: own_years(question, p, index) for p in places}
+    each = all(own.values())
+    per_place = [_by_year(question, p, [r for r in chosen if r.place == p], own[p] if each else None) for p in places]
     held = [s for s in per_place if not s.missing]
     if not held:
         return Scope(
@@ -117,25 +120,37 @@ def detect_scope(
     )
 
 
-def _by_year(question: str, place: str, chosen: list[Report]) -> Scope:
+_PREVIOUS = re.compile(r"上一年|上年|去年|前一年|上一年度")
+
+
+def covers(report: Report, year: int) -> bool:
+    """Does a report speak for `year`? Its own year — and a 政府工作报告 also reviews the year
+    before it was delivered (the 2024 report's 工作回顾 is of 2023)."""
+    return report.year == year or (report.kind == "政府工作报告" and report.year == year + 1)
+
+
+def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | None = None) -> Scope:
+    """`years`: the selector years that apply to this place (all of the question's by default)."""
     ids = lambda rs: [r.report_id for r in rs]  # noqa: E731
-    years = selector_years(question)
+    years = selector_years(question) if years is None else years
     if (period := range_years(question)) and all(any(r.year == y for r in chosen) for y in period):
         years = years | period  # "从2021年到2022年增加了几个": both ends' reports
     if years:
         compared = {int(y) for y in _COMPARED.findall(question)}
-        with_year = [r for r in chosen if r.year in years | compared]
-        if any(r.year in years for r in with_year):
+        if _PREVIOUS.search(question):  # "比上一年增加了多少": the year before each year asked
+            compared |= {y - 1 for y in years}
+        with_year = [r for r in chosen if any(covers(r, y) for y in years | compared)]
+        if any(covers(r, y) for r in with_year for y in years):
             shown = "、".join(map(str, sorted(years | ({r.year for r in with_year} & compared))))
             return Scope(report_ids=ids(with_year), reason=f"问题提到 {place}{shown}年")
-        if all(r.year for r in chosen):  # maybe content the other years' reports state; the ladder checks
-            wanted = "/".join(map(str, sorted(years)))
-            return Scope(
-                report_ids=ids(chosen),
-                reason=f"问题提到 {place}（没有{wanted}年的报告，在其他年度的报告中查找）",
-                year=min(years),
-                missing=f"报告库中没有{place}{wanted}年的报告（现有：{_held(chosen)}）",
-            )
+        # Maybe content another year's report (or an undated plan) states; the ladder checks.
+        wanted = "/".join(map(str, sorted(years)))
+        return Scope(
+            report_ids=ids(chosen),
+            reason=f"问题提到 {place}（没有{wanted}年的报告，在其他报告中查找）",
+            year=min(years),
+            missing=f"报告库中没有{place}{wanted}年的报告（现有：{_held(chosen)}）",
+        )
     dated = sorted((r for r in chosen if r.year), key=lambda r: r.year)
     if len(dated) > 1 and not _CHANGE.search(question) and not content_years(question):
         latest = dated[-1]
@@ -146,3 +161,12 @@ def _by_year(question: str, place: str, chosen: list[Report]) -> Scope:
             reason=f"问题提到 {place}，未指明年份：按最新的{latest.year}年报告回答（另有{others}的报告）",
         )
     return Scope(report_ids=ids(chosen), reason="问题提到 / question names " + place)
+
+
+def own_years(question: str, place: str, index: PlaceIndex) -> set[int] | None:
+    """The years written right after a place's name ("磴口县2023年和阿拉善左旗2022年"), or None."""
+    found = set()
+    for name in index.names_of(place):
+        for m in re.finditer(re.escape(name) + rf"\s*({YEAR})\s*年", question):
+            found.add(int(m.group(1)))
+    return found or None

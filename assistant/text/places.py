@@ -197,14 +197,31 @@ def names_place(text: str, place: str) -> bool:
 _BANNER = re.compile(r"^(.)[\u4e00-\u9fff]*?([左右前后中])旗$")
 
 
+_PEOPLES = (
+    "朝鲜 苗 侗 藏 羌 彝 土家 蒙古 哈萨克 回 壮 傣 景颇 白 哈尼 布依 黎 傈僳 纳西 拉祜 佤 瑶 畲 满 达斡尔 鄂温克 鄂伦春 "
+    "锡伯 柯尔克孜 塔吉克 裕固 东乡 保安 撒拉 仡佬 毛南 仫佬 水 京 普米 怒 独龙 德昂 布朗 阿昌 基诺 维吾尔 各"
+).split()
+_AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+自治([州县旗])$")
+
+
 def short_names(place: str) -> set[str]:
     """The names a question may use for a place: the place, its innermost unit, that unit's
-    stem, and the customary short form of a banner (阿拉善左旗 -> 阿左旗)."""
+    stem, and the customary short forms — 阿拉善左旗 -> 阿左旗; 延边朝鲜族自治州 -> 延边州, 延边;
+    河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 乌海市司法局 -> 乌海司法局."""
     unit = local_name(place)
     names = {place, unit, place_stem(place)}
     if m := _BANNER.match(unit):
         names.add(f"{m.group(1)}{m.group(2)}旗")
-    return names
+    if m := _AUTONOMOUS.match(unit):
+        names |= {m.group(1) + m.group(2), m.group(1)}
+    for province in PROVINCES:
+        if unit.startswith(province) and len(unit) - len(province) >= 3 and unit[len(province)] not in "省市区":
+            rest = unit[len(province) :]
+            names |= {rest, place_stem(rest)}
+    if is_department(place):
+        area, dept = split_place(place)[:-1], split_place(place)[-1]
+        names.add(place_stem("".join(area)) + dept)
+    return {n for n in names if len(n) >= 2}
 
 
 def name_variants(places: Iterable[str | None]) -> set[str]:
@@ -247,6 +264,9 @@ class PlaceIndex:
                     if name == place or name.endswith(PLACE_SUFFIXES) or not after or after not in _NEXT_SUFFIX:
                         found.add(place)
         return found
+
+    def names_of(self, place: str) -> set[str]:
+        return short_names(place)
 
     def named(self, text: str) -> set[str]:
         """The library's places `text` names (by full name, innermost unit or stem)."""

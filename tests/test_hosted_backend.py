@@ -123,9 +123,8 @@ TINY_REPORT = """磴口县2021年法治政府建设情况报告
 def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(
     llama_server, settings_factory, embedder, tmp_path
 ):
-    """One short report: one body section and an overview, two schema-constrained calls (its
-    problems and plans are quoted from the text). Grammar-constrained sampling runs at 1-5
-    tokens/s on two busy cores, so budgets are tight."""
+    """One short report: its sections read by rule and one schema-constrained call for the
+    overview (its problems and plans are quoted from the text)."""
     from assistant.index.store import Store
     from assistant.ingest.pipeline import ingest_paths
     from assistant.reports import summarize
@@ -147,7 +146,7 @@ def test_a_hosted_summary_uses_the_servers_schema_support_and_is_verified(
     # llama.cpp's server refuses OpenAI's json_schema (HTTP 500) and takes its own json_object + schema.
     assert llm._schema_mode == "json_object"
     summarize.ReportSummary.model_validate_json(summary.model_dump_json())
-    assert summary.总体概述 and summary.来源.model == "qwen2.5-coder-0.5b" and summary.来源.usage["calls"] >= 2
+    assert summary.总体概述 and summary.来源.model == "qwen2.5-coder-0.5b" and summary.来源.usage["calls"] in (1, 2)
     for section in summary.主要举措与成效:
         for f in section.关键数据:
             assert text[f.start : f.end] == f.原文 and number_set(f.数值) <= number_set(f.原文)
@@ -317,8 +316,8 @@ def test_replies_that_are_not_json_leave_a_summary_with_failed_sections_and_noth
         calls = len(server.requests)
         assert server.requests[0]["response_format"]["type"] == "json_schema"  # the server accepted it
     ReportSummary.model_validate_json(summary.model_dump_json())
-    # Nothing from the model survives: sections hold only what the indicator rules read off the text.
-    assert all(not s.要点 and {f.依据 for f in s.关键数据} == {"规则"} for s in summary.主要举措与成效)
+    # Nothing from the model survives: sections hold only what the rules read off the text.
+    assert all(p in text for s in summary.主要举措与成效 for p in s.要点 + s.制度与品牌)
     assert "总体概述" in summary.来源.failed_sections
     assert calls == 2 * (len(summary.来源.failed_sections))  # each call re-asked once, then given up
     assert "99999" not in summary.model_dump_json() and "抱歉" not in summary.model_dump_json()

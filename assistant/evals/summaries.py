@@ -66,7 +66,7 @@ def content_text(summary: ReportSummary) -> str:
     ]
     parts = meta + [summary.总体概述]
     for s in summary.主要举措与成效:
-        parts += [s.标题, *s.要点]
+        parts += [s.标题, *s.要点, *s.制度与品牌]
         parts += [f"{f.指标} {f.数值}{f.单位} {f.原文}" for f in s.关键数据]
     parts += summary.存在问题 + summary.下一步计划 + summary.荣誉与示范
     return "\n".join(parts)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,10 +79,3 @@ def pin() -> dict[str, dict]:
     }
     PINS.write_text(json.dumps(pins, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return pins
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] == ["--pin"]:
-        print(json.dumps(pin(), ensure_ascii=False, indent=2))
-    else:
-        print("usage: python -m assistant.prompts --pin")

@@ -1,2 +1,2 @@
 """Per-report products read by rule or verified: indicator cards, the comparison table and
-charts, and structured summaries (map-reduce over the outline) with their Markdown digest."""
+charts, and structured summaries (read by rule, one model call for the overview) with their Markdown digest."""

@@ -16,10 +16,10 @@ def render_markdown(summary: ReportSummary) -> str:
     notes: list[str] = []
     for section in summary.主要举措与成效:
         lines += ["", f"### {section.标题}", ""] + [f"- {p}" for p in section.要点]
+        lines += [f"- 制度与品牌：{n}" for n in section.制度与品牌]
         for f in section.关键数据:
-            how = "，规则提取" if f.依据 == "规则" else ""
-            notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字{how}）")
-            unit = "" if f.数值.endswith(f.单位) else f.单位
+            notes.append(f"[^{len(notes) + 1}]: “{f.原文}”（第 {f.start}–{f.end} 字）")
+            unit = "" if f.单位 in f.数值 else f.单位
             lines.append(f"- **{f.指标}**：{f.数值}{unit}[^{len(notes)}]")
     for title, items in (
         ("存在问题", summary.存在问题),

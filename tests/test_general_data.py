@@ -20,6 +20,20 @@ def test_the_generalisation_set_rebuilds_exactly_and_passes_its_checks():
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
 
+def test_the_holdout_set_rebuilds_exactly_and_passes_its_checks():
+    """The second held-out set (assistant/evals/general/holdout/, scripts/build_holdout_eval.py):
+    ten documents of new places, levels and kinds, none sharing a 40-character run with a seed
+    or the first set, and questions that reword none of the first set's."""
+    done = subprocess.run(
+        [sys.executable, "scripts/build_holdout_eval.py", "--check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
 def _gold():
     import json
 

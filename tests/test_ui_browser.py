@@ -200,6 +200,9 @@ def test_open_a_summary(served, browser, tmp_path):
     _tab(page, "摘要")
     _choose(page, "summary-report", "乌海市2023年报告（wuhai-2023）")
     page.click("#view-summary")
+    # The progress line ("总体概述 - 50.0%") shows the section names before the
+    # summary is done, so wait for a heading that only the finished text has.
+    page.wait_for_selector("#summary-text >> text=主要举措与成效", timeout=ANSWER_TIMEOUT_MS)
     page.wait_for_selector("#summary-text >> text=总体概述", timeout=ANSWER_TIMEOUT_MS)
     shown = page.inner_text("#summary-text")
     assert "主要举措与成效" in shown and "(四)聚焦严格公正文明执法,执法质量水平持续提高" in shown

@@ -322,16 +322,29 @@ def test_pdf_metadata_matches_the_text_file(tmp_path, wuhai_pdf):
     assert (pdf_report.place, pdf_report.level, pdf_report.year) == (meta.place, meta.level, meta.year)
 
 
-def test_pdf_with_only_image_pages_is_refused_as_a_scan(tmp_path):
+def _blank_scan():
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import PageBreak, SimpleDocTemplate
 
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4).build([_Scan(), PageBreak(), _Scan()])
+    return out.getvalue()
+
+
+def test_pdf_of_pictures_without_text_is_refused_even_after_ocr(tmp_path):
     with pytest.raises(IngestError) as err:
-        prepare(write(tmp_path / "scan.pdf", out.getvalue()), _settings(tmp_path))
+        prepare(write(tmp_path / "scan.pdf", _blank_scan()), _settings(tmp_path))
     assert "没有可提取的文字" in err.value.message and "共 2 页" in err.value.message
-    assert "OCR" in err.value.hint
+    assert "也未能识别出文字" in err.value.hint
+
+
+def test_pdf_of_pictures_with_ocr_off_is_refused_with_a_hint_to_turn_it_on(tmp_path):
+    from assistant.core.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "unused", ocr=False)
+    with pytest.raises(IngestError) as err:
+        prepare(write(tmp_path / "scan.pdf", _blank_scan()), settings)
+    assert "没有可提取的文字" in err.value.message and "ASSISTANT_OCR=true" in err.value.hint
 
 
 def test_pdf_with_only_an_owner_password_is_read(tmp_path):

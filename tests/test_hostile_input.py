@@ -289,10 +289,10 @@ def test_a_thousand_small_files_report_progress_and_every_failure_with_its_reaso
     boom = write(folder / "reports" / "crash.txt", small_report("金川区", 2022, "行政执法"))
     real_load = formats.load
 
-    def load(data, source, suffix):
+    def load(data, source, suffix, **options):
         if source == str(boom):
             raise RuntimeError("parser exploded")
-        return real_load(data, source, suffix)
+        return real_load(data, source, suffix, **options)
 
     monkeypatch.setattr("assistant.ingest.pipeline.load", load)
     results = ingest_paths([folder], store, progress=True)

@@ -56,6 +56,10 @@ class IngestSettings(BaseModel):
 
     chunk_tokens: int = Field(default=200, ge=32, le=2000, description="Target chunk size in cl100k tokens.")
     max_file_mb: float = Field(default=50.0, gt=0, description="Refuse input files larger than this many megabytes.")
+    ocr: bool = Field(
+        default=True,
+        description="Read PDF pages that hold no text (scans) by OCR (RapidOCR, offline); their citations say OCR 识别，请核对原件.",
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -92,6 +96,10 @@ class GenerationSettings(BaseModel):
     )
     n_threads: int | None = Field(default=None, description="CPU threads for llama.cpp (default: all cores).")
     max_tokens: int = Field(default=256, ge=16, description="Most tokens an answer may generate.")
+    lean: bool = Field(
+        default=True,
+        description="Give the model, of each source, only the sentences naming the question's terms (with the source's section path) and a short system prompt (prompts/answer_lean.yaml), instead of whole chunks.",
+    )
     prompt_lookup: int = Field(
         default=0,
         ge=0,

@@ -14,6 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+OCR_NOTE = "OCR 识别，请核对原件"  # on every citation from a page OCR read (ingest/ocr.py)
+ANNUAL_REPORT = "法治政府建设年度报告"  # the kind of document the product is about (ingest/kinds.py)
+
 
 class ReportMetadata(BaseModel):
     """What a report says about itself, read from its text (ingest/metadata.py); also the shape
@@ -55,6 +58,7 @@ class Report(ReportMetadata):
         "PDF page `number` (anchor_unit 页) or in DOCX paragraph `number` (段).",
     )
     anchor_unit: Literal["页", "段"] | None = None
+    ocr_pages: list[int] = Field(default_factory=list, description="PDF pages whose text was read by OCR.")
     notes: list[str] = Field(default_factory=list, description="What ingest told the user, e.g. pages without text.")
     metadata_version: int = Field(1, description="Version of the metadata rules that read it (ingest/metadata.py).")
 
@@ -92,9 +96,13 @@ class Report(ReportMetadata):
         return self.anchors[i][1] if i >= 0 else None
 
     def locate(self, offset: int) -> str | None:
-        """'第3页' / '第12段' for a citation's start offset; None for plain text."""
+        """'第3页' / '第12段' for a citation's start offset ('第3页（OCR 识别，请核对原件）' on a
+        scanned page); None for plain text."""
         number = self.number_at(offset)
-        return f"第{number}{self.anchor_unit}" if number is not None and self.anchor_unit else None
+        if number is None or not self.anchor_unit:
+            return None
+        where = f"第{number}{self.anchor_unit}"
+        return f"{where}（{OCR_NOTE}）" if number in self.ocr_pages and self.anchor_unit == "页" else where
 
 
 class Chunk(BaseModel):

@@ -38,6 +38,7 @@ class Document:
     parts: list[Part]
     page_meta: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages whose text OCR read
 
     @property
     def text(self) -> str:
@@ -183,7 +184,8 @@ def _reflow(pages: list[list[str]]) -> list[tuple[int, str]]:
     return out
 
 
-def load_pdf(data: bytes, source: str) -> Document:
+def load_pdf(data: bytes, source: str, ocr: bool = True) -> Document:
+    """Text pages as pypdf extracts them; pages with no text (scans) read by OCR when `ocr`."""
     from pypdf import PdfReader
 
     fix = "请重新下载或从原网站另存完整的 PDF"
@@ -219,12 +221,23 @@ def load_pdf(data: bytes, source: str) -> Document:
     # A scanned page often still carries a printed page number: blank means "nothing but furniture".
     pages = _strip_furniture([[ln.strip() for ln in t.replace("\r", "\n").split("\n") if ln.strip()] for t in texts])
     blank = [i for i, lines in enumerate(pages, 1) if not lines]
+    read: list[int] = []
+    if blank and ocr:
+        read = _ocr_into(pages, blank, data, source)
+        blank = [i for i in blank if i not in read]
     if len(blank) == len(pages):
         raise IngestError(
             f"{source}: PDF 中没有可提取的文字（共 {len(pages)} 页，可能是扫描件）/ no extractable text (scanned?)",
-            "先用 OCR 软件（如 ocrmypdf）识别成文字，再导入",
+            "开启 OCR（ASSISTANT_OCR=true，默认开启）或先用 OCR 软件识别成文字，再导入"
+            if not ocr
+            else "扫描件也未能识别出文字：检查文件是否为空白页",
         )
     notes = [f"第{i}页没有可提取的文字（可能是扫描图片）/ page {i} has no extractable text" for i in blank]
+    if read:
+        notes.append(
+            f"第{'、'.join(map(str, read))}页为扫描图片，已用 OCR 识别；引用这些页时请核对原件 / "
+            f"{len(read)} page(s) read by OCR"
+        )
     lines = _reflow(pages)
     parts: list[Part] = []
     for page, line in lines:
@@ -232,7 +245,26 @@ def load_pdf(data: bytes, source: str) -> Document:
             parts[-1].text += "\n" + line
         else:
             parts.append(Part(line, page=page))
-    return Document("pdf", "pdf", parts, notes=notes)
+    return Document("pdf", "pdf", parts, notes=notes, ocr_pages=read)
+
+
+def _ocr_into(pages: list[list[str]], blank: list[int], data: bytes, source: str) -> list[int]:
+    """OCR the `blank` pages into `pages` (in place); the pages it read text on."""
+    from tqdm import tqdm
+
+    from assistant.ingest.ocr import read_pages
+
+    with tqdm(total=len(blank), desc=f"OCR {source.rsplit('/', 1)[-1]}", unit="页", disable=None, leave=False) as bar:
+        try:
+            found = read_pages(data, blank, progress=bar.update)
+        except Exception as exc:  # pdfium or onnxruntime: the page cannot be rendered or read
+            raise IngestError(
+                f"{source}: 扫描页无法渲染或识别 / OCR failed: {type(exc).__name__}: {exc}",
+                "另存为新的 PDF 后重试，或关闭 OCR（ASSISTANT_OCR=false）只导入有文字的页",
+            ) from exc
+    for number, lines in found.items():
+        pages[number - 1] = lines
+    return [n for n, lines in found.items() if lines]
 
 
 # --- DOCX ----------------------------------------------------------------------------
@@ -321,7 +353,7 @@ LOADERS = {
 SUFFIXES = set(LOADERS)
 
 
-def load(data: bytes, source: str, suffix: str) -> Document:
+def load(data: bytes, source: str, suffix: str, *, ocr: bool = True) -> Document:
     """Pick the loader by file suffix; a PDF or a web page saved under another name is
     still read as what it is."""
     suffix = suffix.lower()
@@ -336,4 +368,4 @@ def load(data: bytes, source: str, suffix: str) -> Document:
             f"{source}: 不支持的文件类型 {suffix or '(无扩展名)'} / unsupported file type",
             f"支持 / supported: {', '.join(sorted(SUFFIXES))}",
         )
-    return loader(data, source)
+    return loader(data, source, ocr=ocr) if loader is load_pdf else loader(data, source)

@@ -103,7 +103,7 @@ def read_file(path: Path, settings: Settings) -> bytes:
 def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
     """Everything except writing: raises IngestError with a readable reason."""
     data = read_file(path, settings)
-    doc = load(data, str(path), path.suffix)
+    doc = load(data, str(path), path.suffix, ocr=settings.ocr)
     cleaned = clean_text(doc.text, doc.encoding, str(path), doc.page_meta, doc.notes)
     meta = extract(cleaned.text, cleaned.page_meta)
     version = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
@@ -120,6 +120,7 @@ def prepare(path: Path, settings: Settings) -> tuple[Report, list[Chunk]]:
         format=doc.kind,
         anchors=anchors,
         anchor_unit=unit,
+        ocr_pages=doc.ocr_pages,
         notes=cleaned.notes + _metadata_notes(meta),
         metadata_version=METADATA_VERSION,
     )

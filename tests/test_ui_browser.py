@@ -6,6 +6,7 @@ The summary tab generates a real summary with that model (one model call for the
 overview; the sections are read by rule). Screenshots go to each test's tmp_path.
 """
 
+import re
 import socket
 
 import pytest
@@ -219,6 +220,23 @@ def test_compare_tab_shows_the_table_and_a_cells_quote(served, browser, tmp_path
     page.wait_for_selector("#cell-quote mark", timeout=30_000)
     assert page.inner_text("#cell-quote mark") == "98.4%"
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_review_tab_shows_a_row_per_report_and_each_findings_quotes(served, browser, tmp_path):
+    url, _ = served
+    page = _open(browser, url)
+    _tab(page, "审查")
+    urumqi = page.locator("#review-table [role=gridcell]", has_text="乌鲁木齐县2022年报告").first
+    urumqi.wait_for(timeout=60_000)
+    labels = page.locator("#review-table [role=gridcell]", has_text=re.compile(r"\d{4}年报告"))
+    shown = sorted({labels.nth(i).inner_text().strip() for i in range(labels.count())})
+    assert len(shown) == 5, shown  # the five seeds, one row each
+    urumqi.click()
+    page.wait_for_selector("#review-detail >> text=存在的不足和原因", timeout=30_000)
+    detail = page.inner_text("#review-detail")
+    assert "存在的不足和原因：缺少" in detail and "党政主要负责人履行第一责任人职责情况：具备" in detail
+    assert "定期召开依法治县委员会议" in detail  # the quote behind a finding, as a footnote
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
 
 
 def test_retrieval_eval_runs_from_the_page(served, browser, tmp_path):

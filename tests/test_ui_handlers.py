@@ -170,6 +170,19 @@ def test_summary_renders_and_exports_json_and_markdown(seeded):
     assert len(services.llm.calls) == calls
 
 
+def test_review_table_detail_and_exports(seeded):
+    services = seeded()
+    result = handlers.review(services)
+    assert result.headers[0] == "报告" and len(result.rows) == 5
+    urumqi = next(i for i, row in enumerate(result.rows) if row[0] == "乌鲁木齐县2022年报告")
+    assert "存在的不足和原因" in result.rows[urumqi][result.headers.index("缺少或单薄")]
+    detail = handlers.review_detail(result, urumqi)
+    assert "## 乌鲁木齐县2022年报告（urumqi-county-2022）" in detail and "[^1]: “" in detail
+    md, csv_path = map(Path, result.files)
+    assert md.read_text(encoding="utf-8").count("\n## ") == 5
+    assert csv_path.read_text(encoding="utf-8-sig").startswith("report_id,report,area,item,status")
+
+
 def test_comparison_table_cell_quotes_and_chart(seeded):
     comp = handlers.comparison(seeded())
     assert comp.headers[0] == "指标" and "乌海市2023" in comp.headers

@@ -40,6 +40,7 @@ CONCERNS: dict[str, tuple[type[BaseModel], ...]] = {
     "eval": _ANSWERING,
     "summarize": (StorageSettings, GenerationSettings, HostedSettings),
     "compare": (StorageSettings,),
+    "review": (StorageSettings,),
     "serve": (*_ANSWERING, ServeSettings),
     "ui": (*_ANSWERING, IngestSettings, UiSettings),
     "doctor": (StorageSettings, GenerationSettings, HostedSettings),
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         choices=(1, 2),
         default=2,
-        help="2: one model call per (一) subsection (default); 1: per top-level section (faster)",
+        help="2: a digest per (一) subsection (default); 1: per top-level section",
     )
     p = _command(sub, "compare", "indicator table across reports (values quoted from the text, never estimated)")
     p.add_argument("--metric", nargs="+", help="indicator keys or names (default: all); e.g. 行政复议收到案件数")
@@ -124,6 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--chart", metavar="FILE.png", help="bar chart; with several metrics one file per metric (FILE-<key>.png)"
     )
     p.add_argument("--list-metrics", action="store_true", help="list the indicators and exit")
+    p = _command(
+        sub,
+        "review",
+        "审查 each report: the five required parts, timeliness and form, missing core indicators, "
+        "contradictions, and trends over the years (every finding quoted)",
+    )
+    p.add_argument("--report", help="one report (id or place); default: every ingested report")
+    p.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    p.add_argument("--out", metavar="FILE", help="write the review here instead of printing it")
+    p.add_argument(
+        "--chart",
+        metavar="FILE.png",
+        help="line chart of --metric over the years (places with several annual reports)",
+    )
+    p.add_argument("--metric", default="appearance_rate", help="indicator for --chart (default appearance_rate)")
     _command(sub, "serve", "OpenAI-compatible API (/v1/chat/completions, /v1/models) on serve_host:serve_port")
     _command(sub, "ui", "start the web app (127.0.0.1:7860 by default; other hosts need ASSISTANT_UI_AUTH)")
     _command(sub, "doctor", "check the install: model hash, llama.cpp, Chroma, BM25 vs Chroma, hosted endpoint")
@@ -166,6 +182,7 @@ COMMANDS = {
     "eval": commands.cmd_eval,
     "summarize": commands.cmd_summarize,
     "compare": commands.cmd_compare,
+    "review": commands.cmd_review,
     "serve": commands.cmd_serve,
     "ui": commands.cmd_ui,
     "doctor": commands.cmd_doctor,

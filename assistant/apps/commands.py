@@ -258,6 +258,36 @@ def cmd_compare(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_review(args, settings: Settings) -> int:
+    from assistant.index.store import Store
+    from assistant.reports.charts import trend_chart
+    from assistant.reports.indicators import resolve
+    from assistant.reports.review import review_library
+    from assistant.reports.review_export import render_csv, render_json, render_markdown
+
+    store = Store(settings)
+    if not store.reports():
+        raise StoreError("还没有入库的报告 / no reports ingested", "先运行 `assistant ingest seeds/`")
+    only = store.find_report(args.report).report_id if args.report else None
+    reviews, trends = review_library(store, only)
+    if args.format == "csv":
+        text = render_csv(reviews)
+    elif args.format == "json":
+        text = render_json(reviews, trends)
+    else:
+        text = render_markdown(reviews, trends)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"已写入 / wrote {args.out}", file=sys.stderr)
+    else:
+        print(text, end="")
+    if args.chart:
+        key = resolve([args.metric])[0].key
+        print(f"图表 / chart: {trend_chart([t for t in trends if t.metric == key], args.chart)}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args, settings: Settings) -> int:
     from assistant.apps.server import serve
 

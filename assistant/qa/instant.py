@@ -16,11 +16,14 @@ Worked example: "磴口县和醴陵市分别有多少个调委会？" ->
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.core.types import Chunk, Citation, Report
 from assistant.index.store import Store
+from assistant.qa.scope import CHANGE
 from assistant.reports.indicators import BY_KEY, INDICATORS, IndicatorValue, card
+from assistant.reports.trends import change, point
+from assistant.text.numerals import number_set
 from assistant.text.sentences import clauses
 
 # A combined indicator wins over its parts when the question names both parts.
@@ -71,6 +74,7 @@ class IndicatorAnswer:
     cells: list[Cell]  # in answer order; cited ones carry [n] = their position among the cited
     chunks: list[Chunk]  # one per cited cell, same order
     short: str = ""  # the direct answer: "乌海市（2023年）更高；深圳市光明区2023年：97.7%；乌海市2023年：98.4%"
+    derived: set[str] = field(default_factory=set)  # numbers computed from the quoted ones (a change)
 
     def citations(self) -> list[Citation]:
         """[n] for the n-th stated cell: its sentence, in the chunk that holds it."""
@@ -92,6 +96,8 @@ class IndicatorAnswer:
 
 def answer(question: str, store: Store, scoped: list[Report], everything: list[Report]) -> IndicatorAnswer | None:
     key = indicator_in(question)
+    if key is not None and _years_of_one_place(scoped) and CHANGE.search(question):
+        return _trend(key, store, scoped)
     if key is None or not _QUANTITY.search(question):
         return None
     high, low = bool(_HIGH.search(question)), bool(_LOW.search(question))
@@ -135,6 +141,31 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
             text += verdict + "。"
             short.insert(0, verdict)
     return IndicatorAnswer(text=text, key=key, cells=stated, chunks=chunks, short="；".join(short))
+
+
+def _years_of_one_place(reports: list[Report]) -> bool:
+    return len(reports) >= 2 and len({r.place for r in reports}) == 1 and len({r.year for r in reports}) == len(reports)
+
+
+def _trend(key: str, store: Store, reports: list[Report]) -> IndicatorAnswer | None:
+    """ "这几年怎么变化": the figure of each year, oldest first, and the change between
+    consecutive years (reports/trends.py), computed only where both figures are comparable."""
+    cells = [Cell(r, _values(store, r).get(key)) for r in sorted(reports, key=lambda r: r.year or 0)]
+    stated = [c for c in cells if c.value is not None]
+    if len(stated) < 2:
+        return None
+    name, unit = BY_KEY[key].name, stated[0].value.unit
+    chunks = [_chunk_at(store, c.report.report_id, c.value.start) for c in stated]
+    values = "；".join(f"{c.report.year}年为{c.value.raw}[{i}]" for i, c in enumerate(stated, 1))
+    points = [point(c.report, c.value) for c in stated]
+    changes = [change(a, b, unit) for a, b in zip(points, points[1:])]
+    missing = [f"{c.report.year}年" for c in cells if c.value is None]
+    text = f"{stated[0].report.place}{name}：{values}。" + "；".join(changes) + "。"
+    if missing:
+        text += "、".join(missing) + "报告中未提及。"
+    short = "；".join(f"{c.report.year}年 {c.value.raw}" for c in stated)
+    derived = number_set("".join(changes)) - number_set("".join(c.value.quote for c in stated))
+    return IndicatorAnswer(text=text, key=key, cells=stated, chunks=chunks, short=short, derived=derived)
 
 
 def _short_label(report: Report) -> str:

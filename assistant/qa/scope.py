@@ -34,7 +34,7 @@ _CONTENT_AFTER = re.compile(
 # "从2021年到2022年" / "2016—2020年": a period; its ends select reports when the place has them.
 _RANGE = re.compile(rf"(?:从)?({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})\s*年")
 _SELECTOR = re.compile(rf"({YEAR})\s*年")
-_CHANGE = re.compile(
+CHANGE = re.compile(  # a question about how something changed over the years
     r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|这几年|近几年|历年|逐年|各年|每年|哪一年|哪年|比上一?年|同比|与上年|较上年"
 )
 _MAX_LISTED = 8  # held places named in a refusal
@@ -152,7 +152,7 @@ def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | 
             missing=f"报告库中没有{place}{wanted}年的报告（现有：{_held(chosen)}）",
         )
     dated = sorted((r for r in chosen if r.year), key=lambda r: r.year)
-    if len(dated) > 1 and not _CHANGE.search(question) and not content_years(question):
+    if len(dated) > 1 and not CHANGE.search(question) and not content_years(question):
         latest = dated[-1]
         others = "、".join(f"{r.year}年" for r in dated[:-1])
         return Scope(

@@ -1,4 +1,5 @@
-"""PNG charts with Chinese labels: a bar chart of one indicator across reports.
+"""PNG charts with Chinese labels: a bar chart of one indicator across reports, a line
+chart of one indicator over the years.
 
 matplotlib's default font has no Chinese glyphs, so a CJK font is looked up (one matplotlib
 knows, else what fontconfig lists for :lang=zh); without one, labels fall back to ASCII
@@ -14,6 +15,7 @@ from pathlib import Path
 from assistant.core.errors import ConfigError
 from assistant.reports.compare import ComparisonRow
 from assistant.reports.indicators import resolve
+from assistant.reports.trends import TrendSeries
 
 _CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -77,6 +79,41 @@ def bar_chart(rows: list[ComparisonRow], metric: str, path: str | Path) -> Path:
         ax.bar_label(bars, labels=[f"{r.value:g}{s}" for r, s in zip(data, suffix)])
         ax.set_title(ind.name if font else ind.key)
         ax.margins(y=0.15)
+        fig.tight_layout()
+        fig.savefig(path, format="png")
+        plt.close(fig)
+    return path
+
+
+def trend_chart(series: list[TrendSeries], path: str | Path) -> Path:
+    """A PNG line chart of one indicator over the years, one line per place."""
+    if not series:
+        raise ConfigError(
+            "没有可画的历年数据 / no place has this indicator in several years",
+            "先导入同一地方多个年度的年度报告，或换一个指标",
+        )
+    font = cjk_font()
+    plt, rc = pyplot(font)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+        for s in series:
+            xs, ys = [p.year for p in s.points], [p.value for p in s.points]
+            ax.plot(xs, ys, marker="o", label=s.place if font else s.points[0].report_id.rsplit("-", 1)[0])
+            for p in s.points:
+                ax.annotate(
+                    p.raw if font else f"{p.value:g}",
+                    (p.year, p.value),
+                    textcoords="offset points",
+                    xytext=(0, 6),
+                    ha="center",
+                )
+        ax.set_xticks(sorted({p.year for s in series for p in s.points}))
+        ax.set_title(series[0].name if font else series[0].metric)
+        ax.margins(y=0.2)
+        if len(series) > 1:
+            ax.legend()
         fig.tight_layout()
         fig.savefig(path, format="png")
         plt.close(fig)

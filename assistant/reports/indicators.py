@@ -266,21 +266,44 @@ def extract(text: str) -> dict[str, IndicatorValue]:
     return found
 
 
-def check(values: dict[str, IndicatorValue]) -> list[str]:
-    """Contradictions between a card's values, as readable flags."""
+class Flag(BaseModel):
+    """A contradiction between a card's values, and the values it is about (for their quotes)."""
+
+    message: str
+    metrics: list[str]
+
+
+def inconsistencies(values: dict[str, IndicatorValue]) -> list[Flag]:
+    """Contradictions between a card's values: a percentage over 100, a part larger than its
+    whole, 出庭应诉率 that its counts do not give."""
     flags = []
     for v in values.values():
         if v.unit == "%" and v.value > 100:
-            flags.append(f"{BY_KEY[v.metric].name} {v.raw} 超过 100%")
+            flags.append(Flag(message=f"{BY_KEY[v.metric].name} {v.raw} 超过 100%", metrics=[v.metric]))
     for part, whole in PARTS:
         if part in values and whole in values and values[part].value > values[whole].value:
-            flags.append(f"{BY_KEY[part].name} {values[part].raw} 大于 {BY_KEY[whole].name} {values[whole].raw}")
+            flags.append(
+                Flag(
+                    message=f"{BY_KEY[part].name} {values[part].raw} 大于 {BY_KEY[whole].name} {values[whole].raw}",
+                    metrics=[part, whole],
+                )
+            )
     rate, n, total = (values.get(k) for k in ("appearance_rate", "appearances", "litigation"))
     if rate and n and total and total.value and not (rate.qualifier or n.qualifier or total.qualifier):
         implied = 100 * n.value / total.value
         if abs(implied - rate.value) > 0.5:
-            flags.append(f"出庭应诉率 {rate.raw} 与出庭 {n.raw} / 应诉 {total.raw}（{implied:.1f}%）不一致")
+            flags.append(
+                Flag(
+                    message=f"出庭应诉率 {rate.raw} 与出庭 {n.raw} / 应诉 {total.raw}（{implied:.1f}%）不一致",
+                    metrics=["appearance_rate", "appearances", "litigation"],
+                )
+            )
     return flags
+
+
+def check(values: dict[str, IndicatorValue]) -> list[str]:
+    """Contradictions between a card's values, as readable flags."""
+    return [f.message for f in inconsistencies(values)]
 
 
 def card(report: Report, text: str) -> IndicatorCard:

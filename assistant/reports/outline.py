@@ -69,7 +69,7 @@ def enumerated_items(text: str, limit: int = 8) -> list[str]:
 
 # Where the plans begin inside a 存在问题及下一步 section: a 下一步/今后 sentence, or a paragraph
 # that opens on the coming year's intent ("2023年,光明区将…", "新的一年,我们将…").
-_PLANS_START = re.compile(
+PLANS_START = re.compile(
     r"(?:^|(?<=[。\n]))[ \t\u3000]*(?:下一步|今后|(?:\d{4}年|新的一年|明年)[,，]?[^。\n]{0,30}?将)", re.M
 )
 
@@ -79,7 +79,7 @@ def problems_and_plans(text: str, parts: list[Part]) -> tuple[list[str], list[st
     for part in parts:
         body = text[part.start : part.end].split("\n", 1)[-1]  # without the heading line
         if part.kind == "problems+plans":
-            cut = m.start() if (m := _PLANS_START.search(body)) else len(body)
+            cut = m.start() if (m := PLANS_START.search(body)) else len(body)
             problems += enumerated_items(body[:cut])
             plans += enumerated_items(body[cut:])
         elif part.kind == "problems":

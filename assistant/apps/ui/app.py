@@ -91,6 +91,7 @@ class _Ui:
     library: layout.LibraryTab
     summary: layout.SummaryTab
     compare: layout.CompareTab
+    review: layout.ReviewTab
     evals: layout.EvalsTab
     model: dict  # the concurrency group every event that calls the model shares
 
@@ -110,6 +111,7 @@ def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
                 layout.library(settings),
                 layout.summary(),
                 layout.compare(),
+                layout.review(),
                 layout.evals(),
                 {"concurrency_id": "model", "concurrency_limit": 1 if settings.backend == "llama" else 4},
             )
@@ -119,6 +121,7 @@ def build_app(settings: Settings, store=None, llm=None) -> gr.Blocks:
         _wire_library(ui)
         _wire_summary(ui)
         _wire_compare(ui)
+        _wire_review(ui)
         _wire_evals(ui)
     demo.queue(default_concurrency_limit=4)
     demo.services = services  # for launch's warm start, and for tests
@@ -233,6 +236,24 @@ def _wire_compare(ui: _Ui) -> None:
     c.tab.select(on_compare, outputs=[c.table, c.comparison, c.flags, c.metric])
     c.table.select(on_cell, inputs=c.comparison, outputs=[c.cell, c.metric])
     c.metric.change(on_chart, inputs=[c.comparison, c.metric], outputs=c.chart)
+
+
+def _wire_review(ui: _Ui) -> None:
+    r = ui.review
+
+    @readable(4)
+    def on_review():
+        result = handlers.review(ui.services)
+        return gr.update(value=result.rows, headers=result.headers), result, result.files, gr.update()
+
+    @readable(1)
+    def on_row(result, evt: gr.SelectData):
+        if result is None or evt.index is None:
+            return gr.update()
+        return handlers.review_detail(result, evt.index[0])
+
+    r.tab.select(on_review, outputs=[r.table, r.result, r.export, r.detail])
+    r.table.select(on_row, inputs=r.result, outputs=r.detail)
 
 
 def _wire_evals(ui: _Ui) -> None:

@@ -1,4 +1,4 @@
-"""Handlers behind the 报告库 / 摘要 / 对比 / 设置 tabs: plain functions of plain values.
+"""Handlers behind the 报告库 / 摘要 / 对比 / 审查 / 设置 tabs: plain functions of plain values.
 
 They return strings, rows and file paths and raise AssistantError with a hint; app.py
 turns those into component updates and readable messages, so every function here is
@@ -179,6 +179,42 @@ def chart(comp: Comparison, metric: str | None) -> str:
         raise ConfigError("没有选择指标 / no metric chosen", "在下拉框中选择一个指标")
     digest = hashlib.sha256(repr(sorted((r.report, r.metric, r.value) for r in comp.rows)).encode()).hexdigest()
     return str(bar_chart(comp.rows, metric, EXPORT_DIR / f"chart-{digest[:12]}-{metric}.png"))
+
+
+# --- 审查 -----------------------------------------------------------------------------
+@dataclass
+class Review:
+    headers: list[str]
+    rows: list[list[str]]  # one per report: overview_row's values
+    reviews: list  # ReportReview, in row order
+    trends: list  # TrendSeries of the places reviewed
+    files: list[str]  # the whole review as Markdown and CSV
+
+
+def review(services: Services) -> Review:
+    """Every report reviewed: the overview table, and the exports a reviewer sends on."""
+    from assistant.reports.review import review_library
+    from assistant.reports.review_export import overview_row, render_csv, render_markdown
+
+    if not services.store.reports():
+        raise StoreError("还没有入库的报告 / no reports ingested", "在「报告库」页上传报告")
+    reviews, trends = review_library(services.store)
+    rows = [overview_row(r) for r in reviews]
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    md, csv_path = EXPORT_DIR / "审查结果.md", EXPORT_DIR / "审查结果.csv"
+    md.write_text(render_markdown(reviews, trends), encoding="utf-8")
+    csv_path.write_text(render_csv(reviews), encoding="utf-8-sig")  # Excel opens UTF-8 with a BOM as such
+    return Review(list(rows[0]), [list(r.values()) for r in rows], reviews, trends, [str(md), str(csv_path)])
+
+
+def review_detail(result: Review, row: int) -> str:
+    """One report's findings, each with its quotes, and its place's trends."""
+    from assistant.reports.review_export import render_markdown
+
+    if not 0 <= row < len(result.reviews):
+        return "点击上表中的一行，查看该报告的审查详情。"
+    chosen = result.reviews[row]
+    return render_markdown([chosen], [t for t in result.trends if t.place == chosen.place])
 
 
 # --- 设置 -----------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def summary() -> SummaryTab:
             report = gr.Dropdown(label="报告", choices=[], scale=3, min_width=200, elem_id="summary-report")
             view = gr.Button("查看摘要", variant="primary", scale=1, min_width=100, elem_id="view-summary")
             regenerate = gr.Button("重新生成", scale=1, min_width=100)
-        gr.Markdown("首次生成用本地模型逐节摘要，每份报告需要几分钟；之后直接读取缓存。")
+        gr.Markdown("首次生成：各部分按规则摘自原文，总体概述由本地模型写（约 5–20 秒）；之后直接读取缓存。")
         text = gr.Markdown(elem_id="summary-text")
         downloads = gr.File(label="下载 JSON / Markdown", file_count="multiple", interactive=False)
         return SummaryTab(report, view, regenerate, text, downloads)
@@ -133,6 +133,27 @@ def compare() -> CompareTab:
             metric = gr.Dropdown(label="柱状图指标", choices=[], scale=2, min_width=200)
         chart = gr.Image(label="柱状图", type="filepath", interactive=False, height=320)
         return CompareTab(tab, table, cell, metric, chart, gr.Markdown(), gr.State(None))
+
+
+@dataclass
+class ReviewTab:
+    tab: gr.Tab
+    table: gr.Dataframe  # one row per report
+    detail: gr.Markdown  # the chosen report's findings, each with its quotes
+    export: gr.File
+    result: gr.State
+
+
+def review() -> ReviewTab:
+    with gr.Tab("审查", id="review") as tab:
+        gr.Markdown(
+            "对照《法治政府建设与责任落实督察工作规定》逐份审查：五项必备内容、报送与公开时限、核心指标、数字矛盾"
+            "（按规则读取，不经模型）。点击一行查看每条结论及其原文。"
+        )
+        table = gr.Dataframe(interactive=False, wrap=True, elem_id="review-table", label="各报告审查结果")
+        detail = gr.Markdown("点击上表中的一行，查看该报告的审查详情。", elem_id="review-detail")
+        export = gr.File(label="下载审查结果（Markdown / CSV）", file_count="multiple", interactive=False)
+        return ReviewTab(tab, table, detail, export, gr.State(None))
 
 
 @dataclass

@@ -128,6 +128,20 @@ def seeded_store(seeded_ingest):
 
 
 @pytest.fixture(scope="session")
+def general_store(tmp_path_factory, embedder):
+    """(store, settings) with the seeds and the general set's twelve documents, as its
+    questions expect (assistant/evals/general/README.md); read-only."""
+    from assistant.evals.gold import GENERAL_DIR
+    from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("general"), cache_dir=DEFAULT_CACHE_DIR)
+    store = Store(settings, embedder=embedder)
+    ingest_paths([SEEDS_DIR, GENERAL_DIR / "reports"], store, progress=False)
+    return store, settings
+
+
+@pytest.fixture(scope="session")
 def small_llm():
     """The real packaged 0.5B model through llama.cpp, loaded once per session (temperature 0,
     fixed seed). LlamaBackend serialises calls with its own lock, so tests may share it."""

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from assistant.backends.registry import get_backend
+from assistant.core.types import Chunk, Hit, Report
 from assistant.ingest.pipeline import ingest_paths
 from assistant.qa.answer import ask
 from tests.conftest import SEEDS_DIR
@@ -46,7 +47,7 @@ def cite_the_source_holding(number: str, claim: str):
     """A scripted reply that states `claim` citing whichever source holds `number`."""
 
     def reply(messages):
-        sources = re.split(r"\n(?=\[\d+\] 来源：)", messages[-1]["content"])
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
         n = next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if re.match(r"\[\d+\]", s) and number in s)
         return f"{claim}[{n}]"
 
@@ -119,3 +120,20 @@ def test_the_real_model_does_not_attribute_another_reports_figure_to_the_place_a
     answer = ask("光明区2021年办理了多少件法律援助案件？", store, llm, settings)
     assert "659" not in answer.answer  # 醴陵市's figure
     assert answer.refused or {c.report_id for c in answer.citations} == {"guangming-2021"}
+
+
+def test_a_named_appraisal_year_must_be_the_one_the_source_names():
+    from assistant.qa.checks import Expect, attribution_problems
+    from assistant.qa.sources import Source
+
+    report = Report(
+        report_id="pucheng-2022", source="/x", version="v", raw_sha256="r", encoding="utf-8", place="蒲城县", year=2022
+    )
+    chunk = Chunk(
+        chunk_id="c", report_id="pucheng-2022", version="v", index=0, start=0, end=40,
+        text="我县在渭南市2021年度法治政府建设考核中被评为良好等次。", section="", place="蒲城县", year=2022,
+    )  # fmt: skip
+    source = Source(1, Hit(chunk=chunk, report=report, score=1.0))
+    expect = Expect(terms=["考核"], exempt=set(), places=("蒲城县",))
+    assert attribution_problems("蒲城县在2022年度考核中被评为良好等次。[1]", [source], expect)
+    assert not attribution_problems("蒲城县在2021年度考核中被评为良好等次。[1]", [source], expect)

@@ -44,6 +44,9 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("2023年乌海市行政机关", ["乌海市"]),
         ("在深圳市第七届人民代表大会", ["深圳市"]),
         ("和田地区", ["和田地区"]),  # a real name starting with a character that is also a word
+        ("2021年1月10日在开封市第十六届人民代表大会", ["开封市"]),  # the date's 日 and 在 are no name
+        ("蓝田县在西安市年度考核中", ["蓝田县", "西安市"]),  # a joining word splits two places
+        ("盐城市和思明区", ["盐城市", "思明区"]),  # a name ending in 城 is a place (主城区 is not)
     ],
 )
 def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):
@@ -58,6 +61,9 @@ def test_places_in_text_skip_generic_words_and_leading_function_words(text, foun
         ("光明2021年…", "深圳市光明区", True),
         ("深圳市2021年…", "深圳市光明区", False),  # the parent does not name the child
         ("乌鲁木齐市…", "乌鲁木齐县", False),
+        ("合肥经开区2023年…", "合肥经济技术开发区", True),
+        ("合肥高新区2023年…", "合肥经济技术开发区", False),  # another zone of the same city
+        ("合肥高新技术产业开发区2023年…", "合肥经济技术开发区", False),
     ],
 )
 def test_a_question_names_a_place_by_full_name_own_unit_or_stem(question, place, expected):
@@ -89,6 +95,14 @@ BODY = (
         ("延边朝鲜族自治州2021年法治政府建设情况报告", "", "延边朝鲜族自治州", None, "州"),
         ("深圳市大鹏新区2021年法治政府建设情况报告", "深圳市大鹏新区管理委员会", "深圳市大鹏新区", "深圳市", "新区"),
         ("乌海市司法局2021年法治政府建设年度报告", "乌海市司法局\n2022年1月10日", "乌海市司法局", "乌海市", "部门"),
+        (
+            "思明区人民政府鹭江街道办事处关于2021年度法治政府建设情况的报告",
+            "思明区人民政府鹭江街道办事处\n2022年2月20日",
+            "思明区鹭江街道",
+            "思明区",
+            "街道",
+        ),
+        ("泉州市交通运输局\n2021年法治政府建设情况报告", "", "泉州市交通运输局", "泉州市", "部门"),  # two-line title
     ],
 )
 def test_the_reporting_body_is_read_whole_with_its_parent_and_level(title, signature, place, parent, level):

@@ -58,10 +58,16 @@ class Body:
     unsure: dict[str, str] = field(default_factory=dict)
 
 
+# A subdistrict or township office under its district's government: "鲤城区人民政府金龙街道办事处"
+# is 鲤城区 > 金龙街道.
+_UNDER_GOVERNMENT = re.compile(r"(?:人民)?政府(?=[\u4e00-\u9fff]{2,8}?(?:街道|乡|镇)(?:办事处|人民政府))")
+
+
 def _named(line: str) -> list[str]:
     """Places a self-naming line gives: each chain, extended by a department that follows
     it ("乌海市司法局") unless what follows is its government or party committee."""
     found = []
+    line = _UNDER_GOVERNMENT.sub("", line)
     for _, end, chain in find_chains(line):
         rest = line[end:]
         dept = _DEPT_AFTER.match(rest)
@@ -88,7 +94,7 @@ def addressee_of(lines: list[str]) -> str | None:
 def reporting_body(title: str | None, lines: list[str], signature: list[str], page_meta: dict[str, str]) -> Body:
     scores: Counter[str] = Counter()
     for where, texts in (
-        ("title", [title] if title else []),
+        ("title", [title, *_title_above(title, lines)] if title else []),
         ("signature", signature),
         ("header", [v for k, v in page_meta.items() if k in ("发布机构", "发文机关", "信息来源")]),
     ):
@@ -115,6 +121,17 @@ def reporting_body(title: str | None, lines: list[str], signature: list[str], pa
     if best < _WEIGHTS["opening"]:  # only scattered body mentions: not enough to say who reports
         return Body(addressee=addressee, unsure={"place": f"只在正文中零散提到{place}，无法确定报告主体"})
     return Body(place=place, parent=_parent(place, body, addressee), addressee=addressee)
+
+
+def _title_above(title: str, lines: list[str]) -> list[str]:
+    """A title set over two lines, the body's name above the rest ("威海市生态环境局" /
+    "2022年法治政府建设情况工作报告"): the line just above the title, when it is only a name."""
+    if title not in lines:
+        return []
+    i = lines.index(title)
+    above = next((ln.strip() for ln in reversed(lines[max(0, i - 2) : i]) if ln.strip()), "")
+    names = _named(above) if len(above) <= 24 else []
+    return [above] if names and any(above.startswith(n) and len(above) - len(n) <= 4 for n in names) else []
 
 
 def _merge(scores: Counter[str]) -> Counter[str]:

@@ -62,10 +62,10 @@ _GENERIC_NAME = re.compile(
 
 
 # Words a chain can start with that are not part of the name ("关于醴陵市", "2023年乌海市",
-# "在深圳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
+# "在深圳市", the end of a date: "2月7日在洛阳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
 _LEAD = re.compile(
     r"^(?:关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|"
-    r"[年度在的了是对由到给据较被把让使为与及等])+"
+    r"[年度在的了是对由到给据较被把让使为与及等]|[日月](?=[在于])|和(?!田))+"
 )
 # Provincial-level names: a 省 or 自治区 unit must be one of these (so "落实省委" holds no province).
 PROVINCES = frozenset(
@@ -74,17 +74,25 @@ PROVINCES = frozenset(
 )
 
 
-# Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区.
-_GENERIC_PART = re.compile(
-    r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡|城)$"
-)
+# Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区 (but a name
+# merely ending in 城 is a place: 鲤城区, 盐城市, 聊城市).
+_GENERIC_PART = re.compile(r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡)$")
+
+
+# A word that joins two places in a sentence, not a unit of one name: "富平县在渭南市…考核中"
+# is 富平县 and 渭南市, "乌海市和醴陵市" two places (but 和田地区 is one).
+_JOINERS = set("在和与及的对向到由从将把被")
+
+
+def _joins(text: str, i: int) -> bool:
+    return text[i : i + 1] in _JOINERS and text[i : i + 2] != "和田"
 
 
 def _scan(text: str, i: int) -> list[tuple[int, int]]:
     """Consecutive units from offset i, as (start, end). A one-character name takes the
     suffix character after it too: 甘州区 is one unit, not 甘州 + 区 (and 郑州市 not 郑州 + 市)."""
     spans = []
-    while m := _ONE_UNIT.match(text, i):
+    while (not spans or not _joins(text, i)) and (m := _ONE_UNIT.match(text, i)):
         end = m.end()
         name = len(m.group(0)) - len(next(sfx for sfx in PLACE_SUFFIXES if m.group(0).endswith(sfx)))
         if name == 1 and end < len(text) and text[end] in "市县区旗盟":
@@ -114,21 +122,21 @@ def is_generic(unit: str) -> bool:
 
 def find_chains(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, place) for each run of non-generic units in `text`; a generic unit
-    breaks a run ("城市中心区" gives nothing, "我市乌达区" gives 乌达区)."""
-    done = 0
-    for m in CHAIN.finditer(text):
-        if m.start() < done:
-            continue
+    breaks a run ("城市中心区" gives nothing, "我市乌达区" gives 乌达区), and so does a joining
+    word ("富平县在渭南市" gives 富平县 and 渭南市)."""
+    pos = 0
+    while m := CHAIN.search(text, pos):
         lead = _LEAD.match(m.group(0))
+        spans = _scan(text, m.start() + (lead.end() if lead else 0))
         run: list[tuple[int, int]] = []
-        for s, e in _scan(text, m.start() + (lead.end() if lead else 0)) + [(-1, -1)]:
+        for s, e in spans + [(-1, -1)]:
             if s >= 0 and not is_generic(text[s:e]):
                 run.append((s, e))
                 continue
             if run:
                 yield run[0][0], run[-1][1], text[run[0][0] : run[-1][1]]
             run = []
-            done = max(done, e)
+        pos = max(spans[-1][1] if spans else m.end(), m.start() + 1)
 
 
 def split_place(place: str) -> list[str]:
@@ -179,6 +187,25 @@ def level_of(place: str | None) -> str | None:
     return None
 
 
+_STEM_REST = re.compile(r"([\u4e00-\u9fff]{0,2}?)(?:" + "|".join(PLACE_SUFFIXES) + ")")
+
+
+def _starts_other_place(text: str, start: int, length: int, place: str) -> bool:
+    """Is the stem at text[start:start+length] the start of another place's name? "乌鲁木齐"
+    before 市 is 乌鲁木齐市, not 乌鲁木齐县; "合肥" before 高新技术产业开发区 is not 合肥经济技术开发区."""
+    after = text[start + length : start + length + 1]
+    if not after:
+        return False
+    if after in _NEXT_SUFFIX:
+        return True
+    # The stem, at most two more characters and an admin suffix: 合肥 + 高新区; not 武威 + 有多少户市,
+    # nor a generic word (武威 + 全市).
+    rest = _STEM_REST.match(text, start + length)
+    if not rest or (rest.group(1) and is_generic(rest.group(0))):
+        return False
+    return text[start : rest.end()] not in short_names(place)
+
+
 def names_place(text: str, place: str) -> bool:
     """Does `text` name `place`, by its full name, its innermost unit or that unit's stem?"""
     if place in text:
@@ -187,8 +214,7 @@ def names_place(text: str, place: str) -> bool:
         # str.find, not a regex per place: with a thousand places re's compile cache thrashes.
         start = text.find(name)
         while start >= 0:
-            after = text[start + len(name) : start + len(name) + 1]
-            if name.endswith(PLACE_SUFFIXES) or not after or after not in _NEXT_SUFFIX:
+            if name.endswith(PLACE_SUFFIXES) or not _starts_other_place(text, start, len(name), place):
                 return True
             start = text.find(name, start + 1)
     return False
@@ -207,7 +233,8 @@ _AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len
 def short_names(place: str) -> set[str]:
     """The names a question may use for a place: the place, its innermost unit, that unit's
     stem, and the customary short forms — 阿拉善左旗 -> 阿左旗; 延边朝鲜族自治州 -> 延边州, 延边;
-    河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 乌海市司法局 -> 乌海司法局."""
+    河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 合肥经济技术开发区 -> 合肥经开区;
+    乌海市司法局 -> 乌海司法局."""
     unit = local_name(place)
     names = {place, unit, place_stem(place)}
     if m := _BANNER.match(unit):
@@ -218,6 +245,9 @@ def short_names(place: str) -> set[str]:
         if unit.startswith(province) and len(unit) - len(province) >= 3 and unit[len(province)] not in "省市区":
             rest = unit[len(province) :]
             names |= {rest, place_stem(rest)}
+    for full, short in (("经济技术开发区", ("经开区", "开发区")), ("高新技术产业开发区", ("高新区",))):
+        if unit.endswith(full) and len(unit) > len(full):
+            names |= {unit[: -len(full)] + s for s in short}  # 合肥经济技术开发区 -> 合肥经开区
     if is_department(place):
         area, dept = split_place(place)[:-1], split_place(place)[-1]
         names.add(place_stem("".join(area)) + dept)
@@ -260,8 +290,7 @@ class PlaceIndex:
             for j in range(i + 2, min(len(text), i + PlaceIndex._LONGEST) + 1):
                 for place in names.get(text[i:j], ()):
                     name = text[i:j]
-                    after = text[j : j + 1]
-                    if name == place or name.endswith(PLACE_SUFFIXES) or not after or after not in _NEXT_SUFFIX:
+                    if name == place or name.endswith(PLACE_SUFFIXES) or not _starts_other_place(text, i, j - i, place):
                         found.add(place)
         return found
 

@@ -36,7 +36,53 @@ def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(model_p
     assert "98.4%" in answer.citations[0].quote
     assert answer.scope.report_ids == ["wuhai-2023"]
     assert_citations_slice_back(store, answer)
-    assert answer.prompt == "answer@1"
+    assert answer.prompt == "answer_lean@3"
+
+
+def test_lean_sources_show_the_sentences_naming_the_questions_terms_with_their_section(model_path):
+    store, settings = model_path
+    lean = ScriptedLLM("乌海市注册公职律师63人。[1]")
+    ask("乌海市注册公职律师有多少人？", store, lean, settings.model_copy(update={"instant": False}))
+    full = ScriptedLLM("乌海市注册公职律师63人。[1]")
+    answer = ask(
+        "乌海市注册公职律师有多少人？", store, full, settings.model_copy(update={"lean": False, "instant": False})
+    )
+    (lean_system, lean_user), (full_system, full_user) = lean.calls[0], full.calls[0]
+    assert answer.prompt == "answer@1" and len(lean_system["content"]) < len(full_system["content"])
+    # The one sentence naming 公职律师, under its section path cut to each heading's first clause.
+    assert "[1] 乌海市2023年报告｜一、主要工作开展情况 > (二)聚焦依法决策：…" in lean_user["content"]
+    assert "注册公职律师63人。…" in lean_user["content"] and "[2]" not in lean_user["content"]
+    assert "[4]" in full_user["content"] and len(lean_user["content"]) < len(full_user["content"]) / 3
+
+
+def test_a_paraphrased_question_keeps_its_top_sources_whole():
+    from assistant.qa.sources import excerpt, short_path
+
+    text = "甲项工作稳步推进。乙项工作出庭应诉率98%。丙项工作。"
+    assert excerpt(text, ["出庭", "应诉"], 2) == ("…乙项工作出庭应诉率98%。…", True)
+    assert excerpt(text, ["胜诉"], 1) == (None, False)  # nothing names the term: shown whole, or left out
+    assert (
+        short_path("一、主要举措和成效 > (一)加强党的领导,完善法治政府建设推进机制")
+        == "一、主要举措和成效 > (一)加强党的领导"
+    )
+
+
+def test_a_bare_figure_is_spelled_out_as_the_clause_of_the_report_that_holds_it(model_path):
+    store, settings = model_path
+    llm = ScriptedLLM("98.4%")  # what a small model answers a short prompt: no subject, no [n]
+    answer = ask(WUHAI_Q, store, llm, settings.model_copy(update={"instant": False}))
+    assert len(llm.calls) == 1 and answer.method == "model" and answer.grounded
+    assert answer.explanation.startswith("行政机关负责人出庭应诉率98.4% [1]")
+    assert_citations_slice_back(store, answer)
+
+
+def test_a_count_whose_clause_names_another_thing_does_not_answer_the_question(model_path):
+    store, settings = model_path
+    # 124件 is in the sentence that mentions 行政复议, but its own clause counts 行政应诉案件.
+    wrong = "乌海市2023年共收到124件行政复议申请。[1]"
+    answer = ask("乌海市2023年共收到多少件行政复议申请？", store, ScriptedLLM(wrong, wrong), settings)
+    assert "124" not in answer.answer and answer.method != "model"
+    assert any("124" in p and "别的事项" in p for p in answer.problems)
 
 
 def test_an_invented_number_triggers_one_strict_retry(model_path):
@@ -179,3 +225,12 @@ def test_an_indicator_question_the_card_may_not_answer_goes_to_the_model(seeded_
     llm = ScriptedLLM("报告中未提及。")
     ask(question, store, llm, settings)
     assert llm.calls, "the card's figure is not certainly the one asked"
+
+
+def test_an_answer_that_only_repeats_the_questions_words_is_asked_again(model_path):
+    store, settings = model_path
+    question = "乌鲁木齐县2022年召开的专题述法会议叫什么？"
+    llm = ScriptedLLM("专题述法会议。[1]", "召开“乌鲁木齐县2022年度专题述法工作会议”。[1]")
+    answer = ask(question, store, llm, settings)
+    assert len(llm.calls) == 2 and "没有给出答案" in llm.calls[1][1]["content"]
+    assert "乌鲁木齐县2022年度专题述法工作会议" in answer.answer + answer.explanation

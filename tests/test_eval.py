@@ -24,6 +24,12 @@ MRR_FLOOR = 0.93
 # indicator cards) and refusal accuracy 1.0 (4/4); each floor allows one miss.
 SMOKE_FACT_ACCURACY_FLOOR = 0.8
 SMOKE_REFUSAL_ACCURACY_FLOOR = 0.75
+# assistant/evals/general/dev.jsonl (56 items over the seeds and twelve other documents) with the
+# packaged 0.5B model measured fact accuracy 0.925 (37/40), refusal accuracy 1.0 (16/16) and no
+# misattribution; the floors allow three and one more misses. A right number attributed to
+# the wrong place is the worst answer the product can give: none is allowed.
+GENERAL_FACT_ACCURACY_FLOOR = 0.85
+GENERAL_REFUSAL_ACCURACY_FLOOR = 0.9
 
 
 @pytest.mark.parametrize(
@@ -75,7 +81,7 @@ def test_a_retrieval_only_run_writes_results_summary_and_report(seeded_store, tm
     assert (tmp_path / "run1" / "report.md").read_text(encoding="utf-8").startswith("# Evaluation report")
     lines = (tmp_path / "run1" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == summary["retrieval"]["questions"] and "retrieval_rank" in json.loads(lines[0])
-    assert summary["config"]["prompts"] == ["answer@1", "answer_strict@1"]
+    assert summary["config"]["prompts"] == ["answer_lean@3"] and summary["config"]["lean"]
     assert set(summary["retrieval_by_report"]) >= {"乌海市"}
 
 
@@ -114,6 +120,21 @@ def test_answers_on_the_smoke_set_stay_above_their_floors(seeded_store):
     assert metrics.refusal_accuracy >= SMOKE_REFUSAL_ACCURACY_FLOOR, wrong
     assert metrics.grounded_rate == 1.0, "every answer shown must pass verification or be a refusal"
     assert metrics.numeric_faithfulness == 1.0, "a number not in the cited quotes was shown as fact"
+
+
+@pytest.mark.model
+def test_answers_beyond_the_seeds_never_cite_another_place_or_year(general_store, small_llm):
+    """Districts, a banner, a prefecture, a new area, a department, three years of one county,
+    work reports and plans: the dev half of the general set (the test half is held out)."""
+    from assistant.evals.gold import GENERAL_DIR
+
+    store, settings = general_store
+    metrics, rows = answer_eval(store, small_llm, settings, load_gold(GENERAL_DIR / "dev.jsonl"))
+    wrong = [(r.id, r.answer[:60]) for r in rows if r.grade != "CORRECT"]
+    assert metrics.misattributions == 0, [(r.id, r.answer) for r in rows if r.misattributed]
+    assert metrics.fact_accuracy >= GENERAL_FACT_ACCURACY_FLOOR, wrong
+    assert metrics.refusal_accuracy >= GENERAL_REFUSAL_ACCURACY_FLOOR, wrong
+    assert metrics.grounded_rate == 1.0
 
 
 def test_numeric_faithfulness_counts_claims_not_the_names_of_cited_reports(seeded_store):

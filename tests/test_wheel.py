@@ -134,5 +134,7 @@ def test_the_installed_wheel_ingests_and_answers_outside_the_checkout(installed,
     asked = run("ask", "2023年乌海市行政机关负责人出庭应诉率是多少？", "--json")
     assert asked.returncode == 0, asked.stderr[-2000:]
     answer = json.loads(asked.stdout)
-    assert "98.4%" in answer["answer"] and answer["grounded"] and answer["prompt"].startswith("answer")
+    assert "98.4%" in answer["answer"] and answer["grounded"] and answer["prompt"].startswith("answer"), {
+        k: answer[k] for k in ("method", "prompt", "problems")
+    }
     assert answer["citations"][0]["report_id"] == "wuhai-2023"

@@ -47,7 +47,9 @@ def configuration(settings: Settings, llm=None) -> dict:
         "retrieval": {
             k: getattr(settings, k) for k in ("top_k", "bm25_weight", "dense_weight", "auto_scope", "chunk_tokens")
         },
-        "prompts": [load_prompt(n).ref for n in ("answer", "answer_strict")],
+        "prompts": [load_prompt(n).ref for n in (("answer_lean",) if settings.lean else ("answer", "answer_strict"))],
+        "lean": settings.lean,
+        "instant": settings.instant,
         "git_commit": _git_commit(),
         "backend": settings.backend,
     }

@@ -25,16 +25,17 @@ from dataclasses import dataclass, field
 
 from assistant.backends.base import LLM
 from assistant.core.config import Settings
-from assistant.core.types import Answer, Citation, Hit, Method, Report, Scope, Timings, Usage
+from assistant.core.types import ANNUAL_REPORT, Answer, Citation, Hit, Method, Report, Scope, Timings, Usage
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
 from assistant.qa import about, instant
 from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
-from assistant.qa.citing import cite, quote_citation, with_citations
+from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import direct_answer, question_parts
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
+from assistant.qa.scope import CHANGE, selector_years
 from assistant.qa.sources import Source, build_sources, exempt_numbers
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
@@ -142,16 +143,36 @@ class Asking:
         return self.finish(text, "refusal", refused=True)
 
 
+_ASKS_ANNUAL = re.compile(r"法治政府建设(?:情况|工作|年度)*的?报告")
+
+
 def _missing_report(q: Asking) -> Answer | None:
     if not q.scope.missing:
-        return None
-    if q.scope.year is not None:  # a year no report covers may be content another year states
+        return _other_kind(q)
+    # A year no report covers may be content another year states — unless the question asks
+    # for that year's report itself ("2021年的法治政府建设报告里…").
+    names_report = q.scope.year is not None and re.search(
+        rf"{q.scope.year}\s*年度?的?[^，,。？?]{{0,14}}报告", q.question
+    )
+    if q.scope.year is not None and not names_report:
         naming = [h for h in q.hits if f"{q.scope.year}年" in h.chunk.text]
         if naming:
             q.hits = naming
             return None
     q.problems.append(q.scope.missing)
     return q.refuse(q.scope.missing)
+
+
+def _other_kind(q: Asking) -> Answer | None:
+    """ "南沙区2020年法治政府建设情况报告中…" when the library holds 南沙区's 2020 工作要点, not its
+    annual report: the document asked for is not held, whatever the other one says."""
+    scoped = [r for r in q.reports if r.report_id in q.scope.report_ids]
+    if not scoped or not _ASKS_ANNUAL.search(q.question) or any(r.kind == ANNUAL_REPORT for r in scoped):
+        return None
+    held = "、".join(f"{r.label}（{r.kind or '其他文件'}）" for r in scoped[:4])
+    why = f"报告库中没有所问的法治政府建设年度报告（现有：{held}）"
+    q.problems.append(why)
+    return q.refuse(why)
 
 
 def _about_report(q: Asking) -> Answer | None:
@@ -184,6 +205,8 @@ def _nothing_found(q: Asking) -> Answer | None:
 def _from_indicators(q: Asking) -> Answer | None:
     """A comparison of one indicator across reports, read off the cards; kept only if every
     number in it is in its quotes."""
+    if q.scope.missing and q.scope.year is not None:
+        return None  # the year asked has no report: a card speaks for its own report's year only
     by_id = {r.report_id: r for r in q.reports}
     scoped = [by_id[i] for i in ([q.scope.prefer] if q.scope.prefer else q.scope.report_ids) if i in by_id]
     found = instant.answer(q.question, q.store, scoped, q.reports)
@@ -193,7 +216,9 @@ def _from_indicators(q: Asking) -> Answer | None:
         return None
     citations = found.citations()
     labels = {str(r.year) for r in q.reports if r.year}  # "乌海市2023年报告" names its year
-    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], number_set(q.question) | labels):
+    # A change between years is computed from two quoted figures, shown next to them.
+    exempt = number_set(q.question) | labels | found.derived
+    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in citations], exempt):
         return None
     q.listener.emit(found.text)
     return q.finish(found.text, "indicators", prompt=f"indicators:{found.key}", citations=citations, short=found.short)
@@ -203,7 +228,7 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
     """One model call; the Answer if the draft passes verification, else None (problems noted)."""
     if not q.sources:
         t = time.perf_counter()
-        q.sources = build_sources(q.hits, q.llm, q.settings, load("answer").system, q.question)
+        q.sources = build_sources(q.hits, q.llm, q.settings, prompt.system, q.question, q.terms)
         q.expect.exempt = exempt_numbers(q.question, q.sources)
         q.timings.prompt_ms += (time.perf_counter() - t) * 1000
     guard = StreamGuard([s.full for s in q.sources], q.terms, q.expect.exempt, q.listener)
@@ -224,6 +249,8 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         q.declined = True  # the sources do not answer: no retry, the quote rung checks
         return None
     text = with_citations(text, q.sources, q.terms)
+    if q.expect.measure:  # one thing asked: a bare figure is a whole answer (several parts: not)
+        text = spelled_out(text, q.sources, q.expect.names_measure)
     problems = draft_problems(text, q.sources, q.expect)
     if problems:
         q.problems += problems
@@ -236,15 +263,17 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
 
 
 def _from_model(q: Asking) -> Answer | None:
+    if q.settings.lean:
+        return _model_draft(q, "model", load("answer_lean"), problem="")
     return _model_draft(q, "model", load("answer"))
 
 
 def _from_model_retry(q: Asking) -> Answer | None:
     if q.declined:
         return None
-    return _model_draft(
-        q, "model-retry", load("answer_strict"), problem="上一次回答有问题：" + "；".join(q.problems) + "。"
-    )
+    problem = "上一次回答有问题：" + "；".join(q.problems) + "。"
+    # Lean: the first prompt with the problem appended, so its whole prefix is still in the KV cache.
+    return _model_draft(q, "model-retry", load("answer_lean" if q.settings.lean else "answer_strict"), problem=problem)
 
 
 def _quote(q: Asking) -> Answer | None:
@@ -292,9 +321,13 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
 
 
 def _other_years(q: Asking, found: Quote) -> list[Quote]:
-    """With the sources from several years of one place: the best sentence of each other year."""
+    """With the sources from several years of one place, for a question about change or about
+    several years: the best sentence of each other year. ("2019年至今共办理了多少件" asks one
+    figure: the later reports' yearly counts are not it.)"""
     reports = {s.hit.report.report_id: s.hit.report for s in q.sources}
     if len(reports) < 2 or len({r.place for r in reports.values()}) > 1:
+        return []
+    if not (CHANGE.search(q.question) or len(selector_years(q.question)) > 1):
         return []
     more = []
     for rid in reports.keys() - {found.source.hit.report.report_id}:
@@ -358,6 +391,7 @@ def ask(
         scope=scope,
         hits=hits,
         expect=Expect(
+            question=question,
             terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
             exempt=number_set(question),
             wants_number=bool(_WANTS_NUMBER.search(question)),

@@ -33,6 +33,7 @@ _MIN_HAN = 6  # Chinese characters below which an answer says nothing
 
 # Words that say what kind of count a measure is, not what is counted: they cannot tell a
 # clause about 法律援助案件 from one about 行政处罚案件.
+_GENERIC_TERMS = frozenset("行政 人民 重大 政府 法治 依法 建设 全面".split())
 _COUNT_NOUNS = frozenset(
     "案件 件数 数量 个数 人数 次数 数 工作 情况 事项 总数 多少 共计 累计 办理 开展 全年 其中".split()
 )
@@ -60,6 +61,9 @@ def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], b
             words = re.compile("|".join([ind.question, *ind.after, *ind.before]))
             return lambda clause: bool(words.search(clause))
     core = [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
+    # 行政 of 行政复议申请 is in every other clause of a report ("行政应诉案件124件"): the
+    # measure is named by its distinctive words (复议, 申请), when it has any.
+    core = [t for t in core if t not in _GENERIC_TERMS] or core
     if not core:
         return None
     return lambda clause: any(t in clause for t in core)
@@ -76,6 +80,7 @@ class Expect:
     scope_ids: tuple[str, ...] = ()  # the reports the question is about (empty: any)
     measure: Measure | None = None
     names_measure: Callable[[str], bool] | None = None  # does a clause name the measure asked?
+    question: str = ""
 
 
 def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]:
@@ -83,6 +88,8 @@ def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]
     bare = re.sub(r"[\s。.，,:：]", "", strip_citations(text))
     if "来源：" in text or "资料：" in text or any(bare and bare in s.section.replace(" ", "") for s in sources):
         problems.append("回答复述了资料标题，没有回答问题")
+    elif bare and expect.question and bare in re.sub(r"[\s？?。，,]", "", expect.question):
+        problems.append("回答只复述了问题中的词，没有给出答案")  # "叫什么？" -> "专题述法会议"
     ids = cited_ids(text)
     valid = {s.n for s in sources}
     if bad := [i for i in ids if i not in valid]:
@@ -118,6 +125,9 @@ def attribution_problems(text: str, sources: list[Source], expect: Expect) -> li
     for year in sorted(years_in(said)):
         if not any(s.hit.report.year == year or f"{year}年" in s.text for s in cited):
             problems.append(f"回答提到{year}年，所引资料是{labels}，其中没有{year}年的内容")
+        elif f"{year}年度" in said and not any(f"{year}年度" in s.text for s in cited):
+            # "2022年度考核" names one appraisal: the 2022 report's "2021年度考核" is another.
+            problems.append(f"回答说{year}年度，所引资料中没有{year}年度")
     return problems
 
 
@@ -137,7 +147,24 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
         holding = [c for src in cited for c in units(src) if number in number_set(c)]
         if holding and not any(names(c) for c in holding):
             return [f"问题问的是{asked}，数字 {number} 所在的句子说的不是{asked}"]
+        # In a sentence of several counts, a count whose own clause names its own thing
+        # ("我市行政应诉案件124件") does not answer another (行政复议申请) named elsewhere in it.
+        own = [c for src in cited for c in clauses(src) if number in number_set(c)]
+        if own and all(_names_other_count(c, number) and not names(c) for c in own):
+            return [f"问题问的是{asked}，数字 {number} 所在的分句说的是别的事项"]
     return []
+
+
+_BEFORE_FIGURE = re.compile(r"(?:我[市县区省]|全[市县区省]|共|累计|总计|合计|已|达到?|为|约|近|超过?|\s)+$")
+
+
+def _names_other_count(clause: str, number: str) -> bool:
+    """Does the clause name what it counts right before the figure, in four or more
+    characters ("行政应诉案件124件")? A short lead ("已办结684件", "来电713件") leans on the
+    sentence around it for its subject."""
+    at = clause.find(number)
+    lead = _BEFORE_FIGURE.sub("", clause[:at]) if at > 0 else ""
+    return len(re.findall(r"[\u4e00-\u9fff]", lead)) >= 4
 
 
 def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:

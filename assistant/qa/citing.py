@@ -4,15 +4,19 @@ A cited source contributes the one sentence that holds most of the answer's numb
 most of the question's key terms). Small models often forget the [n] markers, so
 `with_citations` adds them: the source holding all the answer's numbers, else each source
 holding some (up to three), else — for an answer without numbers — the best-matching one.
+A draft that is only a figure is spelled out as the clause that holds it (`spelled_out`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from assistant.core.types import Citation
 from assistant.qa.sources import Source
-from assistant.qa.verify import cited_ids, coverage
+from assistant.qa.verify import cited_ids, coverage, strip_citations
 from assistant.text.numerals import number_set
-from assistant.text.sentences import sentence_spans
+from assistant.text.sentences import clauses, sentence_spans
 
 
 def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
@@ -62,3 +66,31 @@ def with_citations(text: str, sources: list[Source], terms: list[str]) -> str:
     if not holders and not wanted:
         holders = [max(sources, key=lambda s: coverage(s.text, terms) + coverage(s.text, [text])).n]
     return text + "".join(f" [{n}]" for n in holders)
+
+
+def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] | None) -> str:
+    """A bare figure ("98.4% [1]", as small models answer a short prompt) written out as
+    the source clause that holds it ("行政机关负责人出庭应诉率98.4% [1]"): the reader sees what
+    the figure counts, in the report's own words, and the checks read that clause. Only
+    for a draft of figures and nothing else; the clause must name the measure when one is asked."""
+    bare = strip_citations(text)
+    figures = [m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?", bare)]
+    if not figures or re.search(r"[\u4e00-\u9fff]{3}", bare):
+        return text
+    ids = cited_ids(text)
+    pool = [s for s in sources if s.n in ids] or sources
+    parts = []
+    for figure in dict.fromkeys(figures):
+        found = next(
+            (
+                (src.n, c)
+                for src in pool
+                for c in clauses(src.full)
+                if figure in number_set(c) and (names is None or names(c))
+            ),
+            None,
+        )
+        if found is None:
+            return text  # not every figure is in a clause about the measure: the checks decide
+        parts.append(f"{found[1].strip('，,。；; ')} [{found[0]}]")
+    return "；".join(dict.fromkeys(parts)) + "。"

@@ -108,12 +108,13 @@ SEED_PLACES = {"乌海市": "乌海", "醴陵市": "醴陵", "磴口县": "磴�
 PLACE_SUFFIXES = ("市", "县", "区")
 
 
-def synthetic_places(n: int, *, avoid_text: str = "", seed: int = 7) -> list[str]:
+def synthetic_places(n: int, *, avoid_text: str = "", seed: int = 7, at_most: bool = False) -> list[str]:
     """`n` distinct place names (stem + 市/县/区), deterministic for a given seed.
 
     Stems that occur in `avoid_text` (e.g. all gold questions) are skipped, so that a
     synthetic place never captures a question meant for a seed report; stems that
-    contain another stem are skipped too (so 石家庄 and 家庄 cannot both match)."""
+    contain another stem are skipped too (so 石家庄 and 家庄 cannot both match). With
+    `at_most`, fewer than `n` when fewer exist (the caller gives places several years)."""
     stems = [
         s
         for s in PLACE_STEMS
@@ -122,7 +123,7 @@ def synthetic_places(n: int, *, avoid_text: str = "", seed: int = 7) -> list[str
         and not any(s != t and (t in s or s in t) for t in PLACE_STEMS)
     ]
     names = [s + suf for s in stems for suf in PLACE_SUFFIXES]
-    if n > len(names):
+    if n > len(names) and not at_most:
         raise SystemExit(f"only {len(names)} distinct synthetic place names available, asked for {n}")
     random.Random(seed).shuffle(names)
     return names[:n]

@@ -9,7 +9,8 @@
 (b) Synthetic corpus: the seeds plus `--reports` short synthetic reports (default 1000).
     Each synthetic report is a title line ("<place><year>年法治政府建设情况报告") plus a
     window of 3-6 consecutive chunks of a seed report, with the seed's place replaced by
-    a synthetic one (real Chinese city/county stems + 市/县/区, ~1000 distinct names),
+    a synthetic one (real Chinese city/county stems + 市/县/区, ~1,760 distinct names;
+    beyond that each place gets several distinct years, 2015-2024),
     its report year replaced (2019-2024), and about half of its other numbers replaced
     by random digits from a seeded RNG. It is chunked with the real chunker and written
     with Store.put_report for the first `--put-report` (50) reports, timed, and for the rest
@@ -27,6 +28,10 @@
     The five seeds are ingested with the real pipeline. Timed on the gold questions and
     on "retargeted" gold questions whose place (and year) are replaced by a synthetic
     report's, so auto-scope selects a synthetic report.
+
+With `--chroma-server` the synthetic corpus (b) lives in a real `chroma run` server on a
+loopback port instead of the embedded store (the seeds of (a) stay embedded), so the two
+runs at the same `--reports` give the server's cost.
 
 A last table times the query embedding alone in fresh processes with the default BLAS
 threads and with OPENBLAS_NUM_THREADS=1 (see _common.embed_ab for why a process).
@@ -154,12 +159,15 @@ def build_synthetic(
     timings = {"generate + chunk": 0.0, "embed": 0.0, "Chroma writes (put_report)": 0.0}
     t0 = time.perf_counter()
     pending = []  # (report, records, texts, seed texts whose vector each chunk reuses)
+    years_of: dict[str, list[int]] = {}
     for j in range(n_reports):
         seed_report, seed_chunks, seed_place = seeds_prepared[rng.randrange(len(seeds_prepared))]
         size = rng.randint(3, 6)
         start = rng.randrange(0, max(1, len(seed_chunks) - size))
         window = seed_chunks[start : start + size]
-        place, year = places[j], rng.randint(2019, 2024)
+        place, year = places[j % len(places)], rng.randint(2019, 2024)
+        if n_reports > len(places):  # more reports than names: each place gets distinct years
+            year = years_of.setdefault(place, rng.sample(range(2015, 2025), 10))[j // len(places)]
         title = f"{place}{year}年法治政府建设情况报告"
 
         def vary(piece: str) -> str:
@@ -175,7 +183,7 @@ def build_synthetic(
             pos += len(piece)
         text = "".join(pieces)
         version = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        rid = f"syn-{j:04d}"
+        rid = f"syn-{j:05d}"
         chunks = chunk_text(text, chunk_tokens, id_prefix=version[:16])
         report = Report(
             report_id=rid,
@@ -319,6 +327,9 @@ def main() -> None:
         "the rest are written in batched upserts (put_report costs ~0.1-0.2 s per report)",
     )
     ap.add_argument("--put-report-all", action="store_true", help="write every synthetic report with put_report")
+    ap.add_argument(
+        "--chroma-server", action="store_true", help="keep the synthetic corpus in a loopback `chroma run` server"
+    )
     ap.add_argument("--quick", action="store_true", help="smoke run: 6 questions, 1 pass, 30 synthetic reports")
     ap.add_argument("--keep", action="store_true", help="keep the temporary data dirs")
     args = ap.parse_args()
@@ -357,8 +368,14 @@ def main() -> None:
         cold_rows.append(["seeds", f"{t.ms:.0f}"])
 
         # (b) synthetic ------------------------------------------------------------------
+        server = None
+        if args.reports and args.chroma_server:
+            from tests.servers import start_chroma
+
+            server = start_chroma(work / "chroma-server")
         if args.reports:
-            syn = C.settings(work / "synthetic")
+            where = {"chroma_host": "127.0.0.1", "chroma_port": server.port} if server else {}
+            syn = C.settings(work / "synthetic", **where)
             sstore = Store(syn, embedder=builder)
             total = time.perf_counter()
             with C.Timer() as t:
@@ -368,7 +385,7 @@ def main() -> None:
             for path in C.seed_files():
                 rep, recs = prepare(path, syn)
                 seeds_prepared.append((rep, recs, C.seed_place(path)))
-            places = C.synthetic_places(args.reports, avoid_text=" ".join(q["question"] for q in gold))
+            places = C.synthetic_places(args.reports, avoid_text=" ".join(q["question"] for q in gold), at_most=True)
             before = builder.computed
             reports, n_chunks, timings, _ = build_synthetic(
                 sstore,
@@ -410,8 +427,9 @@ def main() -> None:
                 retrieve(chosen[0]["question"], cold, syn)
             cold_rows.append(["synthetic", f"{t.ms:.0f}"])
 
-            syn_gold = f"synthetic ({total_chunks} chunks) / gold"
-            syn_re = f"synthetic ({total_chunks} chunks) / retargeted"
+            kind = "Chroma server" if server else "embedded"
+            syn_gold = f"synthetic ({total_chunks} chunks, {kind}) / gold"
+            syn_re = f"synthetic ({total_chunks} chunks, {kind}) / retargeted"
             retargeted = C.spread(retarget(gold, reports, random.Random(5)), args.questions)
             # interleave: seeds q_i, synthetic q_i, retargeted q_i, ...
             mixed = []
@@ -499,6 +517,8 @@ def main() -> None:
         )
         print()
         print(C.table(["first query on a newly opened Store (loads BM25 from disk)", "ms"], cold_rows))
+        if server:
+            server.stop()
     print(C.machine_line())
 
 

@@ -201,3 +201,16 @@ def test_hits_carry_the_stored_chunk_and_its_report(seeded):
         assert text[h.chunk.start : h.chunk.end] == h.chunk.text
         assert h.chunk.version == h.report.version
         assert np.isfinite(h.score)
+
+
+def test_a_scoped_dense_search_is_exact_and_agrees_with_chromas_filtered_index(seeded):
+    store, _ = seeded
+    query = store.embedder.encode(["行政机关负责人出庭应诉率"])[0]
+    exact = store.dense_search(query, 6, ["wuhai-2023"])
+    chroma = store.chunks.query(
+        query_embeddings=[query.tolist()], n_results=6, where={"report_id": "wuhai-2023"}, include=["distances"]
+    )
+    assert [cid for cid, _ in exact] == chroma["ids"][0]  # the same ranking, from the vectors themselves
+    assert [round(s, 4) for _, s in exact] == [round(1.0 - d, 4) for d in chroma["distances"][0]]
+    owned = {c.chunk_id for c in store.chunk_records("wuhai-2023")}
+    assert {cid for cid, _ in exact} <= owned

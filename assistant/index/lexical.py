@@ -48,6 +48,10 @@ class LexicalIndex:
         retriever.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
         return cls(list(ids), retriever)
 
+    def chunk_ids(self, owners: list[str]) -> list[str]:
+        """The chunk ids of `owners` (report version prefixes), from their runs of rows."""
+        return [cid for o in owners if o in self.spans for cid in self.ids[slice(*self.spans[o])]]
+
     def top(self, query: str, k: int, owners: list[str] | None = None) -> list[tuple[int, float]]:
         """The `k` best (row, score) with a positive score, among the rows of `owners`
         (report version prefixes) when given."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 # (suffix, level), longest first so that 自治州 wins over 州 and 新区 over 区.
 ADMIN_SUFFIXES: tuple[tuple[str, str], ...] = (
@@ -256,7 +257,13 @@ def short_names(place: str) -> set[str]:
 
 def name_variants(places: Iterable[str | None]) -> set[str]:
     """Every name a question may use for any of `places` (see short_names)."""
-    return {name for p in places if p for name in short_names(p)}
+    return {name for p in set(places) if p for name in _short_names(p)}
+
+
+@cache
+def _short_names(place: str) -> frozenset[str]:
+    # A library of 10,000 reports holds a few thousand places, asked about on every question.
+    return frozenset(short_names(place))
 
 
 class PlaceIndex:

@@ -215,7 +215,7 @@ def test_the_review_command_prints_each_format(fmt, seeded_store, tmp_path):
     _, settings = seeded_store
     out = tmp_path / f"review.{fmt}"
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "review", "--format", fmt, "--out", str(out)],
+        [sys.executable, "-m", "assistant", "review", "--all", "--format", fmt, "--out", str(out)],
         env={**__import__("os").environ, "ASSISTANT_DATA_DIR": str(settings.data_dir)},
         capture_output=True,
         text=True,

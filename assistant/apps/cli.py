@@ -131,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         "审查 each report: the five required parts, timeliness and form, missing core indicators, "
         "contradictions, and trends over the years (every finding quoted)",
     )
-    p.add_argument("--report", help="one report (id or place); default: every ingested report")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--report", help="one report (id or place)")
+    which.add_argument("--all", action="store_true", help="every ingested report (the default)")
     p.add_argument("--format", choices=("md", "csv", "json"), default="md")
     p.add_argument("--out", metavar="FILE", help="write the review here instead of printing it")
     p.add_argument(

@@ -85,6 +85,16 @@ def test_a_count_whose_clause_names_another_thing_does_not_answer_the_question(m
     assert any("124" in p and "别的事项" in p for p in answer.problems)
 
 
+def test_a_quote_about_another_years_appraisal_is_not_the_answer():
+    from assistant.qa.answer import _other_appraisal
+
+    avoid = _other_appraisal("富平县在渭南市2022年度法治政府建设考核中被评为什么等次？")
+    assert avoid("我县在渭南市2021年度法治政府建设考核中被评为良好等次。")
+    assert not avoid("在渭南市2022年度法治政府建设考核中,我县被评为优秀等次。")
+    assert not avoid("全年办理行政复议案件41件。")  # no appraisal year: not passed over
+    assert _other_appraisal("富平县2022年办理了多少件行政复议案件？") is None
+
+
 def test_an_invented_number_triggers_one_strict_retry(model_path):
     store, settings = model_path
     llm = ScriptedLLM("出庭应诉率为97.1%。[1]", "出庭应诉率为98.4%。[1]")

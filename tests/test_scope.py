@@ -135,6 +135,13 @@ def test_compared_with_the_year_before_keeps_that_years_report():
     assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
 
 
+def test_a_years_appraisal_is_looked_for_in_the_next_years_report_too():
+    # The 2021年度 考核 result is announced in 2022 and reported in the 2022 report.
+    scope = detect_scope("磴口县在2021年度法治政府建设考核中被评为什么等次？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+    assert detect_scope("磴口县2021年办理了多少件行政复议案件？", LIBRARY).report_ids == ["dengkou-2021"]
+
+
 def test_a_work_report_speaks_for_the_year_before_it_was_delivered():
     gwr = report("shenzhen-gwr-2024", "深圳市", 2024).model_copy(update={"kind": "政府工作报告"})
     scope = detect_scope("深圳市2023年地区生产总值是多少？", [*LIBRARY, gwr])

@@ -146,6 +146,9 @@ class Asking:
 _ASKS_ANNUAL = re.compile(r"法治政府建设(?:情况|工作|年度)*的?报告")
 
 
+_PLAN_ASK = re.compile(r"计划|打算|力争|目标|拟|下一步|明年")
+
+
 def _missing_report(q: Asking) -> Answer | None:
     if not q.scope.missing:
         return _other_kind(q)
@@ -158,6 +161,11 @@ def _missing_report(q: Asking) -> Answer | None:
         naming = [h for h in q.hits if f"{q.scope.year}年" in h.chunk.text]
         if naming:
             q.hits = naming
+            return None
+        # "计划在2024年…" of a place whose latest report is 2023's: that report's plans answer it.
+        planned = [h for h in q.hits if h.report.year == q.scope.year - 1] if _PLAN_ASK.search(q.question) else []
+        if planned:
+            q.hits = planned
             return None
     q.problems.append(q.scope.missing)
     return q.refuse(q.scope.missing)
@@ -276,11 +284,20 @@ def _from_model_retry(q: Asking) -> Answer | None:
     return _model_draft(q, "model-retry", load("answer_lean" if q.settings.lean else "answer_strict"), problem=problem)
 
 
+def _other_appraisal(question: str) -> Callable[[str], bool] | None:
+    """For "2022年度考核": a sentence about another year's appraisal ("2021年度…考核") and not
+    this one is not its answer, however well it matches the rest of the question."""
+    asked = set(re.findall(r"((?:19|20)\d{2})年度", question))
+    if not asked:
+        return None
+    return lambda sentence: bool((said := set(re.findall(r"((?:19|20)\d{2})年度", sentence))) and not said & asked)
+
+
 def _quote(q: Asking) -> Answer | None:
     """The best sentence about the measure asked, quoted whole — one per part of a question
     that asks several things, and one per year when it spans several years of one place."""
     expect, names = q.expect, q.expect.names_measure
-    found = best_sentence(q.sources, q.terms, expect.wants_number, names)
+    found = best_sentence(q.sources, q.terms, expect.wants_number, names, avoid=_other_appraisal(q.question))
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
@@ -392,7 +409,10 @@ def ask(
         hits=hits,
         expect=Expect(
             question=question,
-            terms=key_terms(question, ignore=name_variants(r.place for r in reports)),
+            # The parent named before a place ("宜昌市长阳县") is an address, not a term to find.
+            terms=key_terms(
+                question, ignore=name_variants([*(r.place for r in reports), *(r.parent for r in reports)])
+            ),
             exempt=number_set(question),
             wants_number=bool(_WANTS_NUMBER.search(question)),
             places=tuple(dict.fromkeys(r.place for r in reports if r.place)),

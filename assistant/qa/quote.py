@@ -38,14 +38,21 @@ class Quote:
 
 
 def best_sentence(
-    sources: list[Source], terms: list[str], wants_number: bool, names: Callable[[str], bool] | None = None
+    sources: list[Source],
+    terms: list[str],
+    wants_number: bool,
+    names: Callable[[str], bool] | None = None,
+    avoid: Callable[[str], bool] | None = None,
 ) -> Quote | None:
-    """The best sentence; with `names`, a figure must sit in a clause that names the measure."""
+    """The best sentence; with `names`, a figure must sit in a clause that names the measure;
+    sentences `avoid` rejects are passed over."""
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text
         for s, e in sentence_spans(text):
             sentence = text[s:e]
+            if avoid and avoid(sentence):
+                continue
             if wants_number:
                 numeric = [
                     coverage(c, terms) for c in clauses(sentence) if figures_in(c) and (names is None or names(c))

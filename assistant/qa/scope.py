@@ -123,6 +123,9 @@ def detect_scope(
 _PREVIOUS = re.compile(r"上一年|上年|去年|前一年|上一年度")
 
 
+_APPRAISAL = re.compile(r"((?:19|20)\d{2})年度[^，,。？?]{0,20}?(?:考核|考评|评估|测评|评议|排名)")
+
+
 def covers(report: Report, year: int) -> bool:
     """Does a report speak for `year`? Its own year — and a 政府工作报告 also reviews the year
     before it was delivered (the 2024 report's 工作回顾 is of 2023)."""
@@ -139,6 +142,8 @@ def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | 
         compared = {int(y) for y in _COMPARED.findall(question)}
         if _PREVIOUS.search(question):  # "比上一年增加了多少": the year before each year asked
             compared |= {y - 1 for y in years}
+        # "2022年度考核中被评为什么等次": that appraisal is announced, and reported, the year after.
+        compared |= {int(y) + 1 for y in _APPRAISAL.findall(question)}
         with_year = [r for r in chosen if any(covers(r, y) for y in years | compared)]
         if any(covers(r, y) for r in with_year for y in years):
             shown = "、".join(map(str, sorted(years | ({r.year for r in with_year} & compared))))

@@ -20,6 +20,16 @@ WUHAI = "开展行政复议质量提升年活动,我市行政应诉案件124件,
             "增长11.3%",
         ),
         ("磴口县共有多少个人民调解委员会？", "全县共有64个调委会,254名调解员。", "64个"),  # the counter asked
+        ("出庭应诉的比例有多高？", "行政诉讼案件50件,行政机关负责人出庭应诉率96.2%。", "96.2%"),  # 比例 asks a rate
+        (  # in a list of figures, the one after the part's own words
+            "办理了多少件法律援助案件？其中刑事案件多少件？",
+            "办理法律援助案件共712件(含民事304件、刑事341件、行政5件),完成率达118%。",
+            "712件；341件",
+        ),
+        # Two asking clauses joined by a comma are two parts.
+        ("长阳县集中评查的案卷有多少宗，优秀的占多少？", "评查案卷1268宗,优秀率72.4%,限期整改。", "1268宗；72.4%"),
+        # A later part in other words than the text's: the figure after the one before it.
+        ("调解中心受理了多少件纠纷？调成了多少件？", "受理涉外商事纠纷386件,调解成功341件。", "386件；341件"),
         ("全年罚款多少？", "累计罚款3000余万元。", "3000余万元"),  # qualifier and magnitude kept
         ("综合行政执法局是什么时候挂牌运行的？", "磴口县综合行政执法局于2022年3月挂牌运行。", "2022年3月"),
         (
@@ -43,4 +53,5 @@ def test_a_question_is_split_into_the_parts_that_ask_something():
         "共有多少件行政应诉案件",
         "其中负责人出庭应诉多少件",
     ]
+    assert question_parts("2023年，乌海市出庭应诉率是多少？") == ["2023年，乌海市出庭应诉率是多少"]  # one asks
     assert question_parts("乌海市的法治政府建设") == ["乌海市的法治政府建设"]  # nothing asked: the whole

@@ -49,8 +49,27 @@ _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升")
 def question_parts(question: str) -> list[str]:
     """The parts of a question that each ask something, in order."""
     parts = [p.strip(" ，,。") for p in _PART_SPLIT.split(question)]
+    # "…有多少宗，优秀的占多少": two asking clauses joined by a comma are two parts.
+    parts = [piece for p in parts for piece in _asking_clauses(p)]
     asking = [p for p in parts if p and _ASKS.search(p)]
     return asking or [question]
+
+
+def _asking_clauses(part: str) -> list[str]:
+    pieces = [p.strip(" ，,") for p in re.split(r"[，,]", part)]
+    if len(pieces) > 1 and sum(bool(_ASKS.search(p)) for p in pieces) > 1:
+        merged: list[str] = []  # a clause that asks nothing stays with the one after it
+        carry = ""
+        for p in pieces:
+            if _ASKS.search(p):
+                merged.append(carry + p)
+                carry = ""
+            else:
+                carry += p + "，"
+        if carry and merged:
+            merged[-1] += "，" + carry.rstrip("，")
+        return merged
+    return [part]
 
 
 def _figures(clause: str) -> list[re.Match]:
@@ -80,13 +99,36 @@ def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
     named = [c for c in candidates if measure and names_measure(c, measure)]
     pool = named or candidates
     clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
-    figures = _figures(clause)
-    if measure:
-        head = re.search(".{0,2}".join(map(re.escape, measure.head)), clause)
-        after = [f for f in figures if head and f.start() >= head.start()]
-        figures = after or figures
-    best = figures[0]
+    best = _after_words(clause, _figures(clause), terms, measure)
     return (best.group("dir") or "") + best.group("num") + best.group("tail")
+
+
+def _after_words(clause: str, figures: list[re.Match], terms: list[str], measure: Measure | None) -> re.Match:
+    """Of a clause's figures, the first after the measure's name (负责人出庭应诉122件 in
+    "…应诉案件124件,负责人出庭应诉122件") — or after the part's own longest word when that
+    comes later than the measure's generic head: 刑事案件 in "(含民事304件、刑事341件)"."""
+    head = re.search(".{0,2}".join(map(re.escape, measure.head)), clause) if measure else None
+    at = head.start() if head else -1
+    named = sorted((t for t in terms if t in clause and not (measure and t in measure.head)), key=len, reverse=True)
+    if named and clause.find(named[0]) > at:
+        at = clause.find(named[0])
+    after = [f for f in figures if at >= 0 and f.start() >= at]
+    return (after or figures)[0]
+
+
+def _next_figure(text: str, given: list[str]) -> str | None:
+    """The first figure after the last one already given, for a later part the text does not
+    name in the question's words (the figures of "受理386件,调解成功341件" come in the order asked)."""
+    at = text.rfind(given[-1]) + len(given[-1]) if given and given[-1] in text else -1
+    if at < 0:
+        return None
+    for s in sentences(text[at:]):
+        for c in clauses(s):
+            for f in _figures(c):
+                figure = (f.group("dir") or "") + f.group("num") + f.group("tail")
+                if figure not in given:
+                    return figure
+    return None
 
 
 def _prefer(part: str, text: str) -> str | None:
@@ -102,7 +144,7 @@ def _prefer(part: str, text: str) -> str | None:
                     counter
                     and tail.lstrip("余多").startswith(counter.group(1))
                     or not counter
-                    and "率" in part
+                    and re.search(r"率|比例|占比|比重", part)
                     and tail.startswith("%")
                     or not counter
                     and _DIRECTION.search(part)
@@ -112,7 +154,8 @@ def _prefer(part: str, text: str) -> str | None:
     if not wanted:
         return None
     terms = key_terms(part)
-    clause, best = max(wanted, key=lambda cf: coverage(cf[0], terms))
+    clause, _ = max(wanted, key=lambda cf: coverage(cf[0], terms))
+    best = _after_words(clause, [f for c, f in wanted if c == clause], terms, measure_asked(part + "？"))
     return (best.group("dir") or "") + best.group("num") + best.group("tail")
 
 
@@ -184,5 +227,7 @@ def direct_answer(question: str, text: str) -> str:
             found = _list_for(part, body)
         elif _NAME_ASKED.search(part):
             found = _name_for(part, body)
+        if found and found in answers and _NUMERIC.search(part):
+            found = _next_figure(body, answers) or found  # "调成了多少件": the figure after the last one
         answers.append(found or _first_sentence(body))
     return "；".join(dict.fromkeys(a.strip() for a in answers if a.strip()))

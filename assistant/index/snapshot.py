@@ -37,6 +37,11 @@ class Snapshot:
         keys = sorted((r.report_id, r.version, r.metadata_version) for r in self.reports)
         return hashlib.sha256(json.dumps([TOKENIZER_VERSION, keys]).encode()).hexdigest()[:16]
 
+    def owners(self, report_ids: list[str]) -> list[str]:
+        """The chunk-id prefixes (each report version's first 16 characters, as ingest names
+        its chunks) of the committed reports among `report_ids`: BM25's runs of rows."""
+        return [self.by_id[rid].version[:16] for rid in report_ids if rid in self.by_id]
+
     @cached_property
     def places(self) -> PlaceIndex:
         """The places of these reports, for scoping questions without a loop over every report."""

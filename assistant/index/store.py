@@ -254,8 +254,7 @@ class Store:
         if not snapshot.reports:
             return []
         if report_ids:
-            owners = [snapshot.by_id[rid].version[:16] for rid in report_ids if rid in snapshot.by_id]
-            ids = self.lexical(snapshot).chunk_ids(owners)
+            ids = self.lexical(snapshot).chunk_ids(snapshot.owners(report_ids))
             if len(ids) <= _EXACT_MAX:
                 return self._exact(embedding, n, ids)
             where = {"report_id": report_ids[0]} if len(report_ids) == 1 else {"report_id": {"$in": report_ids}}

@@ -77,6 +77,11 @@ def _figures(clause: str) -> list[re.Match]:
     return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause) and not _quoted(m, clause)]
 
 
+def _figure_text(m: re.Match) -> str:
+    """A figure as the answer gives it: direction, number, unit and qualifier (增长11.3%, 3000余万元)."""
+    return (m.group("dir") or "") + m.group("num") + m.group("tail")
+
+
 def _quoted(m: re.Match, clause: str) -> bool:
     return clause[m.start("num") - 1 : m.start("num")] in ("“", '"') and clause[m.end("num") : m.end("num") + 1] in (
         "”",
@@ -100,7 +105,7 @@ def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
     pool = named or candidates
     clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
     best = _after_words(clause, _figures(clause), terms, measure)
-    return (best.group("dir") or "") + best.group("num") + best.group("tail")
+    return _figure_text(best)
 
 
 def _after_words(clause: str, figures: list[re.Match], terms: list[str], measure: Measure | None) -> re.Match:
@@ -125,7 +130,7 @@ def _next_figure(text: str, given: list[str]) -> str | None:
     for s in sentences(text[at:]):
         for c in clauses(s):
             for f in _figures(c):
-                figure = (f.group("dir") or "") + f.group("num") + f.group("tail")
+                figure = _figure_text(f)
                 if figure not in given:
                     return figure
     return None
@@ -156,7 +161,7 @@ def _prefer(part: str, text: str) -> str | None:
     terms = key_terms(part)
     clause, _ = max(wanted, key=lambda cf: coverage(cf[0], terms))
     best = _after_words(clause, [f for c, f in wanted if c == clause], terms, measure_asked(part + "？"))
-    return (best.group("dir") or "") + best.group("num") + best.group("tail")
+    return _figure_text(best)
 
 
 def _list_for(part: str, text: str) -> str | None:

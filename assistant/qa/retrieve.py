@@ -82,7 +82,7 @@ def _search(
     question: str, query, store: Store, settings: Settings, report_ids: list[str], k: int, snap: Snapshot
 ) -> list[Hit]:
     lexical = store.lexical(snap)
-    owners = [snap.by_id[rid].version[:16] for rid in report_ids if rid in snap.by_id] if report_ids else None
+    owners = snap.owners(report_ids) if report_ids else None
     bm25 = {lexical.ids[row]: score for row, score in lexical.top(question, _CANDIDATES, owners)}
     dense: dict[str, float] = {}
     if query is not None:

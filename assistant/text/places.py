@@ -301,8 +301,8 @@ class PlaceIndex:
                         found.add(place)
         return found
 
-    def names_of(self, place: str) -> set[str]:
-        return short_names(place)
+    def names_of(self, place: str) -> frozenset[str]:
+        return _short_names(place)
 
     def named(self, text: str) -> set[str]:
         """The library's places `text` names (by full name, innermost unit or stem)."""

@@ -105,6 +105,44 @@ def test_two_things_about_the_report_are_answered_in_the_order_asked(library):
     assert [c.n for c in answer.citations] == [1, 2] and "2022年1月18日" in answer.citations[1].quote
 
 
+def test_the_web_pages_publication_date_is_quoted_from_its_information_block(library):
+    store, settings = library
+    answer = ask("武威市2021年度法治政府建设报告在网上的发布日期是哪天？", store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer == "2022-03-04 14:26"
+    [citation] = answer.citations
+    # Cleaning removed the block from the text: quoted as the page writes it, with no offsets.
+    assert citation.quote == "发布日期: 2022-03-04 14:26" and citation.location == "网页信息栏"
+    assert not citation.in_text and "2022-03-04" not in store.report_text("wuwei-2021")
+
+
+def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(library):
+    store, settings = library
+    answer = ask("武威市2021年度报告落款是哪天？网站上又是哪天发布的？", store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer == "2022年2月17日；2022-03-04 14:26"
+    signed, published = answer.citations
+    assert signed.in_text and store.report_text("wuwei-2021")[signed.start : signed.end] == signed.quote
+    assert published.location == "网页信息栏"
+
+
+@pytest.mark.parametrize(
+    "question,fields",
+    [
+        ("金龙街道这份2022年度报告是以哪个单位名义、在哪天落款的？", ["issuer", "date"]),
+        ("长阳县这份2022年度报告是写给哪两个机关的？", ["addressee"]),
+        ("这个通知是发给哪些单位的？", ["addressee"]),
+        ("延边州2021年度报告是哪天在网上发布的？落款日期又是哪天？", ["published", "date"]),
+        ("这个实施方案的成文日期和发布日期分别是哪天？", ["date", "published"]),
+        ("政府工作报告是在哪次会议上、哪一天作的？", ["meeting", "date"]),
+        ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
+        ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
+    ],
+)
+def test_what_a_question_asks_about_the_report_itself(question, fields):
+    from assistant.qa.about import fields_asked
+
+    assert [f for f, _ in fields_asked(question)] == fields
+
+
 def test_a_measure_the_report_does_not_give_is_said_to_be_missing_first(library):
     store, settings = library
     answer = ask("武威市2021年行政复议纠错率是多少？", store, ScriptedLLM("报告中未提及。"), settings)
@@ -137,3 +175,42 @@ def test_a_named_appraisal_year_must_be_the_one_the_source_names():
     expect = Expect(terms=["考核"], exempt=set(), places=("蒲城县",))
     assert attribution_problems("蒲城县在2022年度考核中被评为良好等次。[1]", [source], expect)
     assert not attribution_problems("蒲城县在2021年度考核中被评为良好等次。[1]", [source], expect)
+
+
+def test_a_work_reports_meeting_and_a_pages_document_number_come_from_the_record(general_store):
+    store, settings = general_store
+    meeting = ask("漳浦县政府工作报告是在哪次会议上作的？", store, ScriptedLLM(), settings)
+    assert meeting.method == "about" and meeting.answer == "漳浦县第十七届人民代表大会第二次会议"
+    assert "——2017年12月29日在漳浦县第十七届人民代表大会第二次会议上" in meeting.citations[0].quote
+    number = ask(
+        "延边朝鲜族自治州人民政府2021年度法治政府建设情况报告的文件编号是什么？", store, ScriptedLLM(), settings
+    )
+    assert number.answer == "延州政报〔2022〕4号" and number.citations[0].quote == "文件编号: 延州政报〔2022〕4号"
+    sent_to = ask("金昌市印发示范市实施方案的通知是发给哪些单位的？", store, ScriptedLLM(), settings)
+    assert sent_to.answer.startswith("永昌县、金川区人民政府") and sent_to.citations[0].in_text
+
+
+def test_one_sentence_about_two_places_is_answered_place_by_place(general_store):
+    store, settings = general_store
+
+    def both(messages):
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        n = {num: next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if num in s) for num in ("186", "147")}
+        return f"乌海市司法局收到行政复议申请186件，雄安新区收到行政复议申请147件。[{n['186']}] [{n['147']}]"
+
+    no_cards = settings.model_copy(update={"instant": False})
+    answer = ask("乌海市司法局和雄安新区2023年各收到多少件行政复议申请？", store, ScriptedLLM(both), no_cards)
+    assert answer.method == "model"
+    assert answer.answer == "乌海市司法局2023年：186件；河北雄安新区2023年：147件"
+
+
+def test_a_list_the_report_states_as_its_headings_is_read_off_its_outline(general_store):
+    store, settings = general_store
+    llm = ScriptedLLM()
+    answer = ask("金昌市创建全国法治政府建设示范市分为哪几个阶段？", store, llm, settings)
+    assert answer.method == "headings" and llm.calls == []
+    assert answer.answer == "动员部署阶段、自查整改阶段、申报创建阶段、巩固提升阶段"
+    assert [c.quote for c in answer.citations][:2] == ["(一)动员部署阶段", "(二)自查整改阶段"]
+    assert all(store.report_text(c.report_id)[c.start : c.end] == c.quote for c in answer.citations)
+    # A noun no run of sibling headings ends in is not such a list: the ladder goes on.
+    assert ask("金昌市创建示范市有哪些保障措施？", store, ScriptedLLM(), settings).method != "headings"

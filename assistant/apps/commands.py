@@ -108,7 +108,8 @@ def cmd_ask(args, settings: Settings) -> int:
         print(f"依据：{answer.explanation}")
     for c in answer.citations:
         where = f" · {c.location}" if c.location else ""
-        print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”（字符 {c.start}–{c.end}）")
+        span = f"（字符 {c.start}–{c.end}）" if c.in_text else ""
+        print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”{span}")
     print(f"范围 / scope: {answer.scope.reason}")
     if not answer.grounded:
         print("⚠ 回答未能完全核实 / not fully verified: " + "；".join(answer.problems))

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 OCR_NOTE = "OCR 识别，请核对原件"  # on every citation from a page OCR read (ingest/ocr.py)
 ANNUAL_REPORT = "法治政府建设年度报告"  # the kind of document the product is about (ingest/kinds.py)
+WORK_REPORT = "政府工作报告"
 
 
 class ReportMetadata(BaseModel):
@@ -155,10 +156,20 @@ class Citation(BaseModel):
     report_id: str
     section: str
     quote: str = Field(description="Verbatim sentence from the report")
-    start: int = Field(description="Offset of the quote in the report's cleaned text")
+    start: int = Field(
+        description="Offset of the quote in the report's cleaned text; start == end == 0 for a line of the web "
+        "page's information block (发布日期: …), which cleaning keeps as page_meta and removes from the text"
+    )
     end: int
     chunk_id: str
-    location: str | None = Field(default=None, description="第3页 (PDF page) / 第12段 (DOCX paragraph); None for text")
+    location: str | None = Field(
+        default=None, description="第3页 (PDF page) / 第12段 (DOCX paragraph) / 网页信息栏; None for text"
+    )
+
+    @property
+    def in_text(self) -> bool:
+        """Is the quote a span of the cleaned text (not a line of the page's information block)?"""
+        return self.end > self.start
 
 
 class Timings(BaseModel):
@@ -178,10 +189,10 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
-Method = Literal["model", "model-retry", "indicators", "about", "extractive", "refusal"]
+Method = Literal["model", "model-retry", "indicators", "about", "headings", "extractive", "refusal"]
 """How an answer was produced: by the model (first try or the stricter retry), read off the
-indicator cards, from the report's own record (文号, 日期, …), quoted from the best source
-sentence, or refused (报告中未提及)."""
+indicator cards, from the report's own record (文号, 日期, …), from its headings (a list the
+outline states), quoted from the best source sentence, or refused (报告中未提及)."""
 
 
 class Answer(BaseModel):

@@ -25,6 +25,16 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    # A date is the same in either form: 2025年6月13日 == 2025-06-13.
+    text = re.sub(
+        r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日", lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", text
+    )
+    # A rank is the same in either numerals: 第二名 == 第2名.
+    text = re.sub(
+        r"第([一二三四五六七八九])(?![一二三四五六七八九十百千万])",
+        lambda m: f"第{'一二三四五六七八九'.index(m.group(1)) + 1}",
+        text,
+    )
     return cn_numerals_to_digits(text)
 
 

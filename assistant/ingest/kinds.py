@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.core.types import ANNUAL_REPORT
+from assistant.core.types import ANNUAL_REPORT, WORK_REPORT
 
 RULE_OF_LAW = ANNUAL_REPORT
-WORK_REPORT = "政府工作报告"
 OTHER = "其他"
 KINDS = (RULE_OF_LAW, WORK_REPORT, OTHER)
 

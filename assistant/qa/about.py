@@ -2,9 +2,12 @@
 from its record, quoting the line of the report that states the value, with no model call.
 
 "醴陵市2023年度法治政府建设情况报告的文号是什么？" -> "醴陵市2023年报告的文号是醴报〔2024〕2号[1]。",
-citing the header line "醴报〔2024〕2号 签发人:王利波 刘新华". The value must occur in the report's
-text (a date as 2024年1月22日 or 2024-01-22): a value read only from the web page's metadata
-block, which cleaning removes, cannot be quoted, so such a question goes down the usual ladder.
+citing the header line "醴报〔2024〕2号 签发人:王利波 刘新华". The value is quoted from the report's
+text (a date as 2024年1月22日 or 2024-01-22) or, when only the web page's information block
+states it (cleaning keeps that block as `page_meta` and removes it from the text), from that
+block's line ("发布日期: 2024-02-06"), cited as 网页信息栏 with no text offsets. The web page's
+发布日期 is not the 成文日期 under the report: "落款是哪天？网站上又是哪天发布的？" asks both.
+A value found in neither is not guessed: such a question goes down the usual ladder.
 """
 
 from __future__ import annotations
@@ -12,33 +15,62 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.types import Citation, Report
+from assistant.core.types import WORK_REPORT, Citation, Report
 from assistant.index.store import Store
+from assistant.text.years import CN_DATE, ISO_DATE, iso_date
 
-# (field, what the question says, how the answer names it). Order matters: 发布日期 is a date,
-# not an issuer, so dates are tried before 发布机关.
+# (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
+# page's date, not the signing date, and neither is an issuer, so dates are tried first.
+_DATE_VERBS = r"(?:印发|成文|报送|签发|出台|落款|作的)"
 FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     ("doc_number", re.compile(r"文号|发文字号|文件编号"), "文号"),
     ("signer", re.compile(r"签发人|谁签发|签发的是谁"), "签发人"),
     (
+        "published",
+        re.compile(
+            r"(?:网上|网站上?|网页上?)的?发布|发布(?:的)?(?:日期|时间)|(?:什么时候|哪天|哪一天|何时)(?:在网上|在网站上?)?(?:发布|公开)|"
+            r"(?:网上|网站上?)又?是?(?:哪天|哪一天|什么时候)(?:发布|公开)"
+        ),
+        "网页发布日期",
+    ),
+    (
         "date",
         re.compile(
-            r"(?:成文|发布|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|什么时候(?:印发|发布|成文|报送|签发|出台)|(?:哪天|哪一天|何时)(?:印发|发布|成文|报送|签发)"
+            rf"(?:成文|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|落款(?:是|在)?(?:哪天|哪一天|何时|什么时候)|"
+            rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,12}}作的"
         ),
         "成文日期",
     ),
-    ("addressee", re.compile(r"报送对象|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?"), "报送对象"),
+    (
+        "addressee",
+        re.compile(
+            r"报送对象|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?|(?:写给|(?<![颁分下印])发给|送给)(?:了)?(?:哪|谁)"
+        ),
+        "报送对象",
+    ),
     (
         "issuer",
         re.compile(
-            r"发布机关|发文机关|落款机关|落款单位|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)"
+            r"发布机关|发文机关|落款机关|落款单位|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|"
+            r"哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)|以(?:哪个|什么)(?:单位|机关|部门)?(?:的)?名义|以谁的名义"
         ),
         "发布机关",
     ),
+    ("meeting", re.compile(r"(?:哪次|哪一次|什么|哪个)会议上"), "会议"),
     ("title", re.compile(r"(?:标题|题目|全称)(?:是|叫)?"), "标题"),
     ("year", re.compile(r"哪个年度|哪一年度|报告年度|是哪一?年的"), "报告年度"),
 )
-_ABOUT_REPORT = re.compile(r"报告|文件|这份|该")
+# Where the web page's information block states a field ("文件编号: 延州政报〔2022〕4号").
+_PAGE_KEYS = {
+    "doc_number": ("文号", "文件编号", "发文字号"),
+    "date": ("成文日期", "发文日期"),
+    "published": ("发布日期", "发布时间"),
+    "issuer": ("发布机构", "发文机关", "制发机构"),
+}
+PAGE_INFO = "网页信息栏"
+# A work report's title block: "——2021年2月7日在洛阳市第十五届人民代表大会第四次会议上".
+_MEETING = re.compile(r"在\s*([\u4e00-\u9fff]{2,30}?(?:人民代表大会|政治协商会议)[\u4e00-\u9fff]{0,20}?会议)\s*上")
+_ABOUT_REPORT = re.compile(r"报告|文件|这份|该|通知|方案")
 
 
 @dataclass
@@ -53,7 +85,8 @@ def fields_asked(question: str) -> list[tuple[str, str]]:
     """(field, its name) for each thing about the report itself the question asks, in order."""
     found = []
     for field, pattern, name in FIELDS:
-        if (m := pattern.search(question)) and (field != "title" or _ABOUT_REPORT.search(question)):
+        gated = field in ("title", "addressee", "meeting")  # 标题/发给谁/哪次会议 also ask about content
+        if (m := pattern.search(question)) and (not gated or _ABOUT_REPORT.search(question)):
             found.append((m.start(), field, name))
     return [(field, name) for _, field, name in sorted(found)]
 
@@ -98,6 +131,26 @@ def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
     return (*_lines(text, at, at), value) if at >= 0 else None
 
 
+def _value(report: Report, field: str, text: str) -> str | None:
+    """The field's value: the record's, or read by rule (a work report's meeting, the page's date)."""
+    if field == "published":
+        return next((report.page_meta[k] for k in _PAGE_KEYS["published"] if report.page_meta.get(k)), None)
+    if field == "meeting":  # stated in a work report's title block only
+        m = _MEETING.search("\n".join(text.split("\n")[:10])) if report.kind == WORK_REPORT else None
+        return m.group(1) if m else None
+    value = getattr(report, field)
+    return str(value) if value else None
+
+
+def on_page(value: str, field: str, page_meta: dict[str, str]) -> tuple[str, str] | None:
+    """(the information block's line, the value as it writes it) when the block states it."""
+    for key in _PAGE_KEYS.get(field, ()):
+        shown = page_meta.get(key, "")
+        if shown and (iso_date(shown, (ISO_DATE, CN_DATE)) == value if field == "date" else value in shown):
+            return f"{key}: {shown}", shown
+    return None
+
+
 def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     """Every field asked, each with the line that states it; None unless all can be quoted."""
     asked = fields_asked(question)
@@ -107,27 +160,38 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     chunks = store.chunk_records(report.report_id)
     parts, citations, values = [], [], []
     for field, name in asked:
-        value = getattr(report, field)
-        found = locate(str(value), field, text) if value else None
-        if found is None:
-            return None  # not read from the text, or not quotable: the usual ladder looks for it
-        start, end, shown = found
-        chunk = next(c for c in chunks if c.start <= start < c.end)
-        n = len(citations) + 1
+        value = _value(report, field, text)
+        if value is None:
+            return None  # not read: the usual ladder looks for it
+        found = locate(value, field, text) if field != "published" else None
+        if found is not None:
+            start, end, shown = found
+            chunk = next(c for c in chunks if c.start <= start < c.end)
+            quote, section, location = text[start:end], chunk.section, report.locate(start)
+        elif page := on_page(value, field, report.page_meta):
+            # Only the web page's information block states it: quoted from there, no offsets.
+            (quote, shown), start = page, 0
+            end, chunk, section, location = 0, chunks[0], PAGE_INFO, PAGE_INFO
+        else:
+            return None  # not quotable: the usual ladder looks for it
+        same = next((c for c in citations if (c.quote, c.start) == (quote, start)), None)
+        n = same.n if same else len(citations) + 1
+        parts.append(f"{name}是{shown}[{n}]")
+        values.append(shown)
+        if same:  # two fields one line states (a work report's date and meeting): cited once
+            continue
         citations.append(
             Citation(
                 n=n,
                 report=report.label,
                 report_id=report.report_id,
-                section=chunk.section,
-                quote=text[start:end],
+                section=section,
+                quote=quote,
                 start=start,
                 end=end,
                 chunk_id=chunk.chunk_id,
-                location=report.locate(start),
+                location=location,
             )
         )
-        parts.append(f"{name}是{shown}[{n}]")
-        values.append(shown)
     text = f"{report.label}的" + "；".join(parts) + "。"
     return AboutAnswer(text, "+".join(f for f, _ in asked), citations, values)

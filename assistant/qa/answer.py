@@ -5,7 +5,8 @@ Each rung reads the question's typed context (`Asking`) and returns an Answer or
   1. refuse at once when the question names a report the library lacks (qa/scope.py), or
      nothing is found;
   2. a question about the report itself (文号, 成文日期, …) from its record (qa/about.py);
-  3. an indicator comparison read off the cards, with no model call (qa/instant.py);
+  3. an indicator comparison read off the cards, with no model call (qa/instant.py), or a
+     list the report states as its headings ("分为哪几个阶段", qa/headings.py);
   4. the model answers from numbered sources (prompts/answer.yaml);
   5. the model retries with a stricter prompt naming what failed (answer_strict.yaml);
   6. the best source sentence, quoted whole (qa/quote.py) — only when it is about the
@@ -28,19 +29,19 @@ from assistant.core.config import Settings
 from assistant.core.types import ANNUAL_REPORT, Answer, Citation, Hit, Method, Report, Scope, Timings, Usage
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
-from assistant.qa import about, instant
+from assistant.qa import about, headings, instant
 from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
-from assistant.qa.direct import direct_answer, question_parts
+from assistant.qa.direct import asking_clause, direct_answer, question_parts
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
 from assistant.qa.scope import CHANGE, selector_years
-from assistant.qa.sources import Source, build_sources, exempt_numbers
+from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_sentences
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import number_set, numbers_in
-from assistant.text.places import name_variants
+from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import key_terms
 
@@ -64,6 +65,7 @@ class Asking:
     expect: Expect  # what an answer must respect: key terms, exempt numbers, places, the measure
     started: float
     timings: Timings
+    places: frozenset[str] = frozenset()  # every name of the library's places and their parents
     usage: Usage = field(default_factory=Usage)
     sources: list[Source] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what failed verification so far
@@ -89,7 +91,7 @@ class Asking:
             citations = [] if refused else cite(self.sources, text, self.terms)
         grounded = refused or (
             bool(citations)
-            and (method in ("indicators", "about") or not problems_with(text, self.sources, self.expect))
+            and (method in ("indicators", "about", "headings") or not problems_with(text, self.sources, self.expect))
         )
         if short is None:
             short = text if refused else self._direct(text, citations)
@@ -127,14 +129,29 @@ class Asking:
 
     def _direct_per_source(self, text: str, citations: list[Citation]) -> str:
         """A text citing several reports, sentence by sentence: each sentence citing one
-        report gives that report's direct answer under its name; otherwise the text stands."""
+        report gives that report's direct answer under its name — a sentence citing several,
+        clause by clause, when each clause names the place of one of them ("乌海市司法局收到…
+        186件，雄安新区收到…147件。[1] [2]"); otherwise the text stands."""
         labels = {c.n: c.report for c in citations}
-        pieces = []
-        for sentence in sentences(text):
+        places = {c.n: r.place for c in citations for r in self.reports if r.report_id == c.report_id and r.place}
+        pieces, said = [], []
+        for sentence in sentences(text):  # markers after the full stop belong to its sentence
+            if said and not strip_citations(sentence).strip():
+                said[-1] += sentence
+            else:
+                said.append(sentence)
+        for sentence in said:
             ids = cited_ids(sentence)
-            if len(ids) != 1 or ids[0] not in labels:
+            if any(i not in labels for i in ids) or not ids:
                 return text
-            pieces.append(f"{labels[ids[0]].removesuffix('报告')}：{direct_answer(self.question, sentence)}")
+            if len(ids) == 1:
+                pieces.append(f"{labels[ids[0]].removesuffix('报告')}：{direct_answer(self.question, sentence)}")
+                continue
+            for clause in (c for c in re.split(r"[，,；;]", strip_citations(sentence)) if c.strip()):
+                owners = [i for i in ids if i in places and names_place(clause, places[i])]
+                if len(owners) != 1:
+                    return text
+                pieces.append(f"{labels[owners[0]].removesuffix('报告')}：{direct_answer(self.question, clause)}")
         return "；".join(pieces) or text
 
     def refuse(self, why: str | None = None) -> Answer:
@@ -150,12 +167,17 @@ _PLAN_ASK = re.compile(r"计划|打算|力争|目标|拟|下一步|明年")
 
 
 def _missing_report(q: Asking) -> Answer | None:
-    if not q.scope.missing:
-        return _other_kind(q)
+    # The annual report asked for is not another kind of document, whatever year that is of.
+    if (other := _other_kind(q)) or not q.scope.missing:
+        return other
     # A year no report covers may be content another year states — unless the question asks
-    # for that year's report itself ("2021年的法治政府建设报告里…").
-    names_report = q.scope.year is not None and re.search(
-        rf"{q.scope.year}\s*年度?的?[^，,。？?]{{0,14}}报告", q.question
+    # for that year's report itself ("2021年的法治政府建设报告里…") and every document of the
+    # place is dated (an undated notice may be the one that speaks of that year's report).
+    undated = any(r.year is None for r in q.reports if r.report_id in q.scope.report_ids)
+    names_report = (
+        q.scope.year is not None
+        and not undated
+        and re.search(rf"{q.scope.year}\s*年度?的?[^，,。？?]{{0,14}}报告", q.question)
     )
     if q.scope.year is not None and not names_report:
         naming = [h for h in q.hits if f"{q.scope.year}年" in h.chunk.text]
@@ -183,12 +205,17 @@ def _other_kind(q: Asking) -> Answer | None:
     return q.refuse(why)
 
 
-def _about_report(q: Asking) -> Answer | None:
-    """文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 of the one report in scope, from its record."""
-    if not q.settings.instant or (len(q.scope.report_ids) != 1 and len(q.reports) != 1):
+def _the_report(q: Asking) -> Report | None:
+    """The one report the question is about, if it is about one."""
+    if len(q.scope.report_ids) != 1 and len(q.reports) != 1:
         return None
     rid = q.scope.report_ids[0] if q.scope.report_ids else q.reports[0].report_id
-    report = next((r for r in q.reports if r.report_id == rid), None)
+    return next((r for r in q.reports if r.report_id == rid), None)
+
+
+def _about_report(q: Asking) -> Answer | None:
+    """文号, 成文日期, 签发人, 发布机关, 标题, 报送对象 of the one report in scope, from its record."""
+    report = _the_report(q) if q.settings.instant else None
     if report and (unstated := about.unstated(q.question, report)):
         text = f"{NOT_MENTIONED}{'、'.join(unstated)}"  # read by rule from the header and salutation
         q.problems.append(f"报告的文头和称谓中没有{'、'.join(unstated)}")
@@ -201,6 +228,16 @@ def _about_report(q: Asking) -> Answer | None:
     return q.finish(
         found.text, "about", prompt=f"about:{found.field}", citations=found.citations, short="；".join(found.values)
     )
+
+
+def _from_headings(q: Asking) -> Answer | None:
+    """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段."""
+    report = _the_report(q)
+    found = headings.answer(q.question, q.store, report) if report and q.settings.instant else None
+    if found is None:
+        return None
+    q.listener.emit(found.text)
+    return q.finish(found.text, "headings", prompt="headings", citations=found.citations, short="、".join(found.items))
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -236,7 +273,8 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
     """One model call; the Answer if the draft passes verification, else None (problems noted)."""
     if not q.sources:
         t = time.perf_counter()
-        q.sources = build_sources(q.hits, q.llm, q.settings, prompt.system, q.question, q.terms)
+        hits = whole_sentences(q.hits, q.store.chunk_records)
+        q.sources = build_sources(hits, q.llm, q.settings, prompt.system, q.question, q.terms)
         q.expect.exempt = exempt_numbers(q.question, q.sources)
         q.timings.prompt_ms += (time.perf_counter() - t) * 1000
     guard = StreamGuard([s.full for s in q.sources], q.terms, q.expect.exempt, q.listener)
@@ -297,7 +335,12 @@ def _quote(q: Asking) -> Answer | None:
     """The best sentence about the measure asked, quoted whole — one per part of a question
     that asks several things, and one per year when it spans several years of one place."""
     expect, names = q.expect, q.expect.names_measure
-    found = best_sentence(q.sources, q.terms, expect.wants_number, names, avoid=_other_appraisal(q.question))
+    parts = question_parts(q.question)
+    clause = asking_clause(parts[0]) if len(parts) == 1 else ""
+    asked = key_terms(clause, ignore=q.places) if clause != parts[0] else []
+    found = best_sentence(
+        q.sources, q.terms, expect.wants_number, names, avoid=_other_appraisal(q.question), asked=asked
+    )
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
@@ -323,9 +366,8 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
     if len(parts) < 2:
         return []
     more = []
-    places = name_variants(r.place for r in q.reports)
     for part in parts:
-        terms = key_terms(part, ignore=places)
+        terms = key_terms(part, ignore=q.places)
         wants = bool(_WANTS_NUMBER.search(part))
         other = best_sentence(q.sources, terms, wants, parts_matcher([part]))
         if (
@@ -375,6 +417,7 @@ RUNGS: tuple[Callable[[Asking], Answer | None], ...] = (
     _nothing_found,
     _about_report,
     _from_indicators,
+    _from_headings,
     _from_model,
     _from_model_retry,
     _quote,
@@ -396,6 +439,8 @@ def ask(
     timings = Timings()
     snapshot = store.snapshot()  # the registry as of now, handed to retrieval and the rungs
     reports = list(snapshot.reports)
+    # The parent named before a place ("宜昌市长阳县") is an address, not a term to find.
+    places = frozenset(name_variants([*(r.place for r in reports), *(r.parent for r in reports)]))
     hits, scope = retrieve(question, store, settings, report=report, snapshot=snapshot)
     timings.retrieve_ms = (time.perf_counter() - started) * 1000
     q = Asking(
@@ -409,10 +454,7 @@ def ask(
         hits=hits,
         expect=Expect(
             question=question,
-            # The parent named before a place ("宜昌市长阳县") is an address, not a term to find.
-            terms=key_terms(
-                question, ignore=name_variants([*(r.place for r in reports), *(r.parent for r in reports)])
-            ),
+            terms=key_terms(question, ignore=places),
             exempt=number_set(question),
             wants_number=bool(_WANTS_NUMBER.search(question)),
             places=tuple(dict.fromkeys(r.place for r in reports if r.place)),
@@ -422,6 +464,7 @@ def ask(
         ),
         started=started,
         timings=timings,
+        places=places,
     )
     for rung in RUNGS:
         if (answer := rung(q)) is not None:

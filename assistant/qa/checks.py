@@ -22,13 +22,14 @@ from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
 from assistant.text.measures import Measure, measure_asked, names_measure
-from assistant.text.numerals import number_set
+from assistant.text.numerals import number_set, ranks_in
 from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import clauses, sentences
 from assistant.text.words import key_terms
 from assistant.text.years import years_in
 
 _MIN_HAN = 6  # Chinese characters below which an answer says nothing
+_RANKS = ("排名", "名次", "位次")
 
 
 # Words that say what kind of count a measure is, not what is counted: they cannot tell a
@@ -56,10 +57,12 @@ def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], b
         return None
     if measure.precise:
         return lambda clause: names_measure(clause, measure)
-    for ind in INDICATORS:
-        if ind.question and re.search(ind.question, question):
-            words = re.compile("|".join([ind.question, *ind.after, *ind.before]))
-            return lambda clause: bool(words.search(clause))
+    # Every indicator the question names: "人大代表建议和政协提案" names the pair and each of
+    # its parts, and a report may state them apart ("人大代表建议386件、政协提案512件").
+    named = [ind for ind in INDICATORS if ind.question and re.search(ind.question, question)]
+    if named:
+        words = re.compile("|".join(w for ind in named for w in (ind.question, *ind.after, *ind.before)))
+        return lambda clause: bool(words.search(clause))
     core = [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
     # 行政 of 行政复议申请 is in every other clause of a report ("行政应诉案件124件"): the
     # measure is named by its distinctive words (复议, 申请), when it has any.
@@ -143,10 +146,14 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     # A rate or a ranking is named in the very clause of its figure; other figures may come
     # with context from the same sentence ("来电713件,已办结684件,办结率为95.9%").
     units = clauses if expect.measure and expect.measure.precise else sentences
+    ranking = bool(expect.measure and expect.measure.head in _RANKS)
     for number in number_set(strip_citations(text)) - expect.exempt:
         holding = [c for src in cited for c in units(src) if number in number_set(c)]
         if holding and not any(names(c) for c in holding):
             return [f"问题问的是{asked}，数字 {number} 所在的句子说的不是{asked}"]
+        # "在383个县市区排名第一": 383 counts the field; the rank is the number after 第.
+        if ranking and holding and not any(number in ranks_in(c) for c in holding):
+            return [f"问题问的是{asked}，数字 {number} 不是名次（名次写作“第…”）"]
         # In a sentence of several counts, a count whose own clause names its own thing
         # ("我市行政应诉案件124件") does not answer another (行政复议申请) named elsewhere in it.
         own = [c for src in cited for c in clauses(src) if number in number_set(c)]

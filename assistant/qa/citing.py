@@ -1,7 +1,7 @@
 """Citations: which source sentences back an answer, quoted with offsets into the report.
 
-A cited source contributes the one sentence that holds most of the answer's numbers (then
-most of the question's key terms). Small models often forget the [n] markers, so
+A cited source contributes the sentence that holds most of the answer's numbers (then most
+of the question's key terms), and the sentences holding the answer's other numbers it has. Small models often forget the [n] markers, so
 `with_citations` adds them: the source holding all the answer's numbers, else each source
 holding some (up to three), else — for an answer without numbers — the best-matching one.
 A draft that is only a figure is spelled out as the clause that holds it (`spelled_out`).
@@ -20,24 +20,34 @@ from assistant.text.sentences import clauses, sentence_spans
 
 
 def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
-    """One citation per cited source: its sentence that best backs the answer."""
+    """Per cited source, its sentence that best backs the answer — and, while the answer has
+    numbers the source holds in other sentences, the sentence holding most of those too
+    (adjacent sentences as one quote), so every figure shown is in a quote."""
     ids = cited_ids(text)
     wanted = number_set(text)
-    out = []
-    for src in sources:
-        if src.n not in ids:
-            continue
-        chunk = src.hit.chunk
-        spans = sentence_spans(chunk.text) or [(0, len(chunk.text))]
-        s, e = max(
-            spans,
-            key=lambda sp: (
-                len(wanted & number_set(chunk.text[sp[0] : sp[1]])),
-                coverage(chunk.text[sp[0] : sp[1]], terms),
-            ),
-        )
-        out.append(quote_citation(src, s, e))
-    return out
+    return [
+        quote_citation(src, s, e)
+        for src in sources
+        if src.n in ids
+        for s, e in _backing(src.hit.chunk.text, wanted, terms)
+    ]
+
+
+def _backing(text: str, wanted: set[str], terms: list[str]) -> list[tuple[int, int]]:
+    spans = sentence_spans(text) or [(0, len(text))]
+    held = [number_set(text[s:e]) for s, e in spans]
+    best = max(range(len(spans)), key=lambda i: (len(wanted & held[i]), coverage(text[slice(*spans[i])], terms)))
+    chosen, left = [best], (wanted & number_set(text)) - held[best]
+    while left and left & held[(more := max(range(len(spans)), key=lambda i: len(left & held[i])))]:
+        chosen.append(more)
+        left -= held[more]
+    merged: list[list[int]] = []
+    for s, e in sorted(spans[i] for i in chosen):
+        if merged and not text[merged[-1][1] : s].strip():
+            merged[-1][1] = e  # the next sentence: one quote
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
 
 
 def quote_citation(src: Source, s: int, e: int) -> Citation:

@@ -32,9 +32,14 @@ FIGURE = re.compile(
 _ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢")
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
 _DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
-_DATE = re.compile(r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日)(?:以前|之前|以后|之后|前|后|起)?")
+_DATE = re.compile(
+    r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬)?)?|\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬))"
+    r"(?:以前|之前|以后|之后|前|后|起)?"
+)
 _LIST_ASKED = re.compile(r"哪些|哪几|哪[一二三四五六七八九十两]|包括什么|有什么|分别是")
-_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|哪次|哪项|名称|叫")
+_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|哪次|哪项|哪位|名称|叫")
+_PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,4}?)(?:作|是|的|所|在|$)")  # "哪位市长作的" -> 市长
+_GRADE = re.compile(r"(?:基本合格|不合格|优秀|良好|合格|较好|一般|较差)(?:等次|等级|档次)")
 _WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:上|中|里|的|作|是|$)")
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
@@ -44,6 +49,9 @@ _COUNTER = re.compile(
     r"(?:多少|几)(个百分点|人次|万元|亿元|个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|天|倍)"
 )
 _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升")
+_PAIR = re.compile(r"[和及与、]")
+_RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
+_RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
 
 
 def question_parts(question: str) -> list[str]:
@@ -72,14 +80,31 @@ def _asking_clauses(part: str) -> list[str]:
     return [part]
 
 
+def asking_clause(part: str) -> str:
+    """The comma clause of a part that asks ("宣布废止的有几件" of "…做了清理，宣布废止的有几件")."""
+    return next((p for p in reversed(re.split(r"[，,]", part)) if _ASKS.search(p)), part)
+
+
 def _figures(clause: str) -> list[re.Match]:
     """Figures, not years ("2021年") and not numbers in quotes (the “12345” hotline)."""
     return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause) and not _quoted(m, clause)]
 
 
 def _figure_text(m: re.Match) -> str:
-    """A figure as the answer gives it: direction, number, unit and qualifier (增长11.3%, 3000余万元)."""
-    return (m.group("dir") or "") + m.group("num") + m.group("tail")
+    """A figure as the answer gives it: direction, number, unit and qualifier (增长11.3%, 3000余万元),
+    and the 第 of a rank (第2名)."""
+    rank = "第" if not m.group("dir") and m.string[m.start("num") - 1 : m.start("num")] == "第" else ""
+    return (m.group("dir") or "") + rank + m.group("num") + m.group("tail")
+
+
+def _pair_figures(part: str, text: str, measure: Measure | None) -> str | None:
+    """ "办理了多少件人大代表建议和政协提案" asks two counts: each item's figure, in order
+    ("386件；512件" from "人大代表建议386件、政协提案512件"); None unless each has its own."""
+    items = _PAIR.split(measure.phrase) if measure and not measure.precise else []
+    if len(items) < 2 or any(len(i) < 2 for i in items):
+        return None
+    found = [_figure_for(item, text, measure_asked(f"{item}多少？")) for item in items]
+    return "；".join(found) if all(found) and len(set(found)) == len(found) else None
 
 
 def _quoted(m: re.Match, clause: str) -> bool:
@@ -103,9 +128,30 @@ def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
     terms = key_terms(part)
     named = [c for c in candidates if measure and names_measure(c, measure)]
     pool = named or candidates
+    if not (measure and measure.precise) and (doing := _doing(part, candidates)):
+        pool = [c for c in pool if c in doing] or doing
     clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
     best = _after_words(clause, _figures(clause), terms, measure)
     return _figure_text(best)
+
+
+_VERB = re.compile(r"([\u4e00-\u9fff]{2,4})了?(?:多少|几)")
+_GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完成 有 是 为".split())
+
+
+def _doing(part: str, candidates: list[str]) -> list[str]:
+    """The clauses that say what the part does right before 多少 — "调解成功" of "调解成功了多少起
+    矛盾纠纷" picks 调解成功209起 over 排查矛盾纠纷231起, "达到" of "要达到多少" picks 达到7800亿元 —
+    trying its last four, three, then two characters; none when those say nothing (办理, 共有)."""
+    m = _VERB.search(part)
+    before = m.group(1) if m else ""
+    for n in (4, 3, 2):
+        verb = before[-n:]
+        if len(verb) < n or verb[-2:] in _GENERIC_VERBS:
+            continue
+        if doing := [c for c in candidates if verb in c]:
+            return doing
+    return []
 
 
 def _after_words(clause: str, figures: list[re.Match], terms: list[str], measure: Measure | None) -> re.Match:
@@ -158,6 +204,8 @@ def _prefer(part: str, text: str) -> str | None:
                     wanted.append((c, f))
     if not wanted:
         return None
+    if doing := _doing(part, [c for c, _ in wanted]):
+        wanted = [(c, f) for c, f in wanted if c in doing]
     terms = key_terms(part)
     clause, _ = max(wanted, key=lambda cf: coverage(cf[0], terms))
     best = _after_words(clause, [f for c, f in wanted if c == clause], terms, measure_asked(part + "？"))
@@ -185,6 +233,14 @@ def _trim_list(run: str) -> str:
                 last = last[: at + n]
                 return f"{first[-len(last) :] if len(last) < len(first) else first}、{last}"
         return run
+    if len(items) > 2 and all(len(i) <= 4 for i in items[1:-1]):
+        # "土家族“撒叶儿嗬”、南曲、山歌等民间艺术形式…": the first item is its quoted name, the
+        # last ends at 等; the short items between say how long an item is.
+        first, last = items[0], items[-1].split("等")[0]
+        if first.endswith("”") and "“" in first:
+            first = first[first.rfind("“") :]
+        if len(last) <= 4 and len(first) <= 6:
+            return "、".join([first, *items[1:-1], last])
     middle = items[1:-1] or items[1:]
     for n in (4, 3, 2):
         ends = {i[-n:] for i in middle if len(i) >= n}
@@ -200,6 +256,12 @@ def _trim_list(run: str) -> str:
 
 
 def _name_for(part: str, text: str) -> str | None:
+    if (person := _PERSON.search(part)) and (
+        m := re.search(rf"{person.group(1)}\s*([\u4e00-\u9fff]{{2,3}})(?![\u4e00-\u9fff])", text)
+    ):
+        return m.group(1)  # "洛阳市人民政府市长 刘宛康" -> 刘宛康
+    if re.search(r"等次|等级|档次", part) and (grade := _GRADE.search(text)):
+        return grade.group(0)  # "被评为什么等次" -> 优秀等次
     if (which := _WHICH.search(part)) and (noun := which.group(1)):
         # "哪次会议" -> the phrase of the text that ends in 会议: 漳浦县第十七届人民代表大会第二次会议
         phrase = rf"[\u4e00-\u9fff]{{2,30}}?{re.escape(noun)}"
@@ -225,9 +287,15 @@ def direct_answer(question: str, text: str) -> str:
         found = None
         if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
             found = dates[0]
-        elif _NUMERIC.search(part):
+        elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
+            found = rank.group(0)  # 第一 / 第2名, as the text writes it
+        elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list
             measure = measure_asked(part + "？")
-            found = (None if measure and measure.precise else _prefer(part, body)) or _figure_for(part, body, measure)
+            found = (
+                _pair_figures(part, body, measure)
+                or (None if measure and measure.precise else _prefer(part, body))
+                or _figure_for(part, body, measure)
+            )
         elif _LIST_ASKED.search(part):
             found = _list_for(part, body)
         elif _NAME_ASKED.search(part):

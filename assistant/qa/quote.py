@@ -43,9 +43,12 @@ def best_sentence(
     wants_number: bool,
     names: Callable[[str], bool] | None = None,
     avoid: Callable[[str], bool] | None = None,
+    asked: list[str] = (),
 ) -> Quote | None:
     """The best sentence; with `names`, a figure must sit in a clause that names the measure;
-    sentences `avoid` rejects are passed over."""
+    sentences `avoid` rejects are passed over. `asked`: the key terms of the clause that asks
+    ("宣布废止的有几件" of "…做了清理，宣布废止的有几件"): a figure's clause that names them,
+    in a sentence that names the rest, is about the question although it is short."""
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text
@@ -54,12 +57,15 @@ def best_sentence(
             if avoid and avoid(sentence):
                 continue
             if wants_number:
+                around = coverage(sentence, terms)
                 numeric = [
-                    coverage(c, terms) for c in clauses(sentence) if figures_in(c) and (names is None or names(c))
+                    max(coverage(c, terms), 0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0)
+                    for c in clauses(sentence)
+                    if figures_in(c) and (names is None or names(c))
                 ]
                 if not numeric:
                     continue
-                cov = max(max(numeric), 0.5 * coverage(sentence, terms))
+                cov = max(max(numeric), 0.5 * around)
             else:
                 cov = coverage(sentence, terms)
             score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1)

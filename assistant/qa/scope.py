@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.core.types import Report, Scope
+from assistant.core.types import WORK_REPORT, Report, Scope
 from assistant.text.places import PlaceIndex, find_chains, place_stem
 from assistant.text.years import YEAR
 
@@ -129,7 +129,7 @@ _APPRAISAL = re.compile(r"((?:19|20)\d{2})年度[^，,。？?]{0,20}?(?:考核|�
 def covers(report: Report, year: int) -> bool:
     """Does a report speak for `year`? Its own year — and a 政府工作报告 also reviews the year
     before it was delivered (the 2024 report's 工作回顾 is of 2023)."""
-    return report.year == year or (report.kind == "政府工作报告" and report.year == year + 1)
+    return report.year == year or (report.kind == WORK_REPORT and report.year == year + 1)
 
 
 def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | None = None) -> Scope:

@@ -18,11 +18,12 @@ shown sentences are a part of it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from assistant.backends.base import LLM
 from assistant.core.config import Settings
-from assistant.core.types import Hit
+from assistant.core.types import Chunk, Hit
 from assistant.text.numerals import number_set
 from assistant.text.sentences import sentence_spans, sentences
 
@@ -89,6 +90,28 @@ def short_path(section: str) -> str:
     """A section path with each heading cut to its first clause: "一、主要举措和成效 >
     (一)加强党的领导,完善…推进机制" -> "一、主要举措和成效 > (一)加强党的领导"."""
     return " > ".join(re.split(r"[,，]", part, maxsplit=1)[0] for part in section.split(" > "))
+
+
+_SENTENCE_END = tuple("。！？；;!?\n")
+
+
+def whole_sentences(hits: list[Hit], chunks_of: Callable[[str], list[Chunk]]) -> list[Hit]:
+    """Hits whose chunk was cut inside an over-long sentence ("集成电路等主导产业集群发展提供了有力
+    法治保障。" — the list that began it is in the chunk before) widened back to that sentence's
+    start, so the model and the quote rung read it whole. Offsets stay exact: the widened chunk
+    is the report's text from the new start (chunk ids are unchanged)."""
+    out, cache = [], {}
+    for hit in hits:
+        chunk = hit.chunk
+        if chunk.start > 0:
+            chunks = cache.setdefault(chunk.report_id, chunks_of(chunk.report_id))
+            before = next((c for c in chunks if c.end == chunk.start), None)
+            if before and not before.text.endswith(_SENTENCE_END):
+                cut = max(before.text.rfind(ch) for ch in _SENTENCE_END) + 1  # 0 when none: all of it
+                text = before.text[cut:] + chunk.text
+                hit = replace(hit, chunk=chunk.model_copy(update={"start": before.start + cut, "text": text}))
+        out.append(hit)
+    return out
 
 
 def build_sources(

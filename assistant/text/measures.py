@@ -27,6 +27,7 @@ _LEADING = re.compile(
 )
 # "比例" is left out: people say 赢的比例 for what a report calls 胜诉率.
 _PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次)$")
+_TARGET = re.compile(r"(?:提高|提升|增加|增长|降低|下降|减少|上升|扩大|缩小|控制|保持)(?:到|至|在)$")
 _SPLIT = re.compile(r"[，,、；;：:（）()\s]|的")
 
 
@@ -47,7 +48,8 @@ def measure_asked(question: str) -> Measure | None:
         phrase = _SPLIT.split(before)[-1] if before else None
     if not phrase:
         return None
-    phrase = _LEADING.sub("", phrase).strip()
+    # "占比提高到多少" asks the level 占比 is to reach: the measure is 占比.
+    phrase = _TARGET.sub("", _LEADING.sub("", phrase)).strip()
     if len(phrase) < 2:
         return None
     if precise := _PRECISE.search(phrase):

@@ -48,13 +48,34 @@ def cn_numerals_to_digits(text: str) -> str:
     return _CN_NUMBER.sub(lambda m: str(v) if (v := cn_to_int(m.group(0))) is not None else m.group(0), text)
 
 
+# A rank written in Chinese numerals: 第二名, 位列第三位, 排名第一 (at a clause's end).
+_RANK = re.compile(r"第([一二三四五六七八九十]{1,3})(?=名|位|[，,。；;、）)]|$)")
+_RANK_ANY = re.compile(rf"第\s*(\d+|[{CN_NUMERAL_CHARS}]+)")
+
+
+def ranks_in(text: str) -> set[str]:
+    """The numbers a text writes as ranks, after 第 ("在383个县市区排名第一" -> {"1"})."""
+    found = set()
+    for m in _RANK_ANY.finditer(text):
+        value = m.group(1) if m.group(1).isdigit() else cn_to_int(m.group(1))
+        if value is not None:
+            found.add(str(value))
+    return found
+
+
 def numbers_in(text: str) -> list[str]:
-    """Arabic numbers (thousands separators removed) plus multi-character Chinese numerals ≥ 10."""
+    """Arabic numbers (thousands separators removed), multi-character Chinese numerals ≥ 10,
+    and ranks in Chinese numerals (第二名)."""
     text = CITATION_MARKER.sub("", text)
     found = [m.group(0).replace(",", "") for m in NUMBER.finditer(text)]
     for m in _CN_NUMBER.finditer(text):
         value = cn_to_int(m.group(0))
         if value is not None and value >= 10:
+            found.append(str(value))
+    # A rank is a figure however small ("位列全市第二名" answers 排第几 with 2).
+    for m in _RANK.finditer(text):
+        value = cn_to_int(m.group(1))
+        if value is not None and (value < 10 or len(m.group(1)) == 1):
             found.append(str(value))
     return found
 

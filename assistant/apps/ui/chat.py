@@ -91,7 +91,7 @@ def citation_cards(answer: Answer, services: Services) -> str:
     cards = []
     for c in answer.citations:
         chunk = chunks.get(c.chunk_id)
-        if chunk and chunk.start <= c.start and c.end <= chunk.end:
+        if c.in_text and chunk and chunk.start <= c.start and c.end <= chunk.end:
             s, e = c.start - chunk.start, c.end - chunk.start
             before, after = chunk.text[max(0, s - CONTEXT_CHARS) : s], chunk.text[e : e + CONTEXT_CHARS]
             context = (
@@ -101,14 +101,14 @@ def citation_cards(answer: Answer, services: Services) -> str:
                 + html.escape(after)
                 + ("…" if e + CONTEXT_CHARS < len(chunk.text) else "")
             )
-        else:  # the report changed since the answer: the quote alone
+        else:  # the page's information block, or the report changed since the answer: the quote alone
             context = f"<mark>{html.escape(c.quote)}</mark>"
         cards.append(
             f'<details class="cite-card"><summary><b>[{c.n}]</b> {html.escape(c.report)} · '
             f"{html.escape(c.section or '正文')}</summary>"
             f'<div class="cite-context">{context.replace(chr(10), "<br>")}</div>'
             f'<div class="cite-meta">报告 {html.escape(c.report_id)}{" · " + html.escape(c.location) if c.location else ""}'
-            f" · 第 {c.start}–{c.end} 字</div></details>"
+            f"{f' · 第 {c.start}–{c.end} 字' if c.in_text else ''}</div></details>"
         )
     return '<div class="cite-cards">' + "".join(cards) + "</div>"
 

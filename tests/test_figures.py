@@ -1,0 +1,98 @@
+"""What a question measures, which figure answers it and the quote that proves it: targets,
+ranks, pairs of counts, the clause that asks (text/measures.py, text/numerals.py, qa/checks.py,
+qa/quote.py, qa/citing.py)."""
+
+from assistant.core.types import Chunk, Hit, Report
+from assistant.evals.grading import fact_present
+from assistant.qa.checks import Expect, measure_matcher, measure_problems
+from assistant.qa.quote import EXTRACTIVE_MIN, best_sentence
+from assistant.qa.sources import Source
+from assistant.text.measures import measure_asked
+from assistant.text.numerals import number_set, ranks_in
+from assistant.text.words import key_terms
+
+
+def _source(text: str, n: int = 1) -> Source:
+    report = Report(
+        report_id="r", source="/x", version="v", raw_sha256="h", encoding="utf-8", place="醴陵市", year=2023
+    )
+    chunk = Chunk(
+        chunk_id="c", report_id="r", version="v", index=0, start=0, end=len(text),
+        text=text, section="", place="醴陵市", year=2023,
+    )  # fmt: skip
+    return Source(n, Hit(chunk=chunk, report=report, score=1.0))
+
+
+def test_a_target_level_asks_for_the_measure_before_it():
+    measure = measure_asked("富平县计划在2024年把持证执法人员的占比提高到多少？")
+    assert measure.phrase == "占比" and measure.head == "占比"
+
+
+def test_a_rank_in_chinese_numerals_is_a_figure_and_the_size_of_the_field_is_not_a_rank():
+    assert number_set("我区位列全市第二名。") == {"2"} and number_set("位列第十二位") == {"12"}
+    assert number_set("第二次会议") == set()  # an ordinal that is not a rank stays out
+    assert ranks_in("在383个县市区排名第一") == {"1"} and ranks_in("排名第3位") == {"3"}
+
+
+def test_a_ranking_is_answered_by_the_number_after_第_not_by_the_count_beside_it():
+    question = "醴陵市在2023年8月的信用信息监测中排名第几？"
+    measure = measure_asked(question)
+    source = _source("依据信用信息监测,醴陵市“双公示”信息上报率、合规率在383个县市区排名第一。")
+    expect = Expect(
+        terms=key_terms(question), exempt=set(), measure=measure, names_measure=measure_matcher(question, measure)
+    )
+    assert measure_problems("醴陵市排名第383。[1]", [source], expect)
+    assert not measure_problems("醴陵市排名第1。[1]", [source], expect)
+
+
+def test_a_pair_of_counts_is_named_by_either_of_its_parts():
+    question = "洛阳市政府2020年办理了多少件人大代表建议和政协提案？"
+    names = measure_matcher(question, measure_asked(question))
+    assert names("政协提案512件") and names("2020年市政府办理人大代表建议386件")
+    assert not names("办理行政复议案件41件")
+
+
+def test_a_short_clause_that_names_what_is_asked_is_quoted_when_its_sentence_names_the_rest():
+    question = "长阳对2018年以来县政府及办公室印发的规范性文件做了清理，宣布废止的有几件？"
+    sentence = "对2018年以来县政府及县政府办公室印发的规范性文件开展全面清理,宣布废止11件、修改4件,清理结果向社会公布。"
+    sources = [_source(sentence)]
+    terms = key_terms(question)
+    assert best_sentence(sources, terms, True).coverage < EXTRACTIVE_MIN  # the clause alone names too little
+    found = best_sentence(sources, terms, True, asked=key_terms("宣布废止的有几件"))
+    assert found.coverage >= EXTRACTIVE_MIN and "宣布废止11件" in found.text
+
+
+def test_a_rank_matches_in_either_numerals_when_graded():
+    assert fact_present("第二", "南沙区排第2名") and fact_present("第2名", "位列全市第二名")
+    assert not fact_present("第二", "南沙区排第12名")
+
+
+def test_a_date_matches_in_either_form_when_graded():
+    assert fact_present("2025-06-13", "成文日期是2025年6月13日") and fact_present("2024年1月30日", "2024-01-30")
+    assert not fact_present("2025-06-13", "2025年6月31日")
+
+
+def test_every_figure_of_an_answer_is_in_a_quote_of_the_source_it_cites():
+    from assistant.qa.citing import cite
+
+    text = "共转办群众来电713件。已办结684件,办结率为95.9%;全年开展培训5期。另有调解员68名。"
+    [source] = [_source(text)]
+    [adjacent] = cite([source], "来电713件，办结率95.9%。[1]", ["来电", "办结率"])
+    assert adjacent.quote == "共转办群众来电713件。已办结684件,办结率为95.9%;"  # next sentences: one quote
+    apart = cite([source], "来电713件，调解员68名。[1]", ["来电", "调解员"])
+    assert [c.quote for c in apart] == ["共转办群众来电713件。", "另有调解员68名。"]
+    assert all(text[c.start : c.end] == c.quote for c in apart)
+
+
+def test_a_chunk_cut_inside_a_long_sentence_is_read_from_that_sentences_start():
+    from assistant.qa.sources import whole_sentences
+
+    text = "现将有关情况报告如下。我区为新能源汽车、智能家电、集成电路等主导产业集群发展提供了有力法治保障。"
+    cut = text.index("集成电路")
+    first, second = _source(text[:cut]).hit, _source(text[cut:]).hit
+    second.chunk = second.chunk.model_copy(update={"chunk_id": "c2", "index": 1, "start": cut, "end": len(text)})
+    [widened] = whole_sentences([second], lambda report_id: [first.chunk, second.chunk])
+    assert widened.chunk.text == "我区为新能源汽车、智能家电、集成电路等主导产业集群发展提供了有力法治保障。"
+    assert text[widened.chunk.start : widened.chunk.end] == widened.chunk.text and widened.chunk.chunk_id == "c2"
+    [whole] = whole_sentences([first], lambda report_id: [first.chunk, second.chunk])  # starts the text
+    assert whole.chunk == first.chunk

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from assistant.core.types import WORK_REPORT, Citation, Report
 from assistant.index.store import Store
+from assistant.qa.citing import span_citation
 from assistant.text.years import CN_DATE, ISO_DATE, iso_date
 
 # (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
@@ -164,34 +165,30 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
         if value is None:
             return None  # not read: the usual ladder looks for it
         found = locate(value, field, text) if field != "published" else None
+        page = on_page(value, field, report.page_meta) if found is None else None
+        if found is None and page is None:
+            return None  # not quotable: the usual ladder looks for it
         if found is not None:
             start, end, shown = found
-            chunk = next(c for c in chunks if c.start <= start < c.end)
-            quote, section, location = text[start:end], chunk.section, report.locate(start)
-        elif page := on_page(value, field, report.page_meta):
-            # Only the web page's information block states it: quoted from there, no offsets.
-            (quote, shown), start = page, 0
-            end, chunk, section, location = 0, chunks[0], PAGE_INFO, PAGE_INFO
-        else:
-            return None  # not quotable: the usual ladder looks for it
-        same = next((c for c in citations if (c.quote, c.start) == (quote, start)), None)
-        n = same.n if same else len(citations) + 1
-        parts.append(f"{name}是{shown}[{n}]")
-        values.append(shown)
-        if same:  # two fields one line states (a work report's date and meeting): cited once
-            continue
-        citations.append(
-            Citation(
-                n=n,
+            citation = span_citation(len(citations) + 1, report, text, start, end, chunks)
+        else:  # only the web page's information block states it: quoted from there, no offsets
+            quote, shown = page
+            citation = Citation(
+                n=len(citations) + 1,
                 report=report.label,
                 report_id=report.report_id,
-                section=section,
+                section=PAGE_INFO,
                 quote=quote,
-                start=start,
-                end=end,
-                chunk_id=chunk.chunk_id,
-                location=location,
+                start=0,
+                end=0,
+                chunk_id=chunks[0].chunk_id,
+                location=PAGE_INFO,
             )
-        )
+        # Two fields one line states (a work report's date and meeting) are cited once.
+        same = next((c for c in citations if (c.quote, c.start) == (citation.quote, citation.start)), None)
+        if same is None:
+            citations.append(citation)
+        parts.append(f"{name}是{shown}[{(same or citation).n}]")
+        values.append(shown)
     text = f"{report.label}的" + "；".join(parts) + "。"
     return AboutAnswer(text, "+".join(f for f, _ in asked), citations, values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.core.types import Citation
+from assistant.core.types import Chunk, Citation, Report
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, coverage, strip_citations
 from assistant.text.numerals import number_set
@@ -104,3 +104,20 @@ def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] |
             return text  # not every figure is in a clause about the measure: the checks decide
         parts.append(f"{found[1].strip('，,。；; ')} [{found[0]}]")
     return "；".join(dict.fromkeys(parts)) + "。"
+
+
+def span_citation(n: int, report: Report, text: str, start: int, end: int, chunks: list[Chunk]) -> Citation:
+    """The citation of [start, end) of a report's cleaned `text`, read by rule rather than from a
+    retrieved source (the record's header line, a heading); `chunks` are the report's."""
+    chunk = next(c for c in chunks if c.start <= start < c.end)
+    return Citation(
+        n=n,
+        report=report.label,
+        report_id=report.report_id,
+        section=chunk.section,
+        quote=text[start:end],
+        start=start,
+        end=end,
+        chunk_id=chunk.chunk_id,
+        location=report.locate(start),
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
+from assistant.qa.citing import span_citation
 from assistant.text.outline import HEADINGS, heading_level
 
 # "分为哪几个阶段" / "有哪些环节": the noun every item's name ends in.
@@ -63,20 +64,5 @@ def answer(question: str, store: Store, report: Report) -> HeadingsAnswer | None
     if best is None:
         return None
     chunks = store.chunk_records(report.report_id)
-    citations = []
-    for n, (start, end, _, _) in enumerate(best, 1):
-        chunk = next(c for c in chunks if c.start <= start < c.end)
-        citations.append(
-            Citation(
-                n=n,
-                report=report.label,
-                report_id=report.report_id,
-                section=chunk.section,
-                quote=text[start:end],
-                start=start,
-                end=end,
-                chunk_id=chunk.chunk_id,
-                location=report.locate(start),
-            )
-        )
+    citations = [span_citation(n, report, text, start, end, chunks) for n, (start, end, _, _) in enumerate(best, 1)]
     return HeadingsAnswer([name for *_, name in best], citations)

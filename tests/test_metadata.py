@@ -158,6 +158,29 @@ def test_signature_with_two_issuers_lists_both():
     assert extract(text).issuer == "中共临泽县委、临泽县人民政府"
 
 
+def test_a_notice_signed_in_chinese_numerals_to_generic_addressees_is_read():
+    text = (
+        "临泽县人民政府办公室关于报告依法行政工作进展情况的通知\n各乡(镇)人民政府,县直各部门:\n"
+        "请于11月底前报告依法行政工作进展情况。\n临泽县人民政府办公室\n二oo九年十一月十三日\n附件:报告提纲\n"
+        "一、推进依法行政工作所采取的措施;\n二、存在的问题;\n三、下一步打算;\n四、意见建议;\n五、其他。"
+    )
+    meta = extract(text)
+    assert meta.date == "2009-11-13" and meta.issuer == "临泽县人民政府办公室"
+    assert meta.addressee == "各乡(镇)人民政府,县直各部门"
+
+
+def test_the_pages_issuing_body_names_the_issuer_when_the_text_is_unsigned():
+    text = "临泽县司法局\n2022年法治政府建设情况工作报告\n2022年,我局坚持依法行政,办理行政复议案件12件。"
+    assert extract(text, {"发文机关": "临泽县司法局", "发布机构": "临泽县人民政府网"}).issuer == "临泽县司法局"
+
+
+def test_a_title_is_cut_from_a_glued_delivery_line_and_a_wrap_after_印发():
+    glued = "政府工作报告(摘要)——2021年2月7日在临泽县第十五届人民代表大会第四次会议上\n各位代表:\n现在我代表县人民政府作报告。"
+    assert extract(glued).title == "政府工作报告(摘要)"
+    wrapped = "临泽县人民政府办公室关于印发 临泽县2020年依法行政工作要点的通知\n各乡镇:\n现印发给你们。"
+    assert extract(wrapped).title == "临泽县人民政府办公室关于印发临泽县2020年依法行政工作要点的通知"
+
+
 @pytest.mark.parametrize(
     "place, level",
     [

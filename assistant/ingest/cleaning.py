@@ -57,6 +57,7 @@ META_KEYS = (
     "点击数",
     "阅读次数",
     "标题",
+    "名称",
     "制发机构",
 )
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.

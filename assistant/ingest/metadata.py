@@ -17,10 +17,10 @@ from assistant.core.types import ReportMetadata
 from assistant.ingest.body import reporting_body
 from assistant.ingest.kinds import RULE_OF_LAW, WORK_REPORT, kind_of
 from assistant.text.places import level_of
-from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, iso_date
+from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 5
+METADATA_VERSION = 6
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|"
@@ -42,10 +42,15 @@ _GOVERNMENT = re.compile(
 
 
 def find_title(lines: list[str]) -> str | None:
+    """The title line: "中共醴陵市委 醴陵市人民政府 关于…" keeps the spaces between issuers; a work
+    report's delivery line glued to its title ("政府工作报告(摘要)——2021年2月7日在…会议上") is cut
+    off, and so is a wrap after 印发/关于 ("关于印发 南沙区…")."""
     for line in lines[:12]:
         bare = line.replace(" ", "")
         if len(line) <= 80 and not bare.endswith(("：", ":", "。")) and _TITLE_HINT.search(_PERIOD.sub("", bare)):
-            return bare if len(line) < 10 else line
+            title = bare if len(line) < 10 else re.sub(r"(?<=印发|关于|转发)\s+", "", line.strip())
+            head, dash, rest = title.partition("——")
+            return head.strip() if dash and _DELIVERED.match(dash + rest) else title
     return None
 
 
@@ -91,8 +96,8 @@ def find_year(title: str | None, lines: list[str], date: str | None) -> int | No
 
 def find_date(signature: list[str], page_meta: dict[str, str]) -> str | None:
     for line in reversed(signature):
-        if CN_DATE.search(line):
-            return iso_date(line)
+        if (CN_DATE.search(line) or date_line(line)) and (date := iso_date(line)):
+            return date
     for key in ("成文日期", "发文日期", "发布日期", "发布时间"):
         if date := iso_date(page_meta.get(key, ""), (ISO_DATE,)):
             return date
@@ -121,7 +126,7 @@ def _signature(lines: list[str]) -> list[str]:
         signature.insert(0, line)
     if not any(_ISSUER_LINE.match(ln) for ln in signature):
         for i, line in enumerate(lines[:30]):
-            if _ISSUER_LINE.match(line) and i + 1 < len(lines) and CN_DATE.fullmatch(lines[i + 1].strip()):
+            if _ISSUER_LINE.match(line) and i + 1 < len(lines) and date_line(lines[i + 1]):
                 return [line, lines[i + 1]]
     return signature
 
@@ -142,7 +147,8 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
         unsure["kind"] = kind_unsure
     # The signature's date is when the report was signed, not the year it reports on.
     content = lines[: len(lines) - len(signature)] if len(signature) < len(lines) else lines
-    issuer = find_issuer(title, signature)
+    # The page's 发文机关 names the issuing body (its 发布机构 is often only the site that posted it).
+    issuer = find_issuer(title, signature) or page_meta.get("发文机关") or None
     if kind == RULE_OF_LAW or kind is None:
         year = find_year(title, content, date)
     else:  # a work report or a plan names many years (2035年远景目标): only its title block counts

@@ -6,30 +6,27 @@ not copyable from the seed a document was rewritten from, dev and test apart
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 
 
-def test_the_generalisation_set_rebuilds_exactly_and_passes_its_checks():
+@pytest.mark.parametrize(
+    "script",
+    [
+        # the first set: dev (tuned on) and test
+        "build_general_eval.py",
+        # the second held-out set (general/holdout/): ten documents of new places, levels and kinds,
+        # none sharing a 40-character run with a seed or the first set, questions rewording none of its
+        "build_holdout_eval.py",
+        # the third (general/holdout3/): a province, a 直辖市 district, a 盟, a 镇, a 乡, a county 司法局,
+        # two years of a county-level city, a work report, a 工作方案 — none of the earlier places
+        "build_holdout3_eval.py",
+    ],
+)
+def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):
     done = subprocess.run(
-        [sys.executable, "scripts/build_general_eval.py", "--check"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-
-
-def test_the_holdout_set_rebuilds_exactly_and_passes_its_checks():
-    """The second held-out set (assistant/evals/general/holdout/, scripts/build_holdout_eval.py):
-    ten documents of new places, levels and kinds, none sharing a 40-character run with a seed
-    or the first set, and questions that reword none of the first set's."""
-    done = subprocess.run(
-        [sys.executable, "scripts/build_holdout_eval.py", "--check"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, f"scripts/{script}", "--check"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 

@@ -17,14 +17,14 @@ source of the set; the JSON Lines files are its output.
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-OUT = ROOT / "assistant" / "evals" / "general"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evalsets.py, the sets' shared formats and checks
+import evalsets
+from evalsets import FZ, GWR, OTHER, SEEDS, Q
+
+OUT = evalsets.GENERAL
 REPORTS = OUT / "reports"
 NB = "\u00a0"  # the NBSP the 武威 seed indents with
 
@@ -1134,10 +1134,6 @@ CHENGDU_FANGAN = (
 # (None for compositions), and its metadata gold.
 # ---------------------------------------------------------------------------------------------
 
-FZ = "法治政府建设年度报告"
-GWR = "政府工作报告"
-OTHER = "其他"
-
 
 def _guangming_2023() -> str:
     return rewrite(seed("wuhai-2023.txt"), GUANGMING_2023, "guangming-2023")
@@ -1507,32 +1503,8 @@ SEED_FILES = {p.stem: p for p in sorted(SEEDS.glob("*.txt"))}
 
 # ---------------------------------------------------------------------------------------------
 # Questions. The library they are asked against is the five seeds plus every document above.
-# Q(...) fields: question, report (id the answer comes from, or None), facts, evidence, kind, group;
-#   reports: ids a correct answer may cite (default [report]; [] for unanswerable);
-#   absent:  {report id: [regex, ...]} that must NOT match that report (unanswerable checks);
-#   elsewhere: [regex, ...] that must match some OTHER document (a trap's distractor exists);
-#   notheld: {place, year, kind} no document's metadata may match (a missing key matches anything;
-#            place may be a list: none of them may match).
+# Q(...) fields (question, report, facts, evidence, kind, group; reports, absent, elsewhere, notheld): see evalsets.Q.
 # ---------------------------------------------------------------------------------------------
-
-
-def Q(question, report, facts, evidence, kind, group, reports=None, absent=None, elsewhere=None, notheld=None):
-    unanswerable = not facts
-    if reports is None:
-        reports = [] if unanswerable else [report]
-    return {
-        "question": question,
-        "report": report,
-        "reports": reports,
-        "facts": facts,
-        "evidence": evidence,
-        "unanswerable": unanswerable,
-        "kind": kind,
-        "group": group,
-        "_absent": absent or {},
-        "_elsewhere": elsewhere or [],
-        "_notheld": notheld,
-    }
 
 
 G22, G23, ALXA, DK21, DK22, DK23 = (
@@ -2689,21 +2661,6 @@ TEST = [
 # Build and check
 # ---------------------------------------------------------------------------------------------
 
-META_FIELDS = (
-    "place",
-    "parent",
-    "level",
-    "kind",
-    "year",
-    "title",
-    "issuer",
-    "date",
-    "doc_number",
-    "addressee",
-    "key_facts",
-)
-Q_FIELDS = ("id", "question", "report", "reports", "facts", "evidence", "unanswerable", "kind", "group")
-KINDS = {"number", "name", "list", "date", "metadata", "change", "refusal", "trap", "parent-only", "not-held"}
 GROUPS = {
     "district",
     "banner",
@@ -2716,7 +2673,6 @@ GROUPS = {
     "cross-place",
     "seed-year",
 }
-LEVELS = {"省", "自治区", "市", "州", "地区", "盟", "县", "区", "旗", "新区", "开发区", "乡", "镇", "街道", "部门"}
 # Words (regexes) of the seed a rewrite must no longer contain (the place was replaced throughout).
 LEFTOVERS = {
     "guangming-2022": ["乌海", "乌达", "海南区", "自治区", "内蒙古", "我市"],
@@ -2727,52 +2683,28 @@ LEFTOVERS = {
     "dengkou-2022": ["2019年至今", "2021年办理", "《2021年"],
     "dengkou-2023": ["2019年至今", "2021年办理", "《2021年"],
 }
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def build_docs() -> dict[str, str]:
     return {d["id"]: d["build"]().rstrip("\n") + "\n" for d in DOCS}
 
 
-def meta_lines() -> list[dict]:
-    return [{"file": d["id"] + ".txt", **{k: d["meta"][k] for k in META_FIELDS}} for d in DOCS]
-
-
-def question_lines(items, split) -> list[dict]:
-    rows = []
-    for n, q in enumerate(items, 1):
-        row = {"id": f"gen-{split}-{n:03d}", **{k: q[k] for k in Q_FIELDS if k != "id"}}
-        rows.append(row)
-    return rows
-
-
-def jsonl(rows) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-
 def outputs() -> dict[Path, str]:
-    docs = build_docs()
-    out = {REPORTS / f"{k}.txt": v for k, v in docs.items()}
-    out[OUT / "reports.jsonl"] = jsonl(meta_lines())
-    out[OUT / "dev.jsonl"] = jsonl(question_lines(DEV, "dev"))
-    out[OUT / "test.jsonl"] = jsonl(question_lines(TEST, "test"))
-    return out
+    tables = {
+        "reports.jsonl": evalsets.meta_lines(DOCS),
+        "dev.jsonl": evalsets.question_lines(DEV, "gen-dev"),
+        "test.jsonl": evalsets.question_lines(TEST, "gen-test"),
+    }
+    return evalsets.set_files(OUT, build_docs(), tables)
 
 
 def library() -> tuple[dict[str, str], list[dict]]:
     """Every text the questions are asked against, and every document's metadata (seeds from the gold)."""
-    texts = {k: p.read_text(encoding="utf-8") for k, p in SEED_FILES.items()}
+    texts = evalsets.read_texts(SEEDS)
     texts.update(build_docs())
     metas = [dict(d["meta"], id=d["id"]) for d in DOCS]
-    for line in (ROOT / "assistant" / "evals" / "gold" / "reports.jsonl").read_text(encoding="utf-8").splitlines():
-        m = json.loads(line)
-        metas.append(dict(m, id=Path(m["file"]).stem, kind=FZ))
+    metas += [dict(m, kind=FZ) for m in evalsets.read_metas(evalsets.SEED_GOLD)]
     return texts, metas
-
-
-def iso_to_cn(date: str) -> str:
-    y, m, d = date.split("-")
-    return f"{int(y)}年{int(m)}月{int(d)}日"
 
 
 def check() -> list[str]:
@@ -2780,7 +2712,7 @@ def check() -> list[str]:
     err = errors.append
     texts, metas = library()
     source = {d["id"]: d["source"] for d in DOCS}
-    lines = {k: [ln.strip() for ln in t.splitlines()] for k, t in texts.items()}
+    lines = evalsets.line_index(texts)
 
     # documents
     ids = [d["id"] for d in DOCS]
@@ -2788,145 +2720,57 @@ def check() -> list[str]:
         err("duplicate document ids")
     for d in DOCS:
         t, m = texts[d["id"]], d["meta"]
-        n = len(CJK.findall(t))
-        low, high = (3000, 8000) if m["kind"] == FZ else (1900, 8000)
-        if not low <= n <= high:
-            err(f"{d['id']}: {n} Chinese characters, expected {low}-{high}")
-        if m["level"] not in LEVELS:
-            err(f"{d['id']}: level {m['level']}")
-        for field in ("place", "parent", "title", "issuer", "doc_number", "addressee"):
-            if m[field] is not None and m[field] not in t:
-                err(f"{d['id']}: {field} {m[field]!r} is not in the text")
-        if m["date"] and m["date"] not in t and iso_to_cn(m["date"]) not in t:
-            err(f"{d['id']}: date {m['date']} is not in the text")
-        if m["year"] is not None and str(m["year"]) not in t:
-            err(f"{d['id']}: year {m['year']} is not in the text")
-        if not 6 <= len(m["key_facts"]) <= 10:
-            err(f"{d['id']}: {len(m['key_facts'])} key facts")
-        for f in m["key_facts"]:
-            if f not in t:
-                err(f"{d['id']}: key fact {f!r} is not in the text")
-        for w in LEFTOVERS.get(d["id"], []):
-            if re.search(w, t):
-                err(f"{d['id']}: leftover seed word {w!r}")
+        errors += evalsets.length_errors(d["id"], t, evalsets.length_band(m["kind"]))
+        errors += evalsets.metadata_errors(d["id"], t, m)
+        errors += evalsets.leftover_errors(d["id"], t, LEFTOVERS.get(d["id"], []))
 
     # questions
     seen_ids, texts_by_split = set(), {}
     for split, items in (("dev", DEV), ("test", TEST)):
-        rows = question_lines(items, split)
+        rows = evalsets.question_lines(items, f"gen-{split}")
         texts_by_split[split] = {r["question"] for r in rows}
-        if len(texts_by_split[split]) != len(rows):
-            err(f"{split}: a question text occurs twice")
-        unans = sum(r["unanswerable"] for r in rows)
-        if unans < 0.25 * len(rows):
-            err(f"{split}: only {unans}/{len(rows)} unanswerable")
+        errors += evalsets.question_set_errors(rows, f"{split}: ")
         for r, q in zip(rows, items):
             qid = r["id"]
             if qid in seen_ids:
                 err(f"{qid}: duplicate id")
             seen_ids.add(qid)
-            if r["kind"] not in KINDS or r["group"] not in GROUPS:
+            if r["kind"] not in evalsets.KINDS or r["group"] not in GROUPS:
                 err(f"{qid}: kind/group {r['kind']}/{r['group']}")
-            for rid in r["reports"] + ([r["report"]] if r["report"] else []):
+            for rid in evalsets.cited(r):
                 if rid not in texts:
                     err(f"{qid}: unknown report {rid}")
-            if r["unanswerable"]:
-                if r["facts"] or r["evidence"] or r["reports"]:
-                    err(f"{qid}: unanswerable with facts, evidence or reports")
-                if r["kind"] not in {"refusal", "trap", "parent-only", "not-held", "metadata"}:
-                    err(f"{qid}: unanswerable of kind {r['kind']}")
-            else:
-                if not r["evidence"] or not r["reports"]:
-                    err(f"{qid}: answerable without evidence or reports")
-                if r["report"] and r["reports"] != [r["report"]]:
-                    err(f"{qid}: report {r['report']} but reports {r['reports']}")
-                if r["report"] is None and len(r["reports"]) < 2:
-                    err(f"{qid}: no report and fewer than two reports")
-                cited = r["reports"]
-                for e in r["evidence"]:
-                    where = [k for k in cited if any(e in ln for ln in lines[k])]
-                    if not where:
-                        err(f"{qid}: evidence not on one line of {cited}: {e!r}")
-                    elif not 15 <= len(e) <= 80 and not any(e == ln for k in where for ln in lines[k]):
-                        err(f"{qid}: evidence of {len(e)} characters (and not a whole line): {e!r}")
-                for k in cited:
-                    if not any(e in ln for e in r["evidence"] for ln in lines[k]):
-                        err(f"{qid}: no evidence quote from {k}")
-                for f in r["facts"]:
-                    if not any(f in e for e in r["evidence"]) and not any(f in texts[k] for k in cited):
-                        err(f"{qid}: fact not in its evidence or reports: {f!r}")
-                for k in cited:
-                    if source.get(k):
-                        seed_text = texts[source[k]]
-                        if all(f in seed_text for f in r["facts"]):
-                            err(f"{qid}: every fact is also in {source[k]}, the seed {k} was rewritten from")
-            for k, pats in q["_absent"].items():
-                for pat in pats:
-                    if re.search(pat, texts[k], re.M):
-                        err(f"{qid}: {pat!r} occurs in {k}, but the question says it does not")
-            for pat in q["_elsewhere"]:
-                if not any(re.search(pat, texts[k]) for k in texts if k != r["report"]):
-                    err(f"{qid}: the distractor {pat!r} occurs in no other document")
-            nh = q["_notheld"]
-            if nh:
-                places = nh.get("place")
-                places = places if isinstance(places, list) else [places]
-                for m in metas:
-                    if (
-                        (m["place"] in places or places == [None])
-                        and nh.get("year", m["year"]) == m["year"]
-                        and nh.get("kind", m["kind"]) == m["kind"]
-                    ):
-                        err(f"{qid}: the library holds {m['id']}, which the question says it does not")
-            if r["kind"] == "not-held" and not nh and not q["_absent"]:
+            errors += evalsets.answer_errors(qid, r, q, lines, texts, first_set=True)
+            if not r["unanswerable"]:
+                for k in r["reports"]:
+                    if source.get(k) and all(f in texts[source[k]] for f in r["facts"]):
+                        err(f"{qid}: every fact is also in {source[k]}, the seed {k} was rewritten from")
+            errors += evalsets.claim_errors(qid, q, texts, metas)
+            if r["kind"] == "not-held" and not q["_notheld"] and not q["_absent"]:
                 err(f"{qid}: not-held without a check")
     shared = texts_by_split["dev"] & texts_by_split["test"]
     if shared:
         err(f"dev and test share questions: {sorted(shared)}")
 
-    # files on disk
-    for path, content in outputs().items():
-        if not path.exists():
-            err(f"{path.relative_to(ROOT)} is missing (run the script without --check)")
-        elif path.read_text(encoding="utf-8") != content:
-            err(f"{path.relative_to(ROOT)} differs from what the script builds")
-    extra = set(REPORTS.glob("*.txt")) - set(outputs())
-    for p in sorted(extra):
-        err(f"{p.relative_to(ROOT)} is not built by the script")
+    errors += evalsets.disk_errors(outputs(), REPORTS)
     return errors
 
 
 def summary() -> str:
     out = []
     for split, items in (("dev", DEV), ("test", TEST)):
-        rows = question_lines(items, split)
-        kinds, groups = {}, {}
-        for r in rows:
-            kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-            groups[r["group"]] = groups.get(r["group"], 0) + 1
-        docs = sorted({k for r in rows for k in r["reports"] + ([r["report"]] if r["report"] else [])})
+        rows = evalsets.question_lines(items, f"gen-{split}")
+        docs = sorted({k for r in rows for k in evalsets.cited(r)})
         out.append(
             f"{split}: {len(rows)} questions, {sum(r['unanswerable'] for r in rows)} unanswerable\n"
-            f"  kinds:  {dict(sorted(kinds.items()))}\n  groups: {dict(sorted(groups.items()))}\n  cites:  {docs}"
+            f"  kinds:  {evalsets.tally(rows, 'kind')}\n  groups: {evalsets.tally(rows, 'group')}\n  cites:  {docs}"
         )
     return "\n".join(out)
 
 
 def main(argv) -> int:
-    if "--check" in argv:
-        errors = check()
-        for e in errors:
-            print("ERROR", e)
-        print(summary())
-        print("OK" if not errors else f"{len(errors)} errors")
-        return 1 if errors else 0
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    for path, content in outputs().items():
-        path.write_text(content, encoding="utf-8")
-    print(
-        f"wrote {len(DOCS)} documents, reports.jsonl, dev.jsonl ({len(DEV)}), test.jsonl ({len(TEST)}) under {OUT.relative_to(ROOT)}"
-    )
-    return 0
+    wrote = f"wrote {len(DOCS)} documents, reports.jsonl, dev.jsonl ({len(DEV)}), test.jsonl ({len(TEST)}) under {OUT.relative_to(evalsets.ROOT)}"
+    return evalsets.cli(argv, check, summary, outputs, REPORTS, wrote)
 
 
 if __name__ == "__main__":

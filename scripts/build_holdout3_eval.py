@@ -19,23 +19,21 @@ to verify that their not-held and absent claims still hold with this set in the 
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-GENERAL = ROOT / "assistant" / "evals" / "general"
-HOLDOUT = GENERAL / "holdout"
-OUT = GENERAL / "holdout3"
-REPORTS = OUT / "reports"
-SEED_GOLD = ROOT / "assistant" / "evals" / "gold" / "reports.jsonl"
-EARLIER_GENERATORS = (ROOT / "scripts" / "build_general_eval.py", ROOT / "scripts" / "build_holdout_eval.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evalsets.py, the sets' shared formats and checks
+import evalsets
+from evalsets import FZ, GWR, OTHER, Q, everywhere
 
-FZ = "法治政府建设年度报告"
-GWR = "政府工作报告"
-OTHER = "其他"
+HOLDOUT = evalsets.GENERAL / "holdout"
+OUT = evalsets.GENERAL / "holdout3"
+REPORTS = OUT / "reports"
+EARLIER_GENERATORS = (
+    evalsets.ROOT / "scripts" / "build_general_eval.py",
+    evalsets.ROOT / "scripts" / "build_holdout_eval.py",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,32 +702,9 @@ DOCS = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Questions. Q(...) fields: question, report (the id the answer comes from, or None), facts, evidence, kind,
-# group; reports: ids a correct answer may cite (default [report]; [] when unanswerable);
-# absent: {report id: [regex, ...]} that must NOT match that report (an unanswerable question's claim);
-# elsewhere: [regex, ...] that must match some document other than `report` (a trap's distractor exists);
-# notheld: {place, year, kind} that no document's metadata in the library may match (a missing key matches
-# anything; place may be a list, none of which may match).
+# Questions. Q(...) fields (question, report, facts, evidence, kind, group; reports, absent, elsewhere, notheld):
+# see evalsets.Q; everywhere(...) is an absent-claim checked against every document in the library.
 # ---------------------------------------------------------------------------------------------
-
-
-def Q(question, report, facts, evidence, kind, group, reports=None, absent=None, elsewhere=None, notheld=None):
-    unanswerable = not facts
-    if reports is None:
-        reports = [] if unanswerable else [report]
-    return {
-        "question": question,
-        "report": report,
-        "reports": reports,
-        "facts": facts,
-        "evidence": evidence,
-        "unanswerable": unanswerable,
-        "kind": kind,
-        "group": group,
-        "_absent": absent or {},
-        "_elsewhere": elsewhere or [],
-        "_notheld": notheld,
-    }
 
 
 GZ, BS, XL, BJ, YT = "guizhou-2023", "bishan-2023", "xilingol-2023", "beijiao-2023", "yunti-2022"
@@ -743,11 +718,6 @@ AJ, PZ22, PZ23, GZG, SG = (
 YIWU = "yiwu-2023"
 DOC_NUMBER = r"〔\d{4}〕\d+号"
 SALUTATION = [r"^\s*中共\S*委", r"人民政府:\s*$", r"^\S*(党委|国务院)\S*:\s*$"]
-
-
-def everywhere(*words):
-    """An absent-claim checked against every document in the library (seeds, both earlier sets, this set)."""
-    return {"*": list(words)}
 
 
 QUESTIONS = [
@@ -1342,21 +1312,6 @@ QUESTIONS = [
 # Build and check
 # ---------------------------------------------------------------------------------------------
 
-META_FIELDS = (
-    "place",
-    "parent",
-    "level",
-    "kind",
-    "year",
-    "title",
-    "issuer",
-    "date",
-    "doc_number",
-    "addressee",
-    "key_facts",
-)
-Q_FIELDS = ("id", "question", "report", "reports", "facts", "evidence", "unanswerable", "kind", "group")
-KINDS = {"number", "name", "list", "date", "metadata", "change", "refusal", "trap", "parent-only", "not-held"}
 GROUPS = {
     "province",
     "municipal-district",
@@ -1369,58 +1324,34 @@ GROUPS = {
     "other-doc",
     "cross-place",
 }
-LEVELS = {"省", "自治区", "市", "州", "地区", "盟", "县", "区", "旗", "新区", "开发区", "乡", "镇", "街道", "部门"}
 # Chinese characters per document (digits and punctuation not counted).
 LENGTHS = {FZ: (1400, 8000), GWR: (1400, 8000), OTHER: (1400, 8000)}
-# How far a document here may share text with the seeds and the earlier sets' documents (whitespace removed):
-# no common run of this many characters, and at most this share of 12-character shingles.
-MAX_COMMON_RUN = 40
-MAX_SHINGLE_SHARE = 0.10
-# A question here is "a rewording" of an earlier question when their character-bigram Jaccard reaches this.
-MAX_QUESTION_SIMILARITY = 0.7
-CJK = re.compile(r"[\u4e00-\u9fff]")
+
+QUESTION_IDS = "gen-h3"  # questions.jsonl numbers them gen-h3-001, gen-h3-002, ...
 
 
 def build_docs() -> dict[str, str]:
     return {d["id"]: d["text"].rstrip("\n") + "\n" for d in DOCS}
 
 
-def meta_lines() -> list[dict]:
-    return [{"file": d["id"] + ".txt", **{k: d["meta"][k] for k in META_FIELDS}} for d in DOCS]
-
-
-def question_lines() -> list[dict]:
-    return [{"id": f"gen-h3-{n:03d}", **{k: q[k] for k in Q_FIELDS if k != "id"}} for n, q in enumerate(QUESTIONS, 1)]
-
-
-def jsonl(rows) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-
 def outputs() -> dict[Path, str]:
-    out = {REPORTS / f"{k}.txt": v for k, v in build_docs().items()}
-    out[OUT / "reports.jsonl"] = jsonl(meta_lines())
-    out[OUT / "questions.jsonl"] = jsonl(question_lines())
-    return out
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tables = {
+        "reports.jsonl": evalsets.meta_lines(DOCS),
+        "questions.jsonl": evalsets.question_lines(QUESTIONS, QUESTION_IDS),
+    }
+    return evalsets.set_files(OUT, build_docs(), tables)
 
 
 def earlier() -> tuple[dict[str, str], dict[str, str], list[dict], list[str]]:
     """The seeds' texts, the earlier sets' texts, every earlier document's metadata, the earlier questions."""
-    seeds = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
-    docs = {}
-    for folder in (GENERAL / "reports", HOLDOUT / "reports"):
-        docs.update({p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))})
-    metas = [dict(m, id=Path(m["file"]).stem, kind=m.get("kind") or FZ) for m in read_jsonl(SEED_GOLD)]
-    for path in (GENERAL / "reports.jsonl", HOLDOUT / "reports.jsonl"):
-        metas += [dict(m, id=Path(m["file"]).stem) for m in read_jsonl(path)]
+    seeds = evalsets.read_texts(evalsets.SEEDS)
+    docs = {**evalsets.read_texts(evalsets.GENERAL / "reports"), **evalsets.read_texts(HOLDOUT / "reports")}
+    metas = [dict(m, kind=m.get("kind") or FZ) for m in evalsets.read_metas(evalsets.SEED_GOLD)]
+    metas += evalsets.read_metas(evalsets.GENERAL / "reports.jsonl") + evalsets.read_metas(HOLDOUT / "reports.jsonl")
     questions = [
         q["question"]
-        for path in (GENERAL / "dev.jsonl", GENERAL / "test.jsonl", HOLDOUT / "questions.jsonl")
-        for q in read_jsonl(path)
+        for path in (evalsets.GENERAL / "dev.jsonl", evalsets.GENERAL / "test.jsonl", HOLDOUT / "questions.jsonl")
+        for q in evalsets.read_jsonl(path)
     ]
     return seeds, docs, metas, questions
 
@@ -1437,41 +1368,6 @@ def earlier_claims() -> list[tuple[str, dict]]:
     return claims
 
 
-def iso_to_cn(date: str) -> str:
-    y, m, d = date.split("-")
-    return f"{int(y)}年{int(m)}月{int(d)}日"
-
-
-def bigrams(s: str) -> set[str]:
-    s = re.sub(r"[\s,，。？?！!、:：;；“”\"()（）]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)}
-
-
-def common_run(a: str, b: str) -> int:
-    """Length of the longest common substring of a and b (binary search over shared n-grams)."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        n = (lo + hi + 1) // 2
-        grams = {b[i : i + n] for i in range(len(b) - n + 1)}
-        if any(a[i : i + n] in grams for i in range(len(a) - n + 1)):
-            lo = n
-        else:
-            hi = n - 1
-    return lo
-
-
-def notheld_matches(nh: dict, metas: list[dict]) -> list[str]:
-    wanted = nh.get("place")
-    wanted = wanted if isinstance(wanted, list) else [wanted]
-    return [
-        m["id"]
-        for m in metas
-        if (m["place"] in wanted or wanted == [None])
-        and nh.get("year", m["year"]) == m["year"]
-        and nh.get("kind", m["kind"]) == m["kind"]
-    ]
-
-
 def check() -> list[str]:
     errors: list[str] = []
     err = errors.append
@@ -1482,55 +1378,24 @@ def check() -> list[str]:
         err("a document id here is also a seed's or an earlier document's id")
     my_metas = [dict(d["meta"], id=d["id"]) for d in DOCS]
     metas = earlier_metas + my_metas
-    lines = {k: [ln.strip() for ln in t.splitlines()] for k, t in texts.items()}
+    lines = evalsets.line_index(texts)
 
     # documents
-    flat_earlier = {k: re.sub(r"\s+", "", t) for k, t in {**seeds, **before}.items()}
-    shingles_earlier = set()
-    for t in flat_earlier.values():
-        shingles_earlier |= {t[i : i + 12] for i in range(len(t) - 11)}
-    longest, largest = (0, ""), (0.0, "")
+    resemblance = evalsets.Resemblance({**seeds, **before}, "the seeds or the earlier sets")
     for d in DOCS:
         t, m = mine[d["id"]], d["meta"]
-        n = len(CJK.findall(t))
         if m["kind"] not in LENGTHS:
             err(f"{d['id']}: kind {m['kind']}")
         else:
-            low, high = LENGTHS[m["kind"]]
-            if not low <= n <= high:
-                err(f"{d['id']}: {n} Chinese characters, expected {low}-{high}")
-        if m["level"] not in LEVELS:
-            err(f"{d['id']}: level {m['level']}")
-        for field in ("place", "parent", "title", "issuer", "doc_number", "addressee"):
-            if m[field] is not None and m[field] not in t:
-                err(f"{d['id']}: {field} {m[field]!r} is not in the text")
-        if m["date"] and m["date"] not in t and iso_to_cn(m["date"]) not in t:
-            err(f"{d['id']}: date {m['date']} is not in the text")
-        if m["year"] is not None and str(m["year"]) not in t:
-            err(f"{d['id']}: year {m['year']} is not in the text")
-        if not 6 <= len(m["key_facts"]) <= 10:
-            err(f"{d['id']}: {len(m['key_facts'])} key facts")
-        for f in m["key_facts"]:
-            if f not in t:
-                err(f"{d['id']}: key fact {f!r} is not in the text")
-        flat = re.sub(r"\s+", "", t)
-        for k, other in flat_earlier.items():
-            run = common_run(flat, other)
-            longest = max(longest, (run, f"{d['id']}/{k}"))
-            if run >= MAX_COMMON_RUN:
-                err(f"{d['id']}: shares a run of {run} characters with {k}")
-        own = {flat[i : i + 12] for i in range(len(flat) - 11)}
-        share = len(own & shingles_earlier) / max(1, len(own))
-        largest = max(largest, (share, d["id"]))
-        if share > MAX_SHINGLE_SHARE:
-            err(f"{d['id']}: {share:.0%} of its 12-character shingles occur in the seeds or the earlier sets")
+            errors += evalsets.length_errors(d["id"], t, LENGTHS[m["kind"]])
+        errors += evalsets.metadata_errors(d["id"], t, m)
+        errors += resemblance.errors(d["id"], t)
     earlier_places = {m["place"] for m in earlier_metas} | {m["parent"] for m in earlier_metas if m["parent"]}
     for m in my_metas:
         if m["place"] in earlier_places:
             err(f"{m['id']}: place {m['place']} is already held (or is a parent) in the seeds or an earlier set")
-    print(
-        f"resemblance: longest common run {longest[0]} ({longest[1]}), largest shingle share {largest[0]:.1%} ({largest[1]})"
-    )
+    (run, pair), (share, doc) = resemblance.longest, resemblance.largest
+    print(f"resemblance: longest common run {run} ({pair}), largest shingle share {share:.1%} ({doc})")
 
     # the earlier sets' claims still hold with this set in the library
     for name, q in earlier_claims():
@@ -1539,123 +1404,40 @@ def check() -> list[str]:
                 if re.search(pat, mine[doc], re.M):
                     err(f"{name}: {q['question']!r} says {pat!r} occurs nowhere, but it occurs in {doc}")
         if q["_notheld"]:
-            for hit in notheld_matches(q["_notheld"], my_metas):
+            for hit in evalsets.notheld_matches(q["_notheld"], my_metas):
                 err(f"{name}: {q['question']!r} says the library does not hold it, but {hit} is that")
 
     # questions
-    rows = question_lines()
-    if len({r["question"] for r in rows}) != len(rows):
-        err("a question text occurs twice")
-    unans = sum(r["unanswerable"] for r in rows)
-    if unans < 0.25 * len(rows):
-        err(f"only {unans}/{len(rows)} unanswerable")
-    earlier_grams = [(q, bigrams(q)) for q in earlier_questions]
-    closest = (0.0, "")
+    rows = evalsets.question_lines(QUESTIONS, QUESTION_IDS)
+    errors += evalsets.question_set_errors(rows)
+    asked = evalsets.EarlierQuestions(earlier_questions, "an earlier set asks the same question", "the earlier")
     for r, q in zip(rows, QUESTIONS):
         qid = r["id"]
-        if r["kind"] not in KINDS or r["group"] not in GROUPS:
+        if r["kind"] not in evalsets.KINDS or r["group"] not in GROUPS:
             err(f"{qid}: kind/group {r['kind']}/{r['group']}")
-        if r["question"] in earlier_questions:
-            err(f"{qid}: an earlier set asks the same question")
-        grams = bigrams(r["question"])
-        for other, og in earlier_grams:
-            sim = len(grams & og) / max(1, len(grams | og))
-            closest = max(closest, (sim, qid))
-            if sim >= MAX_QUESTION_SIMILARITY:
-                err(f"{qid}: {sim:.2f} like the earlier {other!r}")
-        cited_any = r["reports"] + ([r["report"]] if r["report"] else [])
-        for rid in cited_any:
+        errors += asked.errors(qid, r["question"])
+        for rid in evalsets.cited(r):
             if rid not in texts:
                 err(f"{qid}: unknown report {rid}")
-        if not any(rid in mine for rid in cited_any) and not q["_notheld"]:
+        if not any(rid in mine for rid in evalsets.cited(r)) and not q["_notheld"]:
             err(f"{qid}: cites no document of this set")
-        if r["unanswerable"]:
-            if r["facts"] or r["evidence"] or r["reports"]:
-                err(f"{qid}: unanswerable with facts, evidence or reports")
-            if r["kind"] not in {"refusal", "trap", "parent-only", "not-held"}:
-                err(f"{qid}: unanswerable of kind {r['kind']}")
-            if not (q["_absent"] or q["_notheld"]):
-                err(f"{qid}: unanswerable without a check of its claim")
-            if r["kind"] in {"parent-only", "not-held"} and not q["_notheld"]:
-                err(f"{qid}: {r['kind']} without a not-held claim")
-        else:
-            if r["kind"] in {"refusal", "trap", "parent-only", "not-held"}:
-                err(f"{qid}: answerable of kind {r['kind']}")
-            if not r["evidence"] or not r["reports"]:
-                err(f"{qid}: answerable without evidence or reports")
-            if r["report"] and r["reports"] != [r["report"]]:
-                err(f"{qid}: report {r['report']} but reports {r['reports']}")
-            if r["report"] is None and len(r["reports"]) < 2:
-                err(f"{qid}: no report and fewer than two reports")
-            cited = r["reports"]
-            for e in r["evidence"]:
-                where = [k for k in cited if k in lines and any(e in ln for ln in lines[k])]
-                if not where:
-                    err(f"{qid}: evidence not on one line of {cited}: {e!r}")
-                elif not 15 <= len(e) <= 80 and not any(e == ln for k in where for ln in lines[k]):
-                    err(f"{qid}: evidence of {len(e)} characters (and not a whole line): {e!r}")
-            for k in cited:
-                if k in lines and not any(e in ln for e in r["evidence"] for ln in lines[k]):
-                    err(f"{qid}: no evidence quote from {k}")
-            for f in r["facts"]:
-                if not any(f in e for e in r["evidence"]):
-                    err(f"{qid}: fact not in its evidence: {f!r}")
-        for k, pats in q["_absent"].items():
-            for doc in texts if k == "*" else [k]:
-                for pat in pats:
-                    if re.search(pat, texts[doc], re.M):
-                        err(f"{qid}: {pat!r} occurs in {doc}, but the question says it does not")
-        for pat in q["_elsewhere"]:
-            if not any(re.search(pat, texts[k]) for k in texts if k != r["report"]):
-                err(f"{qid}: the distractor {pat!r} occurs in no other document")
-        if q["_notheld"]:
-            for hit in notheld_matches(q["_notheld"], metas):
-                err(f"{qid}: the library holds {hit}, which the question says it does not")
-    print(f"closest earlier question: bigram Jaccard {closest[0]:.2f} ({closest[1]})")
+        errors += evalsets.answer_errors(qid, r, q, lines)
+        if r["unanswerable"] and r["kind"] in {"parent-only", "not-held"} and not q["_notheld"]:
+            err(f"{qid}: {r['kind']} without a not-held claim")
+        errors += evalsets.claim_errors(qid, q, texts, metas)
+    print(f"closest earlier question: bigram Jaccard {asked.closest[0]:.2f} ({asked.closest[1]})")
 
-    # files on disk
-    for path, content in outputs().items():
-        if not path.exists():
-            err(f"{path.relative_to(ROOT)} is missing (run the script without --check)")
-        elif path.read_text(encoding="utf-8") != content:
-            err(f"{path.relative_to(ROOT)} differs from what the script builds")
-    if REPORTS.exists():
-        for p in sorted(set(REPORTS.glob("*.txt")) - set(outputs())):
-            err(f"{p.relative_to(ROOT)} is not built by the script")
+    errors += evalsets.disk_errors(outputs(), REPORTS)
     return errors
 
 
 def summary() -> str:
-    rows = question_lines()
-    kinds, groups = {}, {}
-    for r in rows:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-        groups[r["group"]] = groups.get(r["group"], 0) + 1
-    unans = sum(r["unanswerable"] for r in rows)
-    cites = sorted({k for r in rows for k in r["reports"] + ([r["report"]] if r["report"] else [])})
-    lengths = {k: len(CJK.findall(v)) for k, v in build_docs().items()}
-    return (
-        f"holdout3: {len(DOCS)} documents, {len(rows)} questions, {unans} unanswerable ({unans / len(rows):.0%})\n"
-        f"  kinds:   {dict(sorted(kinds.items()))}\n  groups:  {dict(sorted(groups.items()))}\n"
-        f"  cites:   {cites}\n  lengths: {lengths}"
-    )
+    return evalsets.held_out_summary("holdout3", DOCS, build_docs(), evalsets.question_lines(QUESTIONS, QUESTION_IDS))
 
 
 def main(argv) -> int:
-    if "--check" in argv:
-        errors = check()
-        for e in errors:
-            print("ERROR", e)
-        print(summary())
-        print("OK" if not errors else f"{len(errors)} errors")
-        return 1 if errors else 0
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    for path, content in outputs().items():
-        path.write_text(content, encoding="utf-8")
-    print(
-        f"wrote {len(DOCS)} documents, reports.jsonl and questions.jsonl ({len(QUESTIONS)}) under {OUT.relative_to(ROOT)}"
-    )
-    return 0
+    wrote = f"wrote {len(DOCS)} documents, reports.jsonl and questions.jsonl ({len(QUESTIONS)}) under {OUT.relative_to(evalsets.ROOT)}"
+    return evalsets.cli(argv, check, summary, outputs, REPORTS, wrote)
 
 
 if __name__ == "__main__":

@@ -20,21 +20,15 @@ dev.jsonl, test.jsonl) and the seeds' metadata from assistant/evals/gold/reports
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-GENERAL = ROOT / "assistant" / "evals" / "general"
-OUT = GENERAL / "holdout"
-REPORTS = OUT / "reports"
-SEED_GOLD = ROOT / "assistant" / "evals" / "gold" / "reports.jsonl"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # evalsets.py, the sets' shared formats and checks
+import evalsets
+from evalsets import FZ, GWR, OTHER, Q, everywhere
 
-FZ = "法治政府建设年度报告"
-GWR = "政府工作报告"
-OTHER = "其他"
+OUT = evalsets.GENERAL / "holdout"
+REPORTS = OUT / "reports"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -903,32 +897,9 @@ DOCS = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Questions. Q(...) fields: question, report (the id the answer comes from, or None), facts, evidence, kind,
-# group; reports: ids a correct answer may cite (default [report]; [] when unanswerable);
-# absent: {report id: [regex, ...]} that must NOT match that report (an unanswerable question's claim);
-# elsewhere: [regex, ...] that must match some document other than `report` (a trap's distractor exists);
-# notheld: {place, year, kind} that no document's metadata in the library may match (a missing key matches
-# anything; place may be a list, none of which may match).
+# Questions. Q(...) fields (question, report, facts, evidence, kind, group; reports, absent, elsewhere, notheld):
+# see evalsets.Q; everywhere(...) is an absent-claim checked against every document in the library.
 # ---------------------------------------------------------------------------------------------
-
-
-def Q(question, report, facts, evidence, kind, group, reports=None, absent=None, elsewhere=None, notheld=None):
-    unanswerable = not facts
-    if reports is None:
-        reports = [] if unanswerable else [report]
-    return {
-        "question": question,
-        "report": report,
-        "reports": reports,
-        "facts": facts,
-        "evidence": evidence,
-        "unanswerable": unanswerable,
-        "kind": kind,
-        "group": group,
-        "_absent": absent or {},
-        "_elsewhere": elsewhere or [],
-        "_notheld": notheld,
-    }
 
 
 CY, YW, HF, FP22, FP23 = "changyang-2022", "yiwu-2023", "hefei-jingkai-2023", "fuping-2022", "fuping-2023"
@@ -942,11 +913,6 @@ JL, WH, LY, NS, LN = (
 LILING, WUHAI, DK23, SFJ = "liling-2023", "wuhai-2023", "dengkou-2023", "wuhai-sifaju-2023"
 DOC_NUMBER = r"〔\d{4}〕\d+号"
 SALUTATION = [r"^\s*中共\S*委", r"人民政府:\s*$"]
-
-
-def everywhere(*words):
-    """An absent-claim checked against every document in the library (seeds, first set, this set)."""
-    return {"*": list(words)}
 
 
 QUESTIONS = [
@@ -1548,21 +1514,6 @@ QUESTIONS = [
 # Build and check
 # ---------------------------------------------------------------------------------------------
 
-META_FIELDS = (
-    "place",
-    "parent",
-    "level",
-    "kind",
-    "year",
-    "title",
-    "issuer",
-    "date",
-    "doc_number",
-    "addressee",
-    "key_facts",
-)
-Q_FIELDS = ("id", "question", "report", "reports", "facts", "evidence", "unanswerable", "kind", "group")
-KINDS = {"number", "name", "list", "date", "metadata", "change", "refusal", "trap", "parent-only", "not-held"}
 GROUPS = {
     "autonomous-county",
     "county-city",
@@ -1574,7 +1525,6 @@ GROUPS = {
     "other-doc",
     "cross-place",
 }
-LEVELS = {"省", "自治区", "市", "州", "地区", "盟", "县", "区", "旗", "新区", "开发区", "乡", "镇", "街道", "部门"}
 # Words (regexes) of the seed a rewrite must not contain (its place and the seed's local names are gone).
 LEFTOVERS = {
     "changyang-2022": ["武威", "甘肃", "八步沙", "天马行", "我市", "县区", "市直"],
@@ -1583,98 +1533,32 @@ LEFTOVERS = {
     "fuping-2022": ["磴口", "巴彦淖尔", "苏木", "农垦", "乌兰牧骑", "富源广场", "内蒙古"],
     "fuping-2023": ["乌鲁木齐", "新疆", "治疆", "管委会", "逢九必讲", "片区"],
 }
-# How far a document here may share text with the first set's documents and with the seeds
-# (whitespace removed): no common run of this many characters, and at most this share of 12-character shingles.
-MAX_COMMON_RUN = 40
-MAX_SHINGLE_SHARE = 0.10
-# A question here is "a rewording" of a first-set question when their character-bigram Jaccard reaches this.
-MAX_QUESTION_SIMILARITY = 0.7
-CJK = re.compile(r"[\u4e00-\u9fff]")
-CN_DIGITS = {
-    "0": "[〇○oO零]",
-    "1": "一",
-    "2": "二",
-    "3": "三",
-    "4": "四",
-    "5": "五",
-    "6": "六",
-    "7": "七",
-    "8": "八",
-    "9": "九",
-}
+
+QUESTION_IDS = "gen-hold"  # questions.jsonl numbers them gen-hold-001, gen-hold-002, ...
 
 
 def build_docs() -> dict[str, str]:
     return {d["id"]: d["text"].rstrip("\n") + "\n" for d in DOCS}
 
 
-def meta_lines() -> list[dict]:
-    return [{"file": d["id"] + ".txt", **{k: d["meta"][k] for k in META_FIELDS}} for d in DOCS]
-
-
-def question_lines() -> list[dict]:
-    return [{"id": f"gen-hold-{n:03d}", **{k: q[k] for k in Q_FIELDS if k != "id"}} for n, q in enumerate(QUESTIONS, 1)]
-
-
-def jsonl(rows) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-
 def outputs() -> dict[Path, str]:
-    out = {REPORTS / f"{k}.txt": v for k, v in build_docs().items()}
-    out[OUT / "reports.jsonl"] = jsonl(meta_lines())
-    out[OUT / "questions.jsonl"] = jsonl(question_lines())
-    return out
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tables = {
+        "reports.jsonl": evalsets.meta_lines(DOCS),
+        "questions.jsonl": evalsets.question_lines(QUESTIONS, QUESTION_IDS),
+    }
+    return evalsets.set_files(OUT, build_docs(), tables)
 
 
 def first_set() -> tuple[dict[str, str], dict[str, str], list[dict], list[str]]:
     """The seeds' texts, the first set's texts, every earlier document's metadata, the first set's questions."""
-    seeds = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
-    general = {p.stem: p.read_text(encoding="utf-8") for p in sorted((GENERAL / "reports").glob("*.txt"))}
-    metas = [dict(m, id=Path(m["file"]).stem, kind=m.get("kind") or FZ) for m in read_jsonl(SEED_GOLD)]
-    metas += [dict(m, id=Path(m["file"]).stem) for m in read_jsonl(GENERAL / "reports.jsonl")]
-    questions = [q["question"] for name in ("dev.jsonl", "test.jsonl") for q in read_jsonl(GENERAL / name)]
+    seeds = evalsets.read_texts(evalsets.SEEDS)
+    general = evalsets.read_texts(evalsets.GENERAL / "reports")
+    metas = [dict(m, kind=m.get("kind") or FZ) for m in evalsets.read_metas(evalsets.SEED_GOLD)]
+    metas += evalsets.read_metas(evalsets.GENERAL / "reports.jsonl")
+    questions = [
+        q["question"] for name in ("dev.jsonl", "test.jsonl") for q in evalsets.read_jsonl(evalsets.GENERAL / name)
+    ]
     return seeds, general, metas, questions
-
-
-def iso_to_cn(date: str) -> str:
-    y, m, d = date.split("-")
-    return f"{int(y)}年{int(m)}月{int(d)}日"
-
-
-def iso_to_cn_numerals(date: str) -> re.Pattern:
-    """2009-11-13 → 二[〇o]{2}九年十一月十三日 (the way old notices date themselves)."""
-
-    def small(n: int) -> str:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 0 else ("十" if tens == 1 else CN_DIGITS[str(tens)] + "十")) + (
-            CN_DIGITS[str(ones)] if ones else ""
-        )
-
-    y, m, d = date.split("-")
-    return re.compile("".join(CN_DIGITS[c] for c in y) + "年" + small(int(m)) + "月" + small(int(d)) + "日")
-
-
-def bigrams(s: str) -> set[str]:
-    s = re.sub(r"[\s,，。？?！!、:：;；“”\"()（）]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)}
-
-
-def common_run(a: str, b: str) -> int:
-    """Length of the longest common substring of a and b (binary search over shared n-grams)."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        n = (lo + hi + 1) // 2
-        grams = {b[i : i + n] for i in range(len(b) - n + 1)}
-        if any(a[i : i + n] in grams for i in range(len(a) - n + 1)):
-            lo = n
-        else:
-            hi = n - 1
-    return lo
 
 
 def check() -> list[str]:
@@ -1687,50 +1571,18 @@ def check() -> list[str]:
         err("a document id here is also a seed's or a first-set document's id")
     metas = earlier_metas + [dict(d["meta"], id=d["id"]) for d in DOCS]
     source = {d["id"]: d["source"] for d in DOCS}
-    lines = {k: [ln.strip() for ln in t.splitlines()] for k, t in texts.items()}
+    lines = evalsets.line_index(texts)
 
     # documents
-    flat_earlier = {k: re.sub(r"\s+", "", t) for k, t in {**seeds, **general}.items()}
-    shingles_earlier = set()
-    for t in flat_earlier.values():
-        shingles_earlier |= {t[i : i + 12] for i in range(len(t) - 11)}
+    resemblance = evalsets.Resemblance({**seeds, **general}, "the seeds or the first set")
     for d in DOCS:
         t, m = mine[d["id"]], d["meta"]
-        n = len(CJK.findall(t))
-        low, high = (3000, 8000) if m["kind"] == FZ else (1900, 8000)
-        if not low <= n <= high:
-            err(f"{d['id']}: {n} Chinese characters, expected {low}-{high}")
-        if m["level"] not in LEVELS:
-            err(f"{d['id']}: level {m['level']}")
-        if m["kind"] not in {FZ, GWR, OTHER}:
-            err(f"{d['id']}: kind {m['kind']}")
-        for field in ("place", "parent", "title", "issuer", "doc_number", "addressee"):
-            if m[field] is not None and m[field] not in t:
-                err(f"{d['id']}: {field} {m[field]!r} is not in the text")
-        date_forms_missing = m["date"] and m["date"] not in t and iso_to_cn(m["date"]) not in t
-        if date_forms_missing and not iso_to_cn_numerals(m["date"]).search(t):
-            err(f"{d['id']}: date {m['date']} is not in the text")
-        if m["year"] is not None and str(m["year"]) not in t:
-            err(f"{d['id']}: year {m['year']} is not in the text")
-        if not 6 <= len(m["key_facts"]) <= 10:
-            err(f"{d['id']}: {len(m['key_facts'])} key facts")
-        for f in m["key_facts"]:
-            if f not in t:
-                err(f"{d['id']}: key fact {f!r} is not in the text")
-        for w in LEFTOVERS.get(d["id"], []):
-            if re.search(w, t):
-                err(f"{d['id']}: leftover seed word {w!r}")
+        errors += evalsets.length_errors(d["id"], t, evalsets.length_band(m["kind"]))
+        errors += evalsets.metadata_errors(d["id"], t, m, kinds={FZ, GWR, OTHER}, numeral_dates=True)
+        errors += evalsets.leftover_errors(d["id"], t, LEFTOVERS.get(d["id"], []))
         if d["source"] and d["source"] not in seeds:
             err(f"{d['id']}: unknown seed {d['source']}")
-        flat = re.sub(r"\s+", "", t)
-        for k, other in flat_earlier.items():
-            run = common_run(flat, other)
-            if run >= MAX_COMMON_RUN:
-                err(f"{d['id']}: shares a run of {run} characters with {k}")
-        own = {flat[i : i + 12] for i in range(len(flat) - 11)}
-        share = len(own & shingles_earlier) / max(1, len(own))
-        if share > MAX_SHINGLE_SHARE:
-            err(f"{d['id']}: {share:.0%} of its 12-character shingles occur in the seeds or the first set")
+        errors += resemblance.errors(d["id"], t)
     places = {}
     for m in metas:
         places.setdefault(m["place"], set()).add(m["id"])
@@ -1742,124 +1594,37 @@ def check() -> list[str]:
             )
 
     # questions
-    rows = question_lines()
-    if len({r["question"] for r in rows}) != len(rows):
-        err("a question text occurs twice")
-    unans = sum(r["unanswerable"] for r in rows)
-    if unans < 0.25 * len(rows):
-        err(f"only {unans}/{len(rows)} unanswerable")
-    earlier_grams = [(q, bigrams(q)) for q in earlier_questions]
+    rows = evalsets.question_lines(QUESTIONS, QUESTION_IDS)
+    errors += evalsets.question_set_errors(rows)
+    asked = evalsets.EarlierQuestions(earlier_questions, "the first set asks the same question", "the first set's")
     for r, q in zip(rows, QUESTIONS):
         qid = r["id"]
-        if r["kind"] not in KINDS or r["group"] not in GROUPS:
+        if r["kind"] not in evalsets.KINDS or r["group"] not in GROUPS:
             err(f"{qid}: kind/group {r['kind']}/{r['group']}")
-        if r["question"] in earlier_questions:
-            err(f"{qid}: the first set asks the same question")
-        grams = bigrams(r["question"])
-        for other, og in earlier_grams:
-            sim = len(grams & og) / max(1, len(grams | og))
-            if sim >= MAX_QUESTION_SIMILARITY:
-                err(f"{qid}: {sim:.2f} like the first set's {other!r}")
-        for rid in r["reports"] + ([r["report"]] if r["report"] else []):
+        errors += asked.errors(qid, r["question"])
+        for rid in evalsets.cited(r):
             if rid not in texts:
                 err(f"{qid}: unknown report {rid}")
-        if not any(rid in mine for rid in r["reports"] + ([r["report"]] if r["report"] else [])) and not q["_notheld"]:
+        if not any(rid in mine for rid in evalsets.cited(r)) and not q["_notheld"]:
             err(f"{qid}: cites no document of this set")
-        if r["unanswerable"]:
-            if r["facts"] or r["evidence"] or r["reports"]:
-                err(f"{qid}: unanswerable with facts, evidence or reports")
-            if r["kind"] not in {"refusal", "trap", "parent-only", "not-held"}:
-                err(f"{qid}: unanswerable of kind {r['kind']}")
-            if not (q["_absent"] or q["_notheld"]):
-                err(f"{qid}: unanswerable without a check of its claim")
-        else:
-            if r["kind"] in {"refusal", "trap", "parent-only", "not-held"}:
-                err(f"{qid}: answerable of kind {r['kind']}")
-            if not r["evidence"] or not r["reports"]:
-                err(f"{qid}: answerable without evidence or reports")
-            if r["report"] and r["reports"] != [r["report"]]:
-                err(f"{qid}: report {r['report']} but reports {r['reports']}")
-            if r["report"] is None and len(r["reports"]) < 2:
-                err(f"{qid}: no report and fewer than two reports")
-            cited = r["reports"]
-            for e in r["evidence"]:
-                where = [k for k in cited if k in lines and any(e in ln for ln in lines[k])]
-                if not where:
-                    err(f"{qid}: evidence not on one line of {cited}: {e!r}")
-                elif not 15 <= len(e) <= 80 and not any(e == ln for k in where for ln in lines[k]):
-                    err(f"{qid}: evidence of {len(e)} characters (and not a whole line): {e!r}")
-            for k in cited:
-                if k in lines and not any(e in ln for e in r["evidence"] for ln in lines[k]):
-                    err(f"{qid}: no evidence quote from {k}")
-            for f in r["facts"]:
-                if not any(f in e for e in r["evidence"]) and not any(f in texts.get(k, "") for k in cited):
-                    err(f"{qid}: fact not in its evidence or reports: {f!r}")
-            for k in cited:
+        errors += evalsets.answer_errors(qid, r, q, lines, texts)
+        if not r["unanswerable"]:
+            for k in r["reports"]:
                 if source.get(k) and all(f in seeds[source[k]] for f in r["facts"]):
                     err(f"{qid}: every fact is also in {source[k]}, the seed {k} was written from")
-        for k, pats in q["_absent"].items():
-            for doc in texts if k == "*" else [k]:
-                for pat in pats:
-                    if re.search(pat, texts[doc], re.M):
-                        err(f"{qid}: {pat!r} occurs in {doc}, but the question says it does not")
-        for pat in q["_elsewhere"]:
-            if not any(re.search(pat, texts[k]) for k in texts if k != r["report"]):
-                err(f"{qid}: the distractor {pat!r} occurs in no other document")
-        nh = q["_notheld"]
-        if nh:
-            wanted = nh.get("place")
-            wanted = wanted if isinstance(wanted, list) else [wanted]
-            for m in metas:
-                if (
-                    (m["place"] in wanted or wanted == [None])
-                    and nh.get("year", m["year"]) == m["year"]
-                    and nh.get("kind", m["kind"]) == m["kind"]
-                ):
-                    err(f"{qid}: the library holds {m['id']}, which the question says it does not")
+        errors += evalsets.claim_errors(qid, q, texts, metas)
 
-    # files on disk
-    for path, content in outputs().items():
-        if not path.exists():
-            err(f"{path.relative_to(ROOT)} is missing (run the script without --check)")
-        elif path.read_text(encoding="utf-8") != content:
-            err(f"{path.relative_to(ROOT)} differs from what the script builds")
-    if REPORTS.exists():
-        for p in sorted(set(REPORTS.glob("*.txt")) - set(outputs())):
-            err(f"{p.relative_to(ROOT)} is not built by the script")
+    errors += evalsets.disk_errors(outputs(), REPORTS)
     return errors
 
 
 def summary() -> str:
-    rows = question_lines()
-    kinds, groups = {}, {}
-    for r in rows:
-        kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
-        groups[r["group"]] = groups.get(r["group"], 0) + 1
-    unans = sum(r["unanswerable"] for r in rows)
-    cites = sorted({k for r in rows for k in r["reports"] + ([r["report"]] if r["report"] else [])})
-    lengths = {k: len(CJK.findall(v)) for k, v in build_docs().items()}
-    return (
-        f"holdout: {len(DOCS)} documents, {len(rows)} questions, {unans} unanswerable ({unans / len(rows):.0%})\n"
-        f"  kinds:   {dict(sorted(kinds.items()))}\n  groups:  {dict(sorted(groups.items()))}\n"
-        f"  cites:   {cites}\n  lengths: {lengths}"
-    )
+    return evalsets.held_out_summary("holdout", DOCS, build_docs(), evalsets.question_lines(QUESTIONS, QUESTION_IDS))
 
 
 def main(argv) -> int:
-    if "--check" in argv:
-        errors = check()
-        for e in errors:
-            print("ERROR", e)
-        print(summary())
-        print("OK" if not errors else f"{len(errors)} errors")
-        return 1 if errors else 0
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    for path, content in outputs().items():
-        path.write_text(content, encoding="utf-8")
-    print(
-        f"wrote {len(DOCS)} documents, reports.jsonl and questions.jsonl ({len(QUESTIONS)}) under {OUT.relative_to(ROOT)}"
-    )
-    return 0
+    wrote = f"wrote {len(DOCS)} documents, reports.jsonl and questions.jsonl ({len(QUESTIONS)}) under {OUT.relative_to(evalsets.ROOT)}"
+    return evalsets.cli(argv, check, summary, outputs, REPORTS, wrote)
 
 
 if __name__ == "__main__":

@@ -244,3 +244,18 @@ def test_an_answer_that_only_repeats_the_questions_words_is_asked_again(model_pa
     answer = ask(question, store, llm, settings)
     assert len(llm.calls) == 2 and "没有给出答案" in llm.calls[1][1]["content"]
     assert "乌鲁木齐县2022年度专题述法工作会议" in answer.answer + answer.explanation
+
+
+def test_a_list_question_asking_哪几_does_not_want_a_number(model_path):
+    import re
+
+    store, settings = model_path
+
+    def names_the_laws(messages):
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        n = next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if "节约用水条例" in s)
+        return f"乌海市出台了《乌海市节约用水条例》。[{n}]"
+
+    llm = ScriptedLLM(names_the_laws)
+    answer = ask("乌海市出台了哪几部地方性法规？", store, llm, settings)
+    assert answer.method == "model" and len(llm.calls) == 1 and "《乌海市节约用水条例》" in answer.answer

@@ -54,6 +54,17 @@ def cite_the_source_holding(number: str, claim: str):
     return reply
 
 
+def cite_each_source_holding(numbers: tuple[str, ...], claim: str):
+    """A scripted reply that states `claim` citing, in order, the source holding each number."""
+
+    def reply(messages):
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        ns = [next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if num in s) for num in numbers]
+        return claim + " ".join(f"[{n}]" for n in ns)
+
+    return reply
+
+
 def test_a_figure_of_another_report_is_never_shown_under_the_place_asked(library):
     store, settings = library
     question = "光明区和醴陵市分别办理了多少件法律援助案件？"  # both in scope; only 醴陵 states a figure
@@ -193,11 +204,9 @@ def test_a_work_reports_meeting_and_a_pages_document_number_come_from_the_record
 def test_one_sentence_about_two_places_is_answered_place_by_place(general_store):
     store, settings = general_store
 
-    def both(messages):
-        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
-        n = {num: next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if num in s) for num in ("186", "147")}
-        return f"乌海市司法局收到行政复议申请186件，雄安新区收到行政复议申请147件。[{n['186']}] [{n['147']}]"
-
+    both = cite_each_source_holding(
+        ("186", "147"), "乌海市司法局收到行政复议申请186件，雄安新区收到行政复议申请147件。"
+    )
     no_cards = settings.model_copy(update={"instant": False})
     answer = ask("乌海市司法局和雄安新区2023年各收到多少件行政复议申请？", store, ScriptedLLM(both), no_cards)
     assert answer.method == "model"
@@ -214,3 +223,32 @@ def test_a_list_the_report_states_as_its_headings_is_read_off_its_outline(genera
     assert all(store.report_text(c.report_id)[c.start : c.end] == c.quote for c in answer.citations)
     # A noun no run of sibling headings ends in is not such a list: the ladder goes on.
     assert ask("金昌市创建示范市有哪些保障措施？", store, ScriptedLLM(), settings).method != "headings"
+
+
+def test_one_sentence_about_two_years_of_a_place_is_answered_year_by_year(general_store):
+    store, settings = general_store
+
+    both = cite_each_source_holding(("578", "713"), "磴口县转办12345热线群众来电这两年分别是578件和713件。")
+
+    question = "磴口县转办的12345热线群众来电2021年到2022年是怎么变化的？"
+    answer = ask(question, store, ScriptedLLM(both), settings)
+    assert answer.method == "model" and answer.answer == "磴口县2021年：578件；磴口县2022年：713件"
+
+
+def test_the_problems_and_plans_a_report_enumerates_are_read_off_its_sections(library):
+    store, settings = library
+    problems = ask("磴口县法治政府建设存在哪些问题？", store, ScriptedLLM(), settings)
+    assert problems.method == "headings" and problems.answer.startswith(
+        "群众法治观念仍需提高；推进法治政府建设工作力量薄弱"
+    )
+    assert all(store.report_text(c.report_id)[c.start : c.end] == c.quote for c in problems.citations)
+    first = ask("武威市2022年推进法治政府建设的主要安排中,第一项是什么？", store, ScriptedLLM(), settings)
+    assert first.answer == "进一步落实法治建设主体责任" and len(first.citations) == 1
+    # A figure asked about the problems is not the list: the ladder goes on.
+    assert ask("磴口县存在的问题有多少个？", store, ScriptedLLM(), settings).method != "headings"
+
+
+def test_a_question_that_also_asks_something_else_is_not_answered_from_the_record(library):
+    store, settings = library
+    answer = ask("磴口县报告里说有几件规范性文件作废了？是哪一年的事？", store, ScriptedLLM(), settings)
+    assert answer.method != "about"  # the count comes first; the record does not hold it

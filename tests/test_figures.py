@@ -43,6 +43,7 @@ def test_a_ranking_is_answered_by_the_number_after_第_not_by_the_count_beside_i
     )
     assert measure_problems("醴陵市排名第383。[1]", [source], expect)
     assert not measure_problems("醴陵市排名第1。[1]", [source], expect)
+    assert not measure_problems("醴陵市在383个县市区排名第一。[1]", [source], expect)  # the field as context
 
 
 def test_a_pair_of_counts_is_named_by_either_of_its_parts():
@@ -96,3 +97,14 @@ def test_a_chunk_cut_inside_a_long_sentence_is_read_from_that_sentences_start():
     assert text[widened.chunk.start : widened.chunk.end] == widened.chunk.text and widened.chunk.chunk_id == "c2"
     [whole] = whole_sentences([first], lambda report_id: [first.chunk, second.chunk])  # starts the text
     assert whole.chunk == first.chunk
+
+
+def test_the_words_right_before_多少_pick_the_clause_a_quote_must_hold():
+    from assistant.qa.direct import doing_words
+
+    question = "磴口县12345热线来电中求助类有多少件？"
+    sources = [_source("目前,共转办市“12345”政府服务热线群众来电578件。其中,咨询类13件,求助类549件,投诉类11件。")]
+    terms = key_terms(question)
+    assert "578件" in best_sentence(sources, terms, True).text  # the topic's sentence, by its words
+    found = best_sentence(sources, terms, True, doing=doing_words(question))
+    assert "求助类549件" in found.text

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from assistant.core.types import WORK_REPORT, Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
+from assistant.qa.direct import question_parts
 from assistant.text.years import CN_DATE, ISO_DATE, iso_date
 
 # (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
@@ -153,9 +154,11 @@ def on_page(value: str, field: str, page_meta: dict[str, str]) -> tuple[str, str
 
 
 def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
-    """Every field asked, each with the line that states it; None unless all can be quoted."""
+    """Every field asked, each with the line that states it; None unless all can be quoted,
+    and None when a part of the question asks something else ("有几件规范性文件作废了？是哪一年的
+    事？" asks a count first: the record does not answer it)."""
     asked = fields_asked(question)
-    if not asked:
+    if not asked or not all(fields_asked(part) for part in question_parts(question)):
         return None
     text = store.report_text(report.report_id)
     chunks = store.chunk_records(report.report_id)

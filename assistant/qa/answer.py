@@ -32,7 +32,7 @@ from assistant.prompts import Prompt, load
 from assistant.qa import about, headings, instant
 from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
-from assistant.qa.direct import asking_clause, direct_answer, question_parts
+from assistant.qa.direct import asking_clause, direct_answer, doing_words, figures_of, question_parts
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
@@ -47,7 +47,7 @@ from assistant.text.words import key_terms
 
 NOT_MENTIONED = "报告中未提及"
 _REFUSAL = re.compile(r"未提及|没有提及|未涉及|没有提到|未提到|无法回答|无法确定|没有相关|未找到")
-_WANTS_NUMBER = re.compile(r"多少|几|比例|百分|数量|数目|率|人数|件数|次数|金额|哪天|哪一天|何时|日期|哪年|文号")
+_WANTS_NUMBER = re.compile(r"多少|(?<!哪)几|比例|百分|数量|数目|率|人数|件数|次数|金额|哪天|哪一天|何时|日期|哪年|文号")
 
 
 @dataclass
@@ -129,10 +129,9 @@ class Asking:
 
     def _direct_per_source(self, text: str, citations: list[Citation]) -> str:
         """A text citing several reports, sentence by sentence: each sentence citing one
-        report gives that report's direct answer under its name — a sentence citing several,
-        clause by clause, when each clause names the place of one of them ("乌海市司法局收到…
-        186件，雄安新区收到…147件。[1] [2]"); otherwise the text stands."""
-        labels = {c.n: c.report for c in citations}
+        report gives that report's direct answer under its name; one citing several is split
+        by the places its clauses name, else by the report each figure is quoted from; a
+        sentence that cannot be split leaves the text as it is."""
         places = {c.n: r.place for c in citations for r in self.reports if r.report_id == c.report_id and r.place}
         pieces, said = [], []
         for sentence in sentences(text):  # markers after the full stop belong to its sentence
@@ -141,23 +140,46 @@ class Asking:
             else:
                 said.append(sentence)
         for sentence in said:
-            ids = cited_ids(sentence)
-            if any(i not in labels for i in ids) or not ids:
+            found = _per_report(self.question, sentence, citations, places)
+            if found is None:
                 return text
-            if len(ids) == 1:
-                pieces.append(f"{labels[ids[0]].removesuffix('报告')}：{direct_answer(self.question, sentence)}")
-                continue
-            for clause in (c for c in re.split(r"[，,；;]", strip_citations(sentence)) if c.strip()):
-                owners = [i for i in ids if i in places and names_place(clause, places[i])]
-                if len(owners) != 1:
-                    return text
-                pieces.append(f"{labels[owners[0]].removesuffix('报告')}：{direct_answer(self.question, clause)}")
+            pieces += found
         return "；".join(pieces) or text
 
     def refuse(self, why: str | None = None) -> Answer:
         text = f"{NOT_MENTIONED}：{why}" if why else NOT_MENTIONED
         self.listener.emit(text)
         return self.finish(text, "refusal", refused=True)
+
+
+def _per_report(question: str, sentence: str, citations: list[Citation], places: dict[int, str]) -> list[str] | None:
+    """ "label：direct answer" pieces of one sentence of a text citing several reports, or None.
+    "乌海市司法局收到…186件，雄安新区收到…147件。[1] [2]" splits by the place each clause names;
+    "工单量这两年分别是6318件和7452件。[1] [2]" (two years of one place) by the report whose
+    quote holds each figure."""
+    labels = {c.n: c.report.removesuffix("报告") for c in citations}
+    ids = cited_ids(sentence)
+    if not ids or any(i not in labels for i in ids):
+        return None
+    if len(ids) == 1:
+        return [f"{labels[ids[0]]}：{direct_answer(question, sentence)}"]
+    pieces = []
+    for clause in (c for c in re.split(r"[，,；;]", strip_citations(sentence)) if c.strip()):
+        owners = [i for i in ids if i in places and names_place(clause, places[i])]
+        if len(owners) != 1:
+            break
+        pieces.append(f"{labels[owners[0]]}：{direct_answer(question, clause)}")
+    else:
+        return pieces
+    pieces = []
+    for shown, number in figures_of(strip_citations(sentence)):
+        if number in number_set(question):  # the 12345 of "12345热线" names what is counted
+            continue
+        owners = {labels[c.n] for c in citations if c.n in ids and number in number_set(c.quote)}
+        if len(owners) != 1:
+            return None
+        pieces.append(f"{owners.pop()}：{shown}")
+    return pieces or None
 
 
 _ASKS_ANNUAL = re.compile(r"法治政府建设(?:情况|工作|年度)*的?报告")
@@ -231,13 +253,16 @@ def _about_report(q: Asking) -> Answer | None:
 
 
 def _from_headings(q: Asking) -> Answer | None:
-    """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段."""
-    report = _the_report(q)
-    found = headings.answer(q.question, q.store, report) if report and q.settings.instant else None
-    if found is None:
+    """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段;
+    "存在哪些问题？" / "下一步有哪些安排？": the items its 问题 / 下一步 section enumerates."""
+    report = _the_report(q) if q.settings.instant else None
+    found = report and (
+        headings.answer(q.question, q.store, report) or headings.enumerated(q.question, q.store, report)
+    )
+    if not found:
         return None
     q.listener.emit(found.text)
-    return q.finish(found.text, "headings", prompt="headings", citations=found.citations, short="、".join(found.items))
+    return q.finish(found.text, "headings", prompt="headings", citations=found.citations, short=found.short)
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -339,7 +364,13 @@ def _quote(q: Asking) -> Answer | None:
     clause = asking_clause(parts[0]) if len(parts) == 1 else ""
     asked = key_terms(clause, ignore=q.places) if clause != parts[0] else []
     found = best_sentence(
-        q.sources, q.terms, expect.wants_number, names, avoid=_other_appraisal(q.question), asked=asked
+        q.sources,
+        q.terms,
+        expect.wants_number,
+        names,
+        avoid=_other_appraisal(q.question),
+        asked=asked,
+        doing=doing_words(parts[0]) if len(parts) == 1 else [],
     )
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None

@@ -146,14 +146,16 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     # A rate or a ranking is named in the very clause of its figure; other figures may come
     # with context from the same sentence ("来电713件,已办结684件,办结率为95.9%").
     units = clauses if expect.measure and expect.measure.precise else sentences
+    given = number_set(strip_citations(text)) - expect.exempt
+    # "在383个县市区排名第一": 383 counts the field (context the answer may keep); the rank is
+    # the number after 第, and an answer to 排名第几 must give one.
     ranking = bool(expect.measure and expect.measure.head in _RANKS)
-    for number in number_set(strip_citations(text)) - expect.exempt:
+    if ranking and given and not any(n in ranks_in(c) for n in given for src in cited for c in clauses(src)):
+        return [f"问题问的是{asked}，数字 {min(given)} 不是名次（名次写作“第…”）"]
+    for number in given:
         holding = [c for src in cited for c in units(src) if number in number_set(c)]
         if holding and not any(names(c) for c in holding):
             return [f"问题问的是{asked}，数字 {number} 所在的句子说的不是{asked}"]
-        # "在383个县市区排名第一": 383 counts the field; the rank is the number after 第.
-        if ranking and holding and not any(number in ranks_in(c) for c in holding):
-            return [f"问题问的是{asked}，数字 {number} 不是名次（名次写作“第…”）"]
         # In a sentence of several counts, a count whose own clause names its own thing
         # ("我市行政应诉案件124件") does not answer another (行政复议申请) named elsewhere in it.
         own = [c for src in cited for c in clauses(src) if number in number_set(c)]

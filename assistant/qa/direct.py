@@ -17,7 +17,7 @@ import re
 
 from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
-from assistant.text.numerals import CN_NUMERAL_CHARS
+from assistant.text.numerals import CN_NUMERAL_CHARS, canonical
 from assistant.text.sentences import clauses, sentences
 from assistant.text.words import key_terms
 
@@ -90,6 +90,11 @@ def _figures(clause: str) -> list[re.Match]:
     return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause) and not _quoted(m, clause)]
 
 
+def figures_of(text: str) -> list[tuple[str, str]]:
+    """(the figure as an answer gives it, its number) for each figure of `text`, in order."""
+    return [(_figure_text(m), canonical(m.group("num").replace(",", ""))) for m in _figures(text)]
+
+
 def _figure_text(m: re.Match) -> str:
     """A figure as the answer gives it: direction, number, unit and qualifier (增长11.3%, 3000余万元),
     and the 第 of a rank (第2名)."""
@@ -128,29 +133,31 @@ def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
     terms = key_terms(part)
     named = [c for c in candidates if measure and names_measure(c, measure)]
     pool = named or candidates
-    if not (measure and measure.precise) and (doing := _doing(part, candidates)):
-        pool = [c for c in pool if c in doing] or doing
+    if not (measure and measure.precise) and (found := doing(part, candidates)):
+        pool = [c for c in pool if c in found] or found
     clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
     best = _after_words(clause, _figures(clause), terms, measure)
     return _figure_text(best)
 
 
-_VERB = re.compile(r"([\u4e00-\u9fff]{2,4})了?(?:多少|几)")
+_VERB = re.compile(r"([\u4e00-\u9fff]{2,5})了?(?:多少|几)")
 _GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完成 有 是 为".split())
 
 
-def _doing(part: str, candidates: list[str]) -> list[str]:
-    """The clauses that say what the part does right before 多少 — "调解成功" of "调解成功了多少起
-    矛盾纠纷" picks 调解成功209起 over 排查矛盾纠纷231起, "达到" of "要达到多少" picks 达到7800亿元 —
-    trying its last four, three, then two characters; none when those say nothing (办理, 共有)."""
+def doing_words(part: str) -> list[str]:
+    """The words right before 多少, longest first: "调解成功" of "调解成功了多少起矛盾纠纷", "求助类"
+    of "求助类有多少件" (its 有 says nothing); none when they say nothing (办理, 共有)."""
     m = _VERB.search(part)
-    before = m.group(1) if m else ""
-    for n in (4, 3, 2):
-        verb = before[-n:]
-        if len(verb) < n or verb[-2:] in _GENERIC_VERBS:
-            continue
-        if doing := [c for c in candidates if verb in c]:
-            return doing
+    before = re.sub(r"(?:了|有|是|为|共|达|约)+$", "", m.group(1)) if m else ""
+    return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
+
+
+def doing(part: str, candidates: list[str]) -> list[str]:
+    """The candidate clauses that say what the part does right before 多少 — 调解成功209起 over
+    排查矛盾纠纷231起, 达到7800亿元 over 增长7%; empty when none says it."""
+    for word in doing_words(part):
+        if found := [c for c in candidates if word in c]:
+            return found
     return []
 
 
@@ -204,8 +211,8 @@ def _prefer(part: str, text: str) -> str | None:
                     wanted.append((c, f))
     if not wanted:
         return None
-    if doing := _doing(part, [c for c, _ in wanted]):
-        wanted = [(c, f) for c, f in wanted if c in doing]
+    if found := doing(part, [c for c, _ in wanted]):
+        wanted = [(c, f) for c, f in wanted if c in found]
     terms = key_terms(part)
     clause, _ = max(wanted, key=lambda cf: coverage(cf[0], terms))
     best = _after_words(clause, [f for c, f in wanted if c == clause], terms, measure_asked(part + "？"))

@@ -1,11 +1,14 @@
-"""A list the report states as its own headings, read off its outline with no model call.
+"""Lists a report states by its outline, read with no model call: its sibling headings, and
+the items its 问题 and 下一步 sections enumerate.
 
 "金昌市创建全国法治政府建设示范市分为哪几个阶段？" is answered by the sibling headings that end
 in 阶段 — "(一)动员部署阶段(2025年6月—7月)。…", "(二)自查整改阶段…" — as "动员部署阶段、自查整改阶段、
 申报创建阶段、巩固提升阶段", each cited by its heading line. A model shown a few chunks sees one
 or two of them at most; the outline holds them all. Only siblings count (same level, two or
 more, in a run under one parent), so a stray heading that happens to end in the noun is not
-a list.
+a list. "存在哪些问题和不足？" is answered by the 一是…/二是… items of the report's 问题 section,
+and "下一步的主要安排有哪些？" ("…第一项是什么？") by those of its 下一步 section
+(reports/outline.py), each quoted where it stands.
 """
 
 from __future__ import annotations
@@ -16,17 +19,28 @@ from dataclasses import dataclass
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
+from assistant.reports.outline import outline, problems_and_plans
+from assistant.text.numerals import cn_to_int
 from assistant.text.outline import HEADINGS, heading_level
 
 # "分为哪几个阶段" / "有哪些环节": the noun every item's name ends in.
 _ASKED = re.compile(r"哪(?:几|些)(?:个|项|类|种|大|批)?([\u4e00-\u9fff]{2,3})[？?。]*$")
 _NAME = re.compile(r"^[\u4e00-\u9fff“”]{2,14}")
+# "存在哪些问题和不足" / "还有哪些差距"; "下一步有哪些安排" / "主要安排中,第一项是什么".
+_PROBLEMS_ASKED = re.compile(r"(?:存在|还有|有)(?:哪些|什么)(?:方面的)?(?:问题|不足|差距|短板)")
+_PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{0,6}(?:哪些|有什么|第[一二三四五六七八九十\d]+项)")
+_NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 
 
 @dataclass
 class HeadingsAnswer:
     items: list[str]
     citations: list[Citation]
+
+    @property
+    def short(self) -> str:
+        """Names joined by 、 (动员部署阶段、自查整改阶段), clauses by ；."""
+        return ("、" if all(len(i) <= 10 for i in self.items) else "；").join(self.items)
 
     @property
     def text(self) -> str:
@@ -66,3 +80,32 @@ def answer(question: str, store: Store, report: Report) -> HeadingsAnswer | None
     chunks = store.chunk_records(report.report_id)
     citations = [span_citation(n, report, text, start, end, chunks) for n, (start, end, _, _) in enumerate(best, 1)]
     return HeadingsAnswer([name for *_, name in best], citations)
+
+
+def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
+    """The problems or the plans the report's own sections enumerate, when the question asks
+    for them as a list (or for the nth); None when it asks a figure or the report has none."""
+    if re.search(r"多少|几[个项件名次]|比例|率", question):
+        return None
+    problems = bool(_PROBLEMS_ASKED.search(question))
+    if not problems and not _PLANS_ASKED.search(question):
+        return None
+    text = store.report_text(report.report_id)
+    _, parts = outline(text)
+    found, planned = problems_and_plans(text, parts)
+    items = found if problems else planned
+    if nth := _NTH.search(question):
+        n = int(nth.group(1)) if nth.group(1).isdigit() else cn_to_int(nth.group(1))
+        items = items[n - 1 : n] if n and n <= len(items) else []
+    spans, at = [], 0
+    for item in items:
+        start = text.find(item, at)
+        if start < 0:
+            return None  # every item is quoted where it stands, or none is given
+        spans.append((start, start + len(item)))
+        at = start + len(item)
+    if not spans:
+        return None
+    chunks = store.chunk_records(report.report_id)
+    citations = [span_citation(n, report, text, s, e, chunks) for n, (s, e) in enumerate(spans, 1)]
+    return HeadingsAnswer(items, citations)

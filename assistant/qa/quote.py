@@ -44,11 +44,19 @@ def best_sentence(
     names: Callable[[str], bool] | None = None,
     avoid: Callable[[str], bool] | None = None,
     asked: list[str] = (),
+    doing: list[str] = (),
 ) -> Quote | None:
     """The best sentence; with `names`, a figure must sit in a clause that names the measure;
     sentences `avoid` rejects are passed over. `asked`: the key terms of the clause that asks
     ("宣布废止的有几件" of "…做了清理，宣布废止的有几件"): a figure's clause that names them,
-    in a sentence that names the rest, is about the question although it is short."""
+    in a sentence that names the rest, is about the question although it is short. `doing`: the
+    words right before 多少 (qa/direct.doing_words); when a numeric clause says one, the figure
+    must be in such a clause."""
+    # "求助类有多少件": where a numeric clause of the sources says 求助类, only such clauses answer.
+    numeric = [
+        c for src in sources for s, e in sentence_spans(src.hit.chunk.text) for c in clauses(src.hit.chunk.text[s:e])
+    ]
+    said = next((w for w in doing if any(w in c and figures_in(c) for c in numeric)), None) if wants_number else None
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text
@@ -61,7 +69,7 @@ def best_sentence(
                 numeric = [
                     max(coverage(c, terms), 0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0)
                     for c in clauses(sentence)
-                    if figures_in(c) and (names is None or names(c))
+                    if figures_in(c) and (names is None or names(c)) and (said is None or said in c)
                 ]
                 if not numeric:
                     continue

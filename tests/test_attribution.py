@@ -144,6 +144,9 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("延边州2021年度报告是哪天在网上发布的？落款日期又是哪天？", ["published", "date"]),
         ("这个实施方案的成文日期和发布日期分别是哪天？", ["date", "published"]),
         ("政府工作报告是在哪次会议上、哪一天作的？", ["meeting", "date"]),
+        ("那份2023年法治政府建设报告，发文编号是多少？", ["doc_number"]),
+        ("这份政府工作报告是在哪次会议上作的？是哪一天？", ["meeting", "date"]),
+        ("这份报告是哪个机关写的？报给了谁？", ["issuer", "addressee"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -252,3 +255,28 @@ def test_a_question_that_also_asks_something_else_is_not_answered_from_the_recor
     store, settings = library
     answer = ask("磴口县报告里说有几件规范性文件作废了？是哪一年的事？", store, ScriptedLLM(), settings)
     assert answer.method != "about"  # the count comes first; the record does not hold it
+
+
+PLAN = """临泽县人民政府办公室关于印发临泽县2024年法治政府建设工作方案的通知
+各乡镇人民政府,县政府各部门:
+现将《临泽县2024年法治政府建设工作方案》印发给你们,请认真贯彻落实。
+临泽县人民政府办公室
+2024年3月1日
+一、重点任务
+(一)深化行政执法规范化建设。全面推行行政执法“三项制度”,全年开展案卷评查2次。
+责任单位:县司法局,县综合行政执法局
+(二)发挥行政复议化解行政争议主渠道作用。在10个乡镇设立行政复议受理点。
+责任单位:县司法局,各乡镇
+二、保障措施
+加强组织领导,强化督促检查。"""
+
+
+def test_a_plans_task_is_answered_with_the_units_its_duty_line_names(make_store, tmp_path):
+    store, settings = make_store()
+    (tmp_path / "linze-fangan-2024.txt").write_text(PLAN, encoding="utf-8")
+    ingest_paths([tmp_path / "linze-fangan-2024.txt"], store, progress=False)
+    llm = ScriptedLLM()
+    answer = ask("临泽县2024年方案里，发挥行政复议主渠道作用那项任务由哪些单位负责？", store, llm, settings)
+    assert answer.method == "headings" and answer.answer == "县司法局、各乡镇" and llm.calls == []
+    task, units = answer.citations
+    assert task.quote == "(二)发挥行政复议化解行政争议主渠道作用" and units.quote == "县司法局,各乡镇"

@@ -108,3 +108,20 @@ def test_the_words_right_before_多少_pick_the_clause_a_quote_must_hold():
     assert "578件" in best_sentence(sources, terms, True).text  # the topic's sentence, by its words
     found = best_sentence(sources, terms, True, doing=doing_words(question))
     assert "求助类549件" in found.text
+
+
+def test_有多高_asks_a_measure_and_a_count_led_by_the_words_asked_answers_its_part():
+    assert measure_asked("锡林郭勒盟2023年行政复议的纠错率有多高？").head == "纠错率"
+    from assistant.qa.checks import parts_matcher
+    from assistant.qa.direct import question_parts
+
+    question = "云梯乡2022年调解成功了多少起纠纷？当中山林权属纠纷有几起？"
+    source = _source("全年排查矛盾纠纷212起,调解成功207起,调解成功率97.6%,其中山林权属纠纷41起。")
+    expect = Expect(
+        question=question,
+        terms=key_terms(question),
+        exempt=set(),
+        names_measure=parts_matcher(question_parts(question)),
+    )
+    # 调解成功207起 names what it counts, but in the words the question uses right before 多少.
+    assert not measure_problems("调解成功207起，其中山林权属纠纷41起。[1]", [source], expect)

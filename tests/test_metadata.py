@@ -196,3 +196,14 @@ def test_a_title_is_cut_from_a_glued_delivery_line_and_a_wrap_after_印发():
 )
 def test_level_follows_the_place_suffix(place, level):
     assert level_of(place) == level
+
+
+def test_superiors_named_without_a_place_are_the_addressee_and_a_行政公署_signs():
+    text = (
+        "锡林郭勒盟行政公署关于2023年度法治政府建设工作情况的报告\n自治区党委、自治区人民政府:\n"
+        "2023年,锡林郭勒盟行政公署坚持依法行政,办理行政复议案件152件。\n锡林郭勒盟行政公署\n2024年2月8日"
+    )
+    meta = extract(text)
+    assert meta.addressee == "自治区党委、自治区人民政府" and meta.issuer == "锡林郭勒盟行政公署"
+    province = "贵州省人民政府关于2023年度法治政府建设情况的报告\n党中央、国务院:\n2023年,贵州省坚持依法行政。"
+    assert extract(province).addressee == "党中央、国务院" and extract(province).place == "贵州省"

@@ -154,3 +154,11 @@ def test_ingest_warns_when_a_file_is_not_an_annual_rule_of_law_report_and_record
     [record] = store.reports()
     assert (record.kind, record.place, record.year) == ("政府工作报告", "深圳市", 2021)
     assert record.display_title == "政府工作报告" and not record.title_derived  # its own title line
+
+
+def test_a_province_ending_in_州_is_read_whole_and_customary_short_names_are_known():
+    from assistant.text.places import find_chains, short_names
+
+    assert [p for *_, p in find_chains("贵州省人民政府关于2023年度法治政府建设情况的报告")] == ["贵州省"]
+    assert {"锡盟", "锡林郭勒"} <= short_names("锡林郭勒盟")  # a league by its first character
+    assert {"云梯乡", "云梯"} <= short_names("宁国市云梯畲族乡")  # an ethnic township without its people

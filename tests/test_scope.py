@@ -163,3 +163,13 @@ def test_short_names_of_prefectures_new_areas_and_departments_scope_too():
     assert detect_scope("延边州2021年办理了多少件行政应诉案件？", library).report_ids == ["yanbian-2021"]
     assert detect_scope("雄安2023年办理了多少件法律援助案件？", library).report_ids == ["xiongan-2023"]
     assert detect_scope("乌海司法局2023年反馈了多少个问题？", library).report_ids == ["wuhai-justice-2023"]
+
+
+def test_a_parent_held_only_through_its_departments_is_answered_from_them():
+    library = [*LIBRARY, report("anji-justice-2023", "安吉县司法局", 2023, "安吉县")]
+    alone = detect_scope("安吉县政府2023年收到多少件行政复议申请？", library)
+    assert alone.report_ids == ["anji-justice-2023"] and not alone.missing and "安吉县司法局" in alone.reason
+    both = detect_scope("安吉县和醴陵市2023年的行政诉讼败诉率分别是多少？", library)
+    assert set(both.report_ids) == {"anji-justice-2023", "liling-2023"} and not both.missing
+    # A city held only through its districts is still not answered from them.
+    assert detect_scope("深圳市2021年办理了多少件行政复议案件？", library).missing

@@ -25,6 +25,9 @@ _DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
 _SALUTATION = re.compile(r"^[^。；;]{4,80}[：:]$")
 _TO_EACH = re.compile(r"^各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|镇|街)")
+# Superiors named without a place: "党中央、国务院：", "自治区党委、自治区人民政府：".
+_SUPERIOR = r"(?:中共)?(?:党中央|国务院|(?:自治区|省|市|州|盟|县|区|旗)(?:党委|委员会|委|人民政府|政府))"
+_TO_SUPERIORS = re.compile(rf"^{_SUPERIOR}(?:[、,，]{_SUPERIOR})*[：:]$")
 # The opening names the superiors a report answers to: "在巴彦淖尔市委、市政府的坚强领导下",
 # "根据省委、省政府印发的《四川省…方案》".
 _SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|贯彻落实)[^。；;]*")
@@ -85,12 +88,12 @@ def _department_name(name: str) -> bool:
 
 
 def addressee_of(lines: list[str]) -> str | None:
-    """The salutation near the top: "中共株洲市委、株洲市人民政府：" — or a notice's "各县(区)人民政府,
-    市直各行政执法部门：", which names no place (without its colon)."""
+    """The salutation near the top: "中共株洲市委、株洲市人民政府：" — or one that names no place: a
+    notice's "各县(区)人民政府,市直各行政执法部门：", a province's "党中央、国务院：" (without its colon)."""
     for line in lines[:12]:
         if not _SALUTATION.match(line) or line.startswith(("一、", "（一）", "(一)")):
             continue
-        if any(find_chains(line)) or _TO_EACH.match(line):
+        if any(find_chains(line)) or _TO_EACH.match(line) or _TO_SUPERIORS.match(line):
             return line.rstrip("：:").strip()
     return None
 

@@ -25,7 +25,7 @@ from assistant.text.years import CN_DATE, ISO_DATE, iso_date
 # page's date, not the signing date, and neither is an issuer, so dates are tried first.
 _DATE_VERBS = r"(?:印发|成文|报送|签发|出台|落款|作的)"
 FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
-    ("doc_number", re.compile(r"文号|发文字号|文件编号"), "文号"),
+    ("doc_number", re.compile(r"文号|发文字号|文件编号|发文编号"), "文号"),
     ("signer", re.compile(r"签发人|谁签发|签发的是谁"), "签发人"),
     (
         "published",
@@ -39,7 +39,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         "date",
         re.compile(
             rf"(?:成文|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|落款(?:是|在)?(?:哪天|哪一天|何时|什么时候)|"
-            rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,12}}作的"
+            rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,12}}作的|"
+            rf"(?:^|[？?，,、])(?:是|在)?(?:哪天|哪一天)[？?]*$"
         ),
         "成文日期",
     ),
@@ -54,7 +55,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         "issuer",
         re.compile(
             r"发布机关|发文机关|落款机关|落款单位|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|"
-            r"哪个(?:部门|机关|单位)(?:发布|印发|报送|提交)|以(?:哪个|什么)(?:单位|机关|部门)?(?:的)?名义|以谁的名义"
+            r"哪个(?:部门|机关|单位)(?:发布|印发|报送|提交|写|起草|出具)|以(?:哪个|什么)(?:单位|机关|部门)?(?:的)?名义|以谁的名义"
         ),
         "发布机关",
     ),
@@ -83,12 +84,13 @@ class AboutAnswer:
     values: list[str]  # each field's value as the text writes it: the direct answer
 
 
-def fields_asked(question: str) -> list[tuple[str, str]]:
-    """(field, its name) for each thing about the report itself the question asks, in order."""
+def fields_asked(question: str, whole: str | None = None) -> list[tuple[str, str]]:
+    """(field, its name) for each thing about the report itself the question (or one part of
+    the `whole` question) asks, in order."""
     found = []
     for field, pattern, name in FIELDS:
         gated = field in ("title", "addressee", "meeting")  # 标题/发给谁/哪次会议 also ask about content
-        if (m := pattern.search(question)) and (not gated or _ABOUT_REPORT.search(question)):
+        if (m := pattern.search(question)) and (not gated or _ABOUT_REPORT.search(whole or question)):
             found.append((m.start(), field, name))
     return [(field, name) for _, field, name in sorted(found)]
 
@@ -158,7 +160,7 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     and None when a part of the question asks something else ("有几件规范性文件作废了？是哪一年的
     事？" asks a count first: the record does not answer it)."""
     asked = fields_asked(question)
-    if not asked or not all(fields_asked(part) for part in question_parts(question)):
+    if not asked or not all(fields_asked(part, question) for part in question_parts(question)):
         return None
     text = store.report_text(report.report_id)
     chunks = store.chunk_records(report.report_id)

@@ -254,11 +254,11 @@ def _about_report(q: Asking) -> Answer | None:
 
 def _from_headings(q: Asking) -> Answer | None:
     """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段;
-    "存在哪些问题？" / "下一步有哪些安排？": the items its 问题 / 下一步 section enumerates."""
+    "存在哪些问题？" / "下一步有哪些安排？": the items its 问题 / 下一步 section enumerates; "那项任务
+    由哪些单位负责？": the 责任单位 line under the task."""
     report = _the_report(q) if q.settings.instant else None
-    found = report and (
-        headings.answer(q.question, q.store, report) or headings.enumerated(q.question, q.store, report)
-    )
+    readers = (headings.answer, headings.enumerated, headings.responsible)
+    found = next((f for read in readers if (f := read(q.question, q.store, report))), None) if report else None
     if not found:
         return None
     q.listener.emit(found.text)
@@ -362,7 +362,12 @@ def _quote(q: Asking) -> Answer | None:
     expect, names = q.expect, q.expect.names_measure
     parts = question_parts(q.question)
     clause = asking_clause(parts[0]) if len(parts) == 1 else ""
-    asked = key_terms(clause, ignore=q.places) if clause != parts[0] else []
+    # The clause that asks — or, for a rate, the measure's own words: the clause "直接纠错率11.6%"
+    # answers "行政复议直接纠错率是多少" although 行政复议 is named earlier in its sentence.
+    if clause != parts[0]:
+        asked = key_terms(clause, ignore=q.places)
+    else:
+        asked = key_terms(expect.measure.phrase) if expect.measure and expect.measure.precise else []
     found = best_sentence(
         q.sources,
         q.terms,
@@ -413,11 +418,17 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
 def _other_years(q: Asking, found: Quote) -> list[Quote]:
     """With the sources from several years of one place, for a question about change or about
     several years: the best sentence of each other year. ("2019年至今共办理了多少件" asks one
-    figure: the later reports' yearly counts are not it.)"""
+    figure: the later reports' yearly counts are not it.) With the sources of several places
+    the question names ("安吉县和邳州市…分别是多少"): the best sentence of each other place."""
     reports = {s.hit.report.report_id: s.hit.report for s in q.sources}
-    if len(reports) < 2 or len({r.place for r in reports.values()}) > 1:
+    if len(reports) < 2:
         return []
-    if not (CHANGE.search(q.question) or len(selector_years(q.question)) > 1):
+    places = {r.place for r in reports.values()}
+    scoped = {r.place for r in q.reports if r.report_id in q.scope.report_ids}
+    if len(places) > 1:
+        if len(scoped) < 2:
+            return []  # sources of other places, the question not about them
+    elif not (CHANGE.search(q.question) or len(selector_years(q.question)) > 1):
         return []
     more = []
     for rid in reports.keys() - {found.source.hit.report.report_id}:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.qa.direct import doing_words, question_parts
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -159,7 +160,9 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
         # In a sentence of several counts, a count whose own clause names its own thing
         # ("我市行政应诉案件124件") does not answer another (行政复议申请) named elsewhere in it.
         own = [c for src in cited for c in clauses(src) if number in number_set(c)]
-        if own and all(_names_other_count(c, number) and not names(c) for c in own):
+        doing = [w for part in question_parts(expect.question) for w in doing_words(part)] if expect.question else []
+        # ... unless its lead is what the question says right before 多少 ("调解成功207起").
+        if own and all(_names_other_count(c, number) and not names(c) and not any(w in c for w in doing) for c in own):
             return [f"问题问的是{asked}，数字 {number} 所在的分句说的是别的事项"]
     return []
 

@@ -8,7 +8,8 @@ or two of them at most; the outline holds them all. Only siblings count (same le
 more, in a run under one parent), so a stray heading that happens to end in the noun is not
 a list. "存在哪些问题和不足？" is answered by the 一是…/二是… items of the report's 问题 section,
 and "下一步的主要安排有哪些？" ("…第一项是什么？") by those of its 下一步 section
-(reports/outline.py), each quoted where it stands.
+(reports/outline.py), each quoted where it stands. In a plan, "那项任务由哪些单位负责？" is
+answered by the 责任单位 line under the task the question names.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
+from assistant.qa.verify import coverage
 from assistant.reports.outline import outline, problems_and_plans
 from assistant.text.numerals import cn_to_int
 from assistant.text.outline import HEADINGS, heading_level
+from assistant.text.words import key_terms
 
 # "分为哪几个阶段" / "有哪些环节": the noun every item's name ends in.
 _ASKED = re.compile(r"哪(?:几|些)(?:个|项|类|种|大|批)?([\u4e00-\u9fff]{2,3})[？?。]*$")
@@ -29,6 +32,8 @@ _NAME = re.compile(r"^[\u4e00-\u9fff“”]{2,14}")
 # "存在哪些问题和不足" / "还有哪些差距"; "下一步有哪些安排" / "主要安排中,第一项是什么".
 _PROBLEMS_ASKED = re.compile(r"(?:存在|还有|有)(?:哪些|什么)(?:方面的)?(?:问题|不足|差距|短板)")
 _PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{0,6}(?:哪些|有什么|第[一二三四五六七八九十\d]+项)")
+_WHO_ASKED = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担)|责任单位|牵头单位")
+_DUTY_LINE = re.compile(r"^(?:责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 
 
@@ -36,6 +41,7 @@ _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 class HeadingsAnswer:
     items: list[str]
     citations: list[Citation]
+    lead: str = ""  # what the items belong to, when the items alone do not say ("(六)…作用[1]：")
 
     @property
     def short(self) -> str:
@@ -44,6 +50,8 @@ class HeadingsAnswer:
 
     @property
     def text(self) -> str:
+        if self.lead:  # the items are one quote, the last citation
+            return f"{self.lead}{'、'.join(self.items)}[{self.citations[-1].n}]。"
         return "、".join(f"{item}[{c.n}]" for item, c in zip(self.items, self.citations)) + "。"
 
 
@@ -109,3 +117,31 @@ def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | 
     chunks = store.chunk_records(report.report_id)
     citations = [span_citation(n, report, text, s, e, chunks) for n, (s, e) in enumerate(spans, 1)]
     return HeadingsAnswer(items, citations)
+
+
+def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
+    """The units of the 责任单位 line under the plan task the question names (the task line
+    that shares most of its key terms, at least half of them)."""
+    if not _WHO_ASKED.search(question):
+        return None
+    text = store.report_text(report.report_id)
+    # The task is named before the asking words, in words other than 方案/任务 themselves.
+    named = question[: _WHO_ASKED.search(question).start()]
+    terms = [t for t in key_terms(named) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
+    best, best_cov, offset, task = None, 0.5, 0, None
+    for line in text.split("\n"):
+        if (m := _DUTY_LINE.match(line.strip())) and task is not None:
+            title = re.split(r"[。；;]", task[1], maxsplit=1)[0]
+            if (cov := coverage(title, terms)) >= best_cov:
+                at = offset + line.find(m.group(1))
+                best, best_cov = (task[0], task[0] + len(title), at, at + len(m.group(1).rstrip())), cov
+        elif line.strip():
+            task = (offset + line.find(line.strip()), line.strip())
+        offset += len(line) + 1
+    if best is None:
+        return None
+    t0, t1, u0, u1 = best
+    chunks = store.chunk_records(report.report_id)
+    citations = [span_citation(1, report, text, t0, t1, chunks), span_citation(2, report, text, u0, u1, chunks)]
+    units = [u for u in re.split(r"[,，、]", text[u0:u1]) if u.strip()]
+    return HeadingsAnswer(units, citations, lead=f"{text[t0:t1]}[1]：")

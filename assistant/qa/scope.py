@@ -3,7 +3,8 @@
 Places: a question naming a held place — its full name (深圳市光明区), its own unit (光明区) or
 that unit's stem (光明) — is restricted to that place's reports. One naming only a parent
 (深圳市, when the library holds 光明区 but no report of 深圳市 itself) is not silently answered
-from the child, and one naming a place the library does not hold is refused, never answered
+from the child — unless the children held are its departments (安吉县司法局 for 安吉县): a
+department's report states the county's work in its field, and answers under its own name — and one naming a place the library does not hold is refused, never answered
 from other places' reports: "报告库中没有北京市朝阳区的报告（现有：…）".
 
 Years: a year selects a report ("乌海市2023年…", "2021年度报告") unless it is content — "2019年
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.types import WORK_REPORT, Report, Scope
-from assistant.text.places import PlaceIndex, find_chains, place_stem
+from assistant.text.places import PlaceIndex, find_chains, level_of, place_stem
 from assistant.text.years import YEAR
 
 _CONTENT_BEFORE = re.compile(rf"(?:截至|截止|截至到|自|从|比|较|同|与|至|到)\s*({YEAR})\s*年")
@@ -73,6 +74,10 @@ def _unheld(question: str, places: PlaceIndex) -> str | None:
     return next((chain for _, _, chain in find_chains(question) if not places.knows(chain)), None)
 
 
+def _departments(children: list[Report]) -> bool:
+    return bool(children) and all(level_of(r.place) == "部门" for r in children)
+
+
 def _parent_only(question: str, places: PlaceIndex, reports: list[Report]) -> tuple[str, list[Report]] | None:
     """A parent the question names whose children are held but which has no report of its own."""
     for parent in sorted(places.named_parents(question) - places.places, key=len, reverse=True):
@@ -94,6 +99,12 @@ def detect_scope(
     if not places:
         if found := _parent_only(question, index, reports):
             parent, children = found
+            if _departments(children):
+                # A county's 司法局 reports the county's work in its field (行政复议, 法律援助):
+                # its report answers for the county, under its own name.
+                named = "、".join(dict.fromkeys(r.place for r in children if r.place))
+                scope = _by_year(question, parent, children)
+                return scope.model_copy(update={"reason": f"问题提到 {parent}：库中只有其部门{named}的报告，按其回答"})
             return Scope(
                 reason=f"问题提到 {parent}", missing=f"报告库中没有{parent}本级的报告（现有其下属：{_held(children)}）"
             )
@@ -101,13 +112,23 @@ def detect_scope(
             return Scope(reason=f"问题提到 {unheld}", missing=f"报告库中没有{unheld}的报告（现有：{_held(reports)}）")
         return Scope()
     chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index
+    # "安吉县和邳州市…": a parent held only through its departments stands for them beside the others.
+    standing = {}
+    if found := _parent_only(question, index, reports):
+        parent, children = found
+        if _departments(children) and not any(parent in p for p in places):
+            standing[parent] = children
+            places, chosen = [*places, parent], chosen + children
     if len(places) == 1:
         return _by_year(question, places[0], chosen)
     # Several places: each is scoped by the years asked, as it would be alone — by its own
     # year when each place is given one ("磴口县2023年和阿拉善左旗2022年").
     own = {p: own_years(question, p, index) for p in places}
     each = all(own.values())
-    per_place = [_by_year(question, p, [r for r in chosen if r.place == p], own[p] if each else None) for p in places]
+    per_place = [
+        _by_year(question, p, standing.get(p) or [r for r in chosen if r.place == p], own[p] if each else None)
+        for p in places
+    ]
     held = [s for s in per_place if not s.missing]
     if not held:
         return Scope(

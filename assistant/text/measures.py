@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from assistant.text.years import YEAR
 
-_ASK_AFTER = re.compile(r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几)")
+_ASK_AFTER = re.compile(r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几|多高|多大|多低)")
 _COUNTED = re.compile(
     r"(?:多少|几)(?:个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|万元|亿元|元)(.{2,16}?)[？?。，,]*$"
 )

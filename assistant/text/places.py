@@ -98,6 +98,8 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
         name = len(m.group(0)) - len(next(sfx for sfx in PLACE_SUFFIXES if m.group(0).endswith(sfx)))
         if name == 1 and end < len(text) and text[end] in "市县区旗盟":
             end += 1
+        if text[end : end + 1] == "省" and text[i:end] in PROVINCES:
+            end += 1  # 贵州省 is one unit, not 贵州 (a 州) + 省
         spans.append((i, end))
         i = end
     return spans
@@ -231,9 +233,13 @@ _PEOPLES = (
 _AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+自治([州县旗])$")
 
 
+_ETHNIC = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+([乡镇])$")
+
+
 def short_names(place: str) -> set[str]:
     """The names a question may use for a place: the place, its innermost unit, that unit's
     stem, and the customary short forms — 阿拉善左旗 -> 阿左旗; 延边朝鲜族自治州 -> 延边州, 延边;
+    锡林郭勒盟 -> 锡盟; 云梯畲族乡 -> 云梯乡, 云梯;
     河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 合肥经济技术开发区 -> 合肥经开区;
     乌海市司法局 -> 乌海司法局."""
     unit = local_name(place)
@@ -242,6 +248,10 @@ def short_names(place: str) -> set[str]:
         names.add(f"{m.group(1)}{m.group(2)}旗")
     if m := _AUTONOMOUS.match(unit):
         names |= {m.group(1) + m.group(2), m.group(1)}
+    if m := _ETHNIC.match(unit):  # 云梯畲族乡 -> 云梯乡, 云梯
+        names |= {m.group(1) + m.group(2), m.group(1)}
+    if unit.endswith("盟") and len(unit) >= 4:  # 锡林郭勒盟 -> 锡盟, 阿拉善盟 -> 阿盟
+        names.add(unit[0] + "盟")
     for province in PROVINCES:
         if unit.startswith(province) and len(unit) - len(province) >= 3 and unit[len(province)] not in "省市区":
             rest = unit[len(province) :]

@@ -173,3 +173,6 @@ def test_a_parent_held_only_through_its_departments_is_answered_from_them():
     assert set(both.report_ids) == {"anji-justice-2023", "liling-2023"} and not both.missing
     # A city held only through its districts is still not answered from them.
     assert detect_scope("深圳市2021年办理了多少件行政复议案件？", library).missing
+    # A question about the county's own report is not answered from the department's record.
+    own = detect_scope("安吉县人民政府关于2023年度法治政府建设情况的报告是哪天印发的？", library)
+    assert own.missing and "安吉县" in own.missing

@@ -74,8 +74,14 @@ def _unheld(question: str, places: PlaceIndex) -> str | None:
     return next((chain for _, _, chain in find_chains(question) if not places.knows(chain)), None)
 
 
-def _departments(children: list[Report]) -> bool:
-    return bool(children) and all(level_of(r.place) == "部门" for r in children)
+def _departments(question: str, children: list[Report]) -> bool:
+    """Do the children held stand for their parent: all departments, and the question not about
+    a report itself ("安吉县人民政府…的报告是哪天印发的" asks for the county's own report, whose
+    record the department's is not)?"""
+    from assistant.qa.about import fields_asked
+
+    departments = bool(children) and all(level_of(r.place) == "部门" for r in children)
+    return departments and not fields_asked(question)
 
 
 def _parent_only(question: str, places: PlaceIndex, reports: list[Report]) -> tuple[str, list[Report]] | None:
@@ -99,7 +105,7 @@ def detect_scope(
     if not places:
         if found := _parent_only(question, index, reports):
             parent, children = found
-            if _departments(children):
+            if _departments(question, children):
                 # A county's 司法局 reports the county's work in its field (行政复议, 法律援助):
                 # its report answers for the county, under its own name.
                 named = "、".join(dict.fromkeys(r.place for r in children if r.place))
@@ -116,7 +122,7 @@ def detect_scope(
     standing = {}
     if found := _parent_only(question, index, reports):
         parent, children = found
-        if _departments(children) and not any(parent in p for p in places):
+        if _departments(question, children) and not any(parent in p for p in places):
             standing[parent] = children
             places, chosen = [*places, parent], chosen + children
     if len(places) == 1:

@@ -125,3 +125,15 @@ def test_有多高_asks_a_measure_and_a_count_led_by_the_words_asked_answers_its
     )
     # 调解成功207起 names what it counts, but in the words the question uses right before 多少.
     assert not measure_problems("调解成功207起，其中山林权属纠纷41起。[1]", [source], expect)
+
+
+def test_the_words_before_多少_never_override_the_measure_and_的比例_names_none():
+    question = "到2025年全市地区生产总值要达到多少？"
+    from assistant.qa.checks import parts_matcher
+    from assistant.qa.direct import doing_words, question_parts
+
+    sources = [_source("主要目标:地区生产总值年均增长7%左右,到2025年达到7800亿元左右;")]
+    names = parts_matcher(question_parts(question))
+    found = best_sentence(sources, key_terms(question), True, names, doing=doing_words(question))
+    assert found is not None and "7800亿元" in found.text  # 达到 does not name 地区生产总值
+    assert measure_asked("长阳县2022年行政机关负责人出庭应诉的比例有多高？") is None

@@ -56,7 +56,11 @@ def best_sentence(
     numeric = [
         c for src in sources for s, e in sentence_spans(src.hit.chunk.text) for c in clauses(src.hit.chunk.text[s:e])
     ]
-    said = next((w for w in doing if any(w in c and figures_in(c) for c in numeric)), None) if wants_number else None
+    said = (
+        next((w for w in doing if any(w in c and figures_in(c) and (names is None or names(c)) for c in numeric)), None)
+        if wants_number
+        else None
+    )  # among the clauses that name the measure: "达到7800亿元" does not name 地区生产总值
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text

@@ -50,7 +50,7 @@ def measure_asked(question: str) -> Measure | None:
         return None
     # "占比提高到多少" asks the level 占比 is to reach: the measure is 占比.
     phrase = _TARGET.sub("", _LEADING.sub("", phrase)).strip()
-    if len(phrase) < 2:
+    if len(phrase) < 2 or phrase == "比例":  # "出庭应诉的比例有多高" names its measure before 的比例
         return None
     if precise := _PRECISE.search(phrase):
         return Measure(phrase, precise.group(0), True)

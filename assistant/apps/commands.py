@@ -107,7 +107,7 @@ def cmd_ask(args, settings: Settings) -> int:
     if answer.explanation and answer.method in ("model", "model-retry"):
         print(f"依据：{answer.explanation}")
     for c in answer.citations:
-        where = f" · {c.location}" if c.location else ""
+        where = f" · {c.location}" if c.location and c.location != c.section else ""  # 网页信息栏 once
         span = f"（字符 {c.start}–{c.end}）" if c.in_text else ""
         print(f"[{c.n}] {c.report} · {c.section or '正文'}{where}\n    “{c.quote}”{span}")
     print(f"范围 / scope: {answer.scope.reason}")

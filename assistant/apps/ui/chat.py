@@ -107,7 +107,7 @@ def citation_cards(answer: Answer, services: Services) -> str:
             f'<details class="cite-card"><summary><b>[{c.n}]</b> {html.escape(c.report)} · '
             f"{html.escape(c.section or '正文')}</summary>"
             f'<div class="cite-context">{context.replace(chr(10), "<br>")}</div>'
-            f'<div class="cite-meta">报告 {html.escape(c.report_id)}{" · " + html.escape(c.location) if c.location else ""}'
+            f'<div class="cite-meta">报告 {html.escape(c.report_id)}{" · " + html.escape(c.location) if c.location and c.location != c.section else ""}'
             f"{f' · 第 {c.start}–{c.end} 字' if c.in_text else ''}</div></details>"
         )
     return '<div class="cite-cards">' + "".join(cards) + "</div>"

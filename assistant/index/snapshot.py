@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from assistant.core.types import Report
-from assistant.text.places import PlaceIndex
+from assistant.text.places import PlaceIndex, name_variants
 from assistant.text.words import TOKENIZER_VERSION
 
 GENERATION_ID = "__generation__"
@@ -41,6 +41,12 @@ class Snapshot:
         """The chunk-id prefixes (each report version's first 16 characters, as ingest names
         its chunks) of the committed reports among `report_ids`: BM25's runs of rows."""
         return [self.by_id[rid].version[:16] for rid in report_ids if rid in self.by_id]
+
+    @cached_property
+    def place_names(self) -> frozenset[str]:
+        """Every name a question may use for these reports' places and their parents: an
+        address, not a term to find ("宜昌市长阳县"). Computed once per registry, not per question."""
+        return frozenset(name_variants([*(r.place for r in self.reports), *(r.parent for r in self.reports)]))
 
     @cached_property
     def places(self) -> PlaceIndex:

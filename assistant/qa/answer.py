@@ -41,7 +41,7 @@ from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_se
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import number_set, numbers_in
-from assistant.text.places import name_variants, names_place
+from assistant.text.places import names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import key_terms
 
@@ -481,8 +481,7 @@ def ask(
     timings = Timings()
     snapshot = store.snapshot()  # the registry as of now, handed to retrieval and the rungs
     reports = list(snapshot.reports)
-    # The parent named before a place ("宜昌市长阳县") is an address, not a term to find.
-    places = frozenset(name_variants([*(r.place for r in reports), *(r.parent for r in reports)]))
+    places = snapshot.place_names
     hits, scope = retrieve(question, store, settings, report=report, snapshot=snapshot)
     timings.retrieve_ms = (time.perf_counter() - started) * 1000
     q = Asking(

@@ -148,6 +148,7 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     # with context from the same sentence ("来电713件,已办结684件,办结率为95.9%").
     units = clauses if expect.measure and expect.measure.precise else sentences
     given = number_set(strip_citations(text)) - expect.exempt
+    doing = [w for part in question_parts(expect.question) for w in doing_words(part)] if expect.question else []
     # "在383个县市区排名第一": 383 counts the field (context the answer may keep); the rank is
     # the number after 第, and an answer to 排名第几 must give one.
     ranking = bool(expect.measure and expect.measure.head in _RANKS)
@@ -160,7 +161,6 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
         # In a sentence of several counts, a count whose own clause names its own thing
         # ("我市行政应诉案件124件") does not answer another (行政复议申请) named elsewhere in it.
         own = [c for src in cited for c in clauses(src) if number in number_set(c)]
-        doing = [w for part in question_parts(expect.question) for w in doing_words(part)] if expect.question else []
         # ... unless its lead is what the question says right before 多少 ("调解成功207起").
         if own and all(_names_other_count(c, number) and not names(c) and not any(w in c for w in doing) for c in own):
             return [f"问题问的是{asked}，数字 {number} 所在的分句说的是别的事项"]

@@ -37,6 +37,19 @@ class Quote:
         return any(names_measure(c, measure) for c in numeric or [self.text])
 
 
+def _said(sources: list[Source], doing: list[str], names: Callable[[str], bool] | None) -> str | None:
+    """The longest of `doing` that a numeric clause of the sources naming the measure says
+    ("达到7800亿元" does not name 地区生产总值, so 达到 is not said there)."""
+    numeric = [
+        c
+        for src in sources
+        for s, e in sentence_spans(src.hit.chunk.text)
+        for c in clauses(src.hit.chunk.text[s:e])
+        if figures_in(c) and (names is None or names(c))
+    ]
+    return next((w for w in doing if any(w in c for c in numeric)), None)
+
+
 def best_sentence(
     sources: list[Source],
     terms: list[str],
@@ -53,14 +66,7 @@ def best_sentence(
     words right before 多少 (qa/direct.doing_words); when a numeric clause says one, the figure
     must be in such a clause."""
     # "求助类有多少件": where a numeric clause of the sources says 求助类, only such clauses answer.
-    numeric = [
-        c for src in sources for s, e in sentence_spans(src.hit.chunk.text) for c in clauses(src.hit.chunk.text[s:e])
-    ]
-    said = (
-        next((w for w in doing if any(w in c and figures_in(c) and (names is None or names(c)) for c in numeric)), None)
-        if wants_number
-        else None
-    )  # among the clauses that name the measure: "达到7800亿元" does not name 地区生产总值
+    said = _said(sources, doing, names) if wants_number and doing else None
     best, best_score = None, -1.0
     for rank, src in enumerate(sources):
         text = src.hit.chunk.text

@@ -259,3 +259,30 @@ def test_a_list_question_asking_哪几_does_not_want_a_number(model_path):
     llm = ScriptedLLM(names_the_laws)
     answer = ask("乌海市出台了哪几部地方性法规？", store, llm, settings)
     assert answer.method == "model" and len(llm.calls) == 1 and "《乌海市节约用水条例》" in answer.answer
+
+
+def test_an_answer_giving_one_of_the_two_items_asked_is_asked_again(model_path):
+    store, settings = model_path
+    # The report counts 法治宣传200余场次 and 法治讲座100场次; the draft folds both into one figure.
+    merged = "2023年醴陵市开展了200余场次法治宣传和法治讲座。[1]"
+    answer = ask("2023年醴陵市开展了多少场法治宣传和法治讲座？", store, ScriptedLLM(merged, merged), settings)
+    assert any("法治讲座" in p and "缺少" in p for p in answer.problems)
+    assert answer.method != "model" and "100场次" in answer.answer
+    assert_citations_slice_back(store, answer)
+
+
+def test_a_count_over_several_years_keeps_its_span(model_path):
+    store, settings = model_path
+    # "2019年至今我县共办理行政复议案件11件": 11 is not one year's count.
+    bare = "磴口县办理了11件行政复议案件。[1]"
+    answer = ask("磴口县办理了多少件行政复议案件？", store, ScriptedLLM(bare, bare), settings)
+    assert any("2019年至今" in p for p in answer.problems)
+    assert answer.method != "model" and "2019年至今11件" in answer.answer
+
+
+def test_a_quoted_name_the_sources_do_not_hold_is_not_shown(model_path):
+    store, settings = model_path
+    invented = "醴陵市2023年获得了“法治政府建设示范市”称号。[1]"  # no such title in the report
+    answer = ask("醴陵市2023年获得了哪些荣誉？", store, ScriptedLLM(invented, invented), settings)
+    assert any("法治政府建设示范市" in p and "找不到" in p for p in answer.problems)
+    assert "法治政府建设示范市”" not in answer.answer and answer.method != "model"

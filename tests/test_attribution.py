@@ -216,6 +216,18 @@ def test_one_sentence_about_two_places_is_answered_place_by_place(general_store)
     assert answer.answer == "乌海市司法局2023年：186件；河北雄安新区2023年：147件"
 
 
+def test_markers_after_the_last_sentence_cite_the_sentences_before_them_place_by_place(general_store):
+    store, settings = general_store
+    # The model's habit: the figures first, a comparison after, every marker at the very end.
+    both = cite_each_source_holding(
+        ("186", "147"), "乌海市司法局收到行政复议申请186件，雄安新区收到147件。乌海市司法局收到的多。"
+    )
+    no_cards = settings.model_copy(update={"instant": False})
+    answer = ask("乌海市司法局和雄安新区2023年各收到多少件行政复议申请？哪个多？", store, ScriptedLLM(both), no_cards)
+    assert answer.method == "model"
+    assert answer.answer == "乌海市司法局2023年：186件；河北雄安新区2023年：147件"
+
+
 def test_a_list_the_report_states_as_its_headings_is_read_off_its_outline(general_store):
     store, settings = general_store
     llm = ScriptedLLM()

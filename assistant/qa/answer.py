@@ -133,12 +133,19 @@ class Asking:
         by the places its clauses name, else by the report each figure is quoted from; a
         sentence that cannot be split leaves the text as it is."""
         places = {c.n: r.place for c in citations for r in self.reports if r.report_id == c.report_id and r.place}
-        pieces, said = [], []
-        for sentence in sentences(text):  # markers after the full stop belong to its sentence
-            if said and not strip_citations(sentence).strip():
-                said[-1] += sentence
+        pieces, said, carry = [], [], ""
+        for sentence in sentences(text):
+            if not strip_citations(sentence).strip() and not carry and said:
+                said[-1] += sentence  # markers after the full stop belong to its sentence
+            elif not cited_ids(sentence):
+                carry += sentence  # "A市…147件，B市…122件。A市多。[1] [2]": the markers at the end cite both
+            elif carry and len(cited_ids(sentence)) < 2:
+                return text  # one report's markers after another place's sentence: not split
             else:
-                said.append(sentence)
+                said.append(carry + sentence)
+                carry = ""
+        if carry.strip():
+            said.append(carry)
         for sentence in said:
             found = _per_report(self.question, sentence, citations, places)
             if found is None:
@@ -164,7 +171,10 @@ def _per_report(question: str, sentence: str, citations: list[Citation], places:
     if len(ids) == 1:
         return [f"{labels[ids[0]]}：{direct_answer(question, sentence)}"]
     pieces = []
-    for clause in (c for c in re.split(r"[，,；;]", strip_citations(sentence)) if c.strip()):
+    split = [c for c in re.split(r"[，,；;。]", strip_citations(sentence)) if c.strip()]
+    if any(figures_of(c) for c in split):  # "…122件。武威市的多。": the clauses with figures answer
+        split = [c for c in split if figures_of(c)]
+    for clause in split:
         owners = [i for i in ids if i in places and names_place(clause, places[i])]
         if len(owners) != 1:
             break

@@ -2,8 +2,8 @@
 
 The problems are also the retry prompt's "上一次回答有问题：…", so they are phrased for the
 model as much as for the log. Every number must be in a cited source (grounded) and in a
-sentence about the question (supported); a cited source must exist; a 《title》 must be in
-the sources; an answer that only repeats a source's heading answers nothing.
+sentence about the question (supported); a cited source must exist; a 《title》 and a
+“quoted name” must be in the sources; an answer that only repeats a source's heading answers nothing.
 
 Attribution is checked as strictly as numbers: every cited source must belong to the
 reports the question is about, a place the answer names must be the place of a report it
@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.qa.direct import doing_words, question_parts
+from assistant.qa.direct import doing_words, item_figures, question_parts, span_before
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -106,6 +106,9 @@ def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]
     for title in re.findall(r"《[^》]{2,60}》", text):
         if not any(title in s.text for s in sources):
             problems.append(f"文件名 {title} 在资料中找不到")
+    for name in re.findall(r"“([^“”]{2,30})”", text):  # a quoted name is a claim the sources must hold
+        if name not in expect.question and not any(name in s.text for s in sources):
+            problems.append(f"名称“{name}”在资料中找不到")
     return problems + attribution_problems(text, sources, expect)
 
 
@@ -179,11 +182,36 @@ def _names_other_count(clause: str, number: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", lead)) >= 4
 
 
+def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """What a draft leaves out that its sources state: the figure of each item asked ("法治宣传和
+    法治讲座" has two, 200余场次 and 100场次), and the span a count is over (11件 "2019年至今" is not
+    one year's 11件)."""
+    ids = cited_ids(text)
+    cited = [s for s in sources if s.n in ids]
+    given = number_set(strip_citations(text))
+    problems = []
+    for part in question_parts(expect.question) if expect.question else []:
+        found = next((f for s in cited if (f := item_figures(part, s.text))), None)
+        missing = [item for item, figure in found or [] if not number_set(figure) <= given]
+        if missing:
+            items = "、".join(item for item, _ in found)
+            problems.append(f"问题分别问了{items}的数字，回答缺少{'、'.join(missing)}的数字")
+    said = strip_citations(text)
+    for number in sorted(given - expect.exempt):
+        figure = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d.])")
+        spans = {span_before(c, m.start()) for s in cited for c in clauses(s.text) if (m := figure.search(c))}
+        if len(spans) == 1 and (span := spans.pop()) and years_in(span) - years_in(said):
+            problems.append(f"数字 {number} 是{span}的累计数，回答没有写出“{span}”")
+    return problems
+
+
 def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """`problems_with`, plus what a model draft must also have: citations and substance, a
-    number when the question asks for one, and for a precise measure, figures of that measure
-    (a quote, by contrast, keeps its whole sentence, so its other figures are context)."""
+    number when the question asks for one, every item's figure and a count's span of years
+    (`omission_problems`), and for a precise measure, figures of that measure (a quote, by
+    contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
+    problems += omission_problems(text, sources, expect)
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
     if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < _MIN_HAN:

@@ -17,37 +17,35 @@ import re
 
 from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
-from assistant.text.numerals import CN_NUMERAL_CHARS, canonical
-from assistant.text.sentences import clauses, sentences
+from assistant.text.numerals import CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
+from assistant.text.sentences import CLAUSE, clauses, sentences
 from assistant.text.words import key_terms
 
-_UNITS = (
-    "个百分点|百分点|%|‰|万亿元|亿元|万元|元|人次|件次|户次|万人|万户|件|个|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|"
-    "所|支|天|日|小时|倍|公里|千米|平方米|平方公里|亩|吨|年|万|亿"
-)  # 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
+_UNITS = f"{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|亩|吨|年|万|亿"  # 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
 FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
-    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}})(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|余|左右)?)"
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}})(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
 )
-_ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢")
+_ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢|多久|多长时间")
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
 _DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
 _DATE = re.compile(
     r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬)?)?|\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬))"
+    r"(?:(?:至|到|—|-|~)(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?"  # a span of days: 8月14日至8月18日
     r"(?:以前|之前|以后|之后|前|后|起)?"
 )
 _LIST_ASKED = re.compile(r"哪些|哪几|哪[一二三四五六七八九十两]|包括什么|有什么|分别是")
-_NAME_ASKED = re.compile(r"什么|谁|哪个|哪家|哪部|哪次|哪项|哪位|名称|叫")
+_NAME_ASKED = re.compile(r"什么|谁|哪[个家部次项位件种类座所条本首篇]|名称|叫")
 _PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,4}?)(?:作|是|的|所|在|$)")  # "哪位市长作的" -> 市长
 _GRADE = re.compile(r"(?:基本合格|不合格|优秀|良好|合格|较好|一般|较差)(?:等次|等级|档次)")
 _WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:上|中|里|的|作|是|$)")
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
-_NUMERIC = re.compile(r"多少|几|比例|百分|率|数量|金额|排名|名次|第几")
-_COUNTER = re.compile(
-    r"(?:多少|几)(个百分点|人次|万元|亿元|个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|天|倍)"
-)
+_NUMERIC = re.compile(r"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)")
+_COUNTER = re.compile(rf"(?:多少|几)({COUNTERS})")
+_ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
+_IS_COUNTER = re.compile(COUNTERS)
 _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升")
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
@@ -102,14 +100,92 @@ def _figure_text(m: re.Match) -> str:
     return (m.group("dir") or "") + rank + m.group("num") + m.group("tail")
 
 
-def _pair_figures(part: str, text: str, measure: Measure | None) -> str | None:
-    """ "办理了多少件人大代表建议和政协提案" asks two counts: each item's figure, in order
-    ("386件；512件" from "人大代表建议386件、政协提案512件"); None unless each has its own."""
-    items = _PAIR.split(measure.phrase) if measure and not measure.precise else []
-    if len(items) < 2 or any(len(i) < 2 for i in items):
+_ITEM_END = re.compile(r"各|分别|的|有|是|共|一共|多少|几")  # where the last item's name ends
+_ITEM_START = re.compile(r".*(?:多少|几)(?:" + COUNTERS + r")?|.*[的中了年在]")  # where the first one begins
+_NEAR = 10  # at most this many characters, and no punctuation, between an item and its figure
+
+
+def item_figures(part: str, text: str) -> list[tuple[str, str]] | None:
+    """ "修订、废止和宣布失效的行政规范性文件分别有多少件" asks one count per item: (item, figure) for
+    each, in order — 修订4件, 废止13件, 宣布失效11件 from "修订行政规范性文件4件、废止13件、宣布失效11件";
+    also "1个法治政府综合示范创建单位和2个单项示范创建项目" (the figure before its item). None unless
+    the part lists its items (with 各/分别, or after 多少) and each has a figure of its own."""
+    chunks = _PAIR.split(part)
+    asking = [c for c in chunks if _ASK_COUNT.search(c)]
+    # one ask for all the items; "多少家单位、多少项事项" asks twice (_asks_twice)
+    if len(chunks) < 2 or len(asking) != 1 or not (re.search(r"各|分别", part) or asking[0] == chunks[0]):
         return None
-    found = [_figure_for(item, text, measure_asked(f"{item}多少？")) for item in items]
-    return "；".join(found) if all(found) and len(set(found)) == len(found) else None
+    counter = c.group(1) if (c := _COUNTER.search(part)) else None
+    first = _ITEM_START.sub("", chunks[0])
+    last = _ITEM_END.split(chunks[-1])[0]
+    names = [
+        [first[-n:] for n in range(len(first), 1, -1)],  # the first item: its longest ending the text has
+        *[[c] for c in chunks[1:-1]],
+        [last[:n] for n in range(len(last), 1, -1)],  # the last: its longest beginning
+    ]
+    found, at = [], 0
+    for candidates in names:
+        hit = next((h for name in candidates if (h := _item_figure(name, text, at, counter))), None)
+        if hit is None:
+            return None
+        name, figure, at = hit
+        found.append((name, figure))
+    figures = [f for _, f in found]
+    return found if len(set(figures)) == len(figures) else None
+
+
+def _item_figure(name: str, text: str, start: int, counter: str | None) -> tuple[str, str, int] | None:
+    """(name, its figure, where it ends) for the first place from `start` (else from the top)
+    where `name` is followed by a figure, or follows one, with nothing but words between — a
+    figure in the counter asked, if the part names one (not the 100% of "政协委员满意率100%")."""
+
+    def counts(f: re.Match) -> bool:
+        return counter is None or f.group("tail").lstrip("余多").startswith(counter)
+
+    for begin in dict.fromkeys((start, 0)):
+        for m in re.finditer(re.escape(name), text[begin:]):
+            at, end = begin + m.start(), begin + m.end()
+            # words between, but not the 和 / 、 that begins the next item ("…单位和2个…项目")
+            after = re.match(rf"(?:(?![和及与])[\u4e00-\u9fff“”]){{0,{_NEAR}}}?(?={FIGURE.pattern})", text[end:])
+            if after and (f := _figures(text[end + after.end() :][:24])) and f[0].start() == 0 and counts(f[0]):
+                return name, _figure_text(f[0]), end + after.end() + f[0].end()
+            before = _figures(text[:at])
+            if before and re.fullmatch(r"[\u4e00-\u9fff]{0,4}", text[before[-1].end() : at]) and counts(before[-1]):
+                return name, _figure_text(before[-1]), end
+    return None
+
+
+def _items_answer(part: str, text: str) -> str | None:
+    found = item_figures(part, text)
+    return "；".join(f"{name}{figure}" for name, figure in found) if found else None
+
+
+def _asks_twice(part: str, text: str) -> str | None:
+    """ "向多少个行政执法单位发放了多少台法务通" asks two figures in one clause: the clause of the
+    text that holds both (…向19个行政执法单位发放了80台法务通) gives them in the order asked, each of
+    the counter asked for ("19个；80台")."""
+    asks = list(_ASK_COUNT.finditer(part))
+    if len(asks) < 2:
+        return None
+    counters = [(c.group(1) if (c := _COUNTER.match(part, a.start())) else None) for a in asks]
+    terms = key_terms(part)
+    # the clause holding both figures, else the sentence ("有64个调委会，254名调解员")
+    pool = [c for c in CLAUSE.findall(text) if len(_figures(c)) >= len(asks) and coverage(c, terms)]
+    pool = pool or [s for s in sentences(text) if len(_figures(s)) >= len(asks) and coverage(s, terms)]
+    if not pool:
+        return None
+    clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
+    figures, chosen = _figures(clause), []
+    for counter in counters:
+        fit = [
+            f
+            for f in figures
+            if f not in chosen and (counter is None or f.group("tail").lstrip("余多").startswith(counter))
+        ]
+        if not fit:
+            return None
+        chosen.append(fit[0])
+    return "；".join(_figure_text(f) for f in chosen)
 
 
 def _quoted(m: re.Match, clause: str) -> bool:
@@ -123,21 +199,38 @@ def _is_year(m: re.Match, clause: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d{2}", m.group("num"))) and clause[m.end("num") : m.end("num") + 1] == "年"
 
 
-def _figure_for(part: str, text: str, measure: Measure | None) -> str | None:
+def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -> str | None:
     """The figure in the clause of `text` that is about `part`: the one naming its measure,
-    else the clause sharing most of its key terms; in the clause, the figure right after the
-    measure's name (负责人出庭应诉122件 in "…应诉案件124件,负责人出庭应诉122件")."""
-    candidates = [c for s in sentences(text) for c in clauses(s) if _figures(c)]
+    else the clause sharing most of its key terms — of equals, the first from `after` (where
+    the previous part's figure ends: "…公示450户,年报率93.78%" answers "年报率是多少" after
+    "合作社有多少户"); in the clause, the figure right after the measure's name
+    (负责人出庭应诉122件 in "…应诉案件124件,负责人出庭应诉122件")."""
+    candidates = [(m.start(), m.group(0)) for m in CLAUSE.finditer(text) if _figures(m.group(0))]
     if not candidates:
         return None
     terms = key_terms(part)
-    named = [c for c in candidates if measure and names_measure(c, measure)]
+    named = [ac for ac in candidates if measure and names_measure(ac[1], measure)]
     pool = named or candidates
-    if not (measure and measure.precise) and (found := doing(part, candidates)):
-        pool = [c for c in pool if c in found] or found
-    clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
+    if not (measure and measure.precise) and (found := doing(part, [c for _, c in candidates])):
+        pool = [ac for ac in pool if ac[1] in found] or [ac for ac in candidates if ac[1] in found]
+    _, clause = max(pool, key=lambda ac: (coverage(ac[1], terms), ac[0] >= after, -ac[0]))
     best = _after_words(clause, _figures(clause), terms, measure)
-    return _figure_text(best)
+    return _spanned(clause, best)
+
+
+_SPAN = re.compile(r"(?:19|20)\d{2}年(?:以来|至今)|截至\d{4}年(?:\d{1,2}月)?(?:底|末)?")
+
+
+def _spanned(clause: str, figure: re.Match) -> str:
+    """The figure, after the span of time its clause counts over, when the clause states one
+    before it: "2019年至今我县共办理行政复议案件11件" gives "2019年至今11件", not a year's 11件."""
+    return (span_before(clause, figure.start()) or "") + _figure_text(figure)
+
+
+def span_before(clause: str, at: int) -> str | None:
+    """The span of years a clause counts over, stated before position `at` (2019年至今)."""
+    span = _SPAN.search(clause[:at])
+    return span.group(0) if span else None
 
 
 _VERB = re.compile(r"([\u4e00-\u9fff]{2,5})了?(?:多少|几)")
@@ -167,7 +260,11 @@ def _after_words(clause: str, figures: list[re.Match], terms: list[str], measure
     comes later than the measure's generic head: 刑事案件 in "(含民事304件、刑事341件)"."""
     head = re.search(".{0,2}".join(map(re.escape, measure.head)), clause) if measure else None
     at = head.start() if head else -1
-    named = sorted((t for t in terms if t in clause and not (measure and t in measure.head)), key=len, reverse=True)
+    named = sorted(
+        (t for t in terms if t in clause and not (measure and t in measure.head) and not _IS_COUNTER.fullmatch(t)),
+        key=len,
+        reverse=True,
+    )  # a counter (场次 of "多少场次") names no thing: it follows every figure
     if named and clause.find(named[0]) > at:
         at = clause.find(named[0])
     after = [f for f in figures if at >= 0 and f.start() >= at]
@@ -189,37 +286,38 @@ def _next_figure(text: str, given: list[str]) -> str | None:
     return None
 
 
-def _prefer(part: str, text: str) -> str | None:
+def _prefer(part: str, text: str, after: int = 0) -> str | None:
     """A figure of the kind the part asks for, when only one clause has one: its counter
     ("多少个" -> …个), a rate (…%), or a change ("增长了多少" -> 增长…)."""
     counter = _COUNTER.search(part)
     wanted = []
-    for s in sentences(text):
-        for c in clauses(s):
-            for f in _figures(c):
-                tail = f.group("tail")
-                if (
-                    counter
-                    and tail.lstrip("余多").startswith(counter.group(1))
-                    or not counter
-                    and re.search(r"率|比例|占比|比重", part)
-                    and tail.startswith("%")
-                    or not counter
-                    and _DIRECTION.search(part)
-                    and f.group("dir")
-                ):
-                    wanted.append((c, f))
+    for at, c in ((m.start(), m.group(0)) for m in CLAUSE.finditer(text)):
+        for f in _figures(c):
+            tail = f.group("tail")
+            if (
+                counter
+                and tail.lstrip("余多").startswith(counter.group(1))
+                or not counter
+                and re.search(r"率|比例|占比|比重", part)
+                and tail.startswith("%")
+                or not counter
+                and _DIRECTION.search(part)
+                and f.group("dir")
+            ):
+                wanted.append((at, c, f))
     if not wanted:
         return None
-    if found := doing(part, [c for c, _ in wanted]):
-        wanted = [(c, f) for c, f in wanted if c in found]
+    if found := doing(part, [c for _, c, _ in wanted]):
+        wanted = [w for w in wanted if w[1] in found]
     terms = key_terms(part)
-    clause, _ = max(wanted, key=lambda cf: coverage(cf[0], terms))
-    best = _after_words(clause, [f for c, f in wanted if c == clause], terms, measure_asked(part + "？"))
-    return _figure_text(best)
+    at, clause, _ = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] >= after, -w[0]))
+    best = _after_words(clause, [f for a, _, f in wanted if a == at], terms, measure_asked(part + "？"))
+    return _spanned(clause, best)
 
 
 def _list_for(part: str, text: str) -> str | None:
+    if _HONOUR_ASKED.search(part) and (honours := _honours(text)):
+        return "、".join(dict.fromkeys(honours))  # "获得了哪些荣誉": each title the text says was won
     titles = _TITLE.findall(text)
     if len(titles) > 1:
         return "、".join(dict.fromkeys(titles))
@@ -262,6 +360,40 @@ def _trim_list(run: str) -> str:
     return run
 
 
+# The honour is what is asked ("获得了什么称号", "获评了什么"), not the question's own words
+# ("哪两个部门的项目被命名为全区示范项目" asks who).
+_HONOUR_ASKED = re.compile(
+    r"(?:哪些|什么|哪几[个项]?)(?:全国性|国家级|省级|市级|[\u4e00-\u9fff]{0,4}?)(?:称号|荣誉|奖项|表彰)"
+    r"|(?:获评|荣获|被评为|评为|获得|入选|被命名为|命名为|获)了?(?:哪些|什么)"
+)
+_WON = r"(?:获评|荣获|被评为|评为|被命名为|命名为|被授予|授予|被确定为|入选|获得)了?"
+_HONOUR = re.compile(rf"{_WON}([^，,。；;、]{{4,40}}?)(?=[，,。；;、]|$)")
+_WINNER_ASKED = re.compile(rf"(?:哪[个项件家所]|什么)[\u4e00-\u9fff]{{0,4}}?({_WON})")
+_WHO_ASKED = re.compile(r"由谁|谁(?:来)?(?:担任|兼任|任|当|牵头|负责|挂帅|主持)")
+_WHO = re.compile(r"由([^，,。；;由]{2,24}?)(?:同志)?(?:担任|兼任|任|牵头|挂帅|负责|主持)")
+_WHAT_NOUN = re.compile(r"什么([\u4e00-\u9fff]{1,3})$")  # "叫什么模式" -> 模式
+
+
+def _honours(text: str) -> list[str]:
+    """The titles the text says were won: 全国社会信用体系建设示范市 of "…,获评全国社会信用体系建设示范市。"."""
+    found = [m.group(1) for m in _HONOUR.finditer(text)]
+    return [h[1:-1] if re.fullmatch(r"“[^“”]+”", h) else h for h in found]  # a title wholly quoted, unquoted
+
+
+def _winner(part: str, text: str) -> str | None:
+    """ "哪个项目获评湖南省法治政府建设单项示范项目": what the text says won it, the words before
+    its verb (“行刑衔接”助推执法规范化 of "…,“行刑衔接”助推执法规范化获评湖南省…项目")."""
+    asked = _WINNER_ASKED.search(part)
+    if not asked:
+        return None
+    terms = key_terms(part[asked.end() :])
+    found = []
+    for m in re.finditer(rf"([^，,。；;：]{{2,30}}?){_WON}([^，,。；;]*)", text):
+        found.append((coverage(m.group(2), terms), m.group(1)))
+    best = max(found, key=lambda f: f[0], default=None)
+    return best[1] if best and best[0] > 0 else None
+
+
 def _name_for(part: str, text: str) -> str | None:
     if (person := _PERSON.search(part)) and (
         m := re.search(rf"{person.group(1)}\s*([\u4e00-\u9fff]{{2,3}})(?![\u4e00-\u9fff])", text)
@@ -274,8 +406,19 @@ def _name_for(part: str, text: str) -> str | None:
         phrase = rf"[\u4e00-\u9fff]{{2,30}}?{re.escape(noun)}"
         if m := re.search(rf"(?<=[在于经由]){phrase}", text) or re.search(phrase, text):
             return m.group(0)
+    if winner := _winner(part, text):
+        return winner
+    if _HONOUR_ASKED.search(part) and (honours := _honours(text)):
+        terms = key_terms(part)
+        return max(honours, key=lambda h: coverage(h, terms))  # max keeps the first of equals
+    if _WHO_ASKED.search(part) and (who := _WHO.search(text)):
+        return who.group(1)  # "由市委常委、政法委书记担任组长" -> 市委常委、政法委书记
     if titles := _TITLE.findall(text):
         return titles[0]
+    if (noun := _WHAT_NOUN.search(part)) and (
+        m := re.search(rf"(?<=[是为叫称即“])[^，,。；;是为]{{2,24}}?{re.escape(noun.group(1))}", text)
+    ):  # "叫什么模式" -> 三位一体的衔接联动工作模式, the phrase after 是 (or its opening quote)
+        return text[m.start() - (text[m.start() - 1] == "“") : m.end()]
     if quoted := _QUOTED.findall(text):
         return quoted[0].strip("“”")
     return None
@@ -286,28 +429,75 @@ def _first_sentence(text: str) -> str:
     return first.strip().rstrip("。；;")
 
 
+_FREQ_ASKED = re.compile(r"多久|多长时间|频次|频率|隔多")
+_FREQ = re.compile(r"每(?:一|两|三|半)?个?(?:年度|年|季度|季|月|周|星期|天|日)|定期")
+_YES_NO = re.compile(r"有没有|是否|有无|是不是|吗$")
+_DENIED = re.compile(r"(?:未|没有)(?:发生|出现)过?(?:一起|一例|一件|一次|任何)?|无一")
+
+
+def _denied(part: str, text: str) -> str | None:
+    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（未发生一起）."""
+    terms = key_terms(part)
+    said = [(coverage(c, terms), m.group(0)) for c in CLAUSE.findall(text) if (m := _DENIED.search(c))]
+    best = max(said, key=lambda s: s[0], default=None)
+    return f"没有（{best[1]}）" if best and best[0] > 0 else None
+
+
+# An extractive answer quotes its sentence after a label: "根据磴口县2021年报告：“2020年有1件…失效。”";
+# the label's year is not the sentence's.
+_QUOTE_LABEL = re.compile(r"根据[^：“”]{1,40}：“(.+?)”\s*(?=；|$)")
+
+
 def direct_answer(question: str, text: str) -> str:
-    """The short answer to `question` read off `text` (verified; citation markers ignored)."""
-    body = strip_citations(text).strip()
-    answers = []
+    """The short answer to `question` read off `text` (verified; citation markers ignored).
+    A part that cannot be read off is answered by the text's first sentence — left out when
+    that sentence only says what the other parts' answers say ("是怎么衔接的？叫什么模式？")."""
+    body = _QUOTE_LABEL.sub(lambda m: m.group(1), strip_citations(text).strip())
+    answers: list[tuple[str, bool]] = []  # (answer, read off rather than the first sentence)
+    at = 0  # where the last figure given ends in the body
     for part in question_parts(question):
         found = None
         if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
             found = dates[0]
+        elif _FREQ_ASKED.search(part) and (freq := _FREQ.search(body)):
+            found = freq.group(0)  # "多久清理一次" -> 每年
         elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
             found = rank.group(0)  # 第一 / 第2名, as the text writes it
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list
             measure = measure_asked(part + "？")
             found = (
-                _pair_figures(part, body, measure)
-                or (None if measure and measure.precise else _prefer(part, body))
-                or _figure_for(part, body, measure)
+                _items_answer(part, body)
+                or _asks_twice(part, body)
+                or (None if measure and measure.precise else _prefer(part, body, at))
+                or _figure_for(part, body, measure, at)
             )
         elif _LIST_ASKED.search(part):
             found = _list_for(part, body)
+        elif _YES_NO.search(part) and (no := _denied(part, body)):
+            found = no
         elif _NAME_ASKED.search(part):
             found = _name_for(part, body)
-        if found and found in answers and _NUMERIC.search(part):
-            found = _next_figure(body, answers) or found  # "调成了多少件": the figure after the last one
-        answers.append(found or _first_sentence(body))
-    return "；".join(dict.fromkeys(a.strip() for a in answers if a.strip()))
+        given = [a for a, _ in answers]
+        if found and found in given and _NUMERIC.search(part):
+            found = _next_figure(body, given) or found  # "调成了多少件": the figure after the last one
+        if found and (where := body.find(found, at)) >= 0:
+            at = where + len(found)
+        answers.append((found, True) if found else (_first_sentence(body), False))
+    read = [a for a, ok in answers if ok]
+    kept = [a for a, ok in answers if ok or not _restates(a, read, question)]
+    return "；".join(dict.fromkeys(a.strip() for a in kept if a.strip()))
+
+
+def _restates(sentence: str, read: list[str], question: str) -> bool:
+    """Does the first sentence, given for a part that could not be read off, say no more than
+    the other parts' answers and the question's own words? ("磴口县人民调解和行政调解、司法调解是
+    三位一体的衔接联动工作模式" for "是怎么衔接的？叫什么模式？" once 三位一体的…模式 is given.)"""
+    if not read or not all(r in sentence for r in read):
+        return False
+    if number_set(sentence) - number_set("".join(read)) - number_set(question):
+        return False  # a figure of its own (满意度97.1%): it answers something
+    rest = sentence
+    for r in read:
+        rest = rest.replace(r, "")
+    own = [ch for ch in re.findall(r"[\u4e00-\u9fff]", rest) if ch not in question]
+    return len(own) <= 2

@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.text.numerals import COUNTERS
 from assistant.text.years import YEAR
 
 _ASK_AFTER = re.compile(r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几|多高|多大|多低)")
-_COUNTED = re.compile(
-    r"(?:多少|几)(?:个|件|名|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|万元|亿元|元)(.{2,16}?)[？?。，,]*$"
-)
+_COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})(.{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
     rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计)+"
 )

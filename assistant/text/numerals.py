@@ -21,6 +21,12 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
 _CN_NUMBER = re.compile(f"[{CN_NUMERAL_CHARS}]{{2,}}")
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+# The counters (量词) a count is given in, longest first where one begins another (人次 before 人,
+# 场次 before 场): what "多少场次" asks for and what "470场次" counts in.
+COUNTERS = (
+    "个百分点|人次|件次|户次|场次|家次|批次|万元|亿元|元|个|件|名|位|人|次|项|家|起|宗|卷|本|户|条|场|期|批|类|种|所|支|台|套|份|处|"
+    "辆|座|篇|天|倍"
+)
 CITATION_MARKER = re.compile(r"\[(\d{1,2})\]")
 
 

@@ -22,6 +22,8 @@ from tests.conftest import REPO_ROOT
         # the third (general/holdout3/): a province, a 直辖市 district, a 盟, a 镇, a 乡, a county 司法局,
         # two years of a county-level city, a work report, a 工作方案 — none of the earlier places
         "build_holdout3_eval.py",
+        # the fourth (general/holdout4/): 自治区, 地区, 自治县, 街道, 开发区, 应急管理局, two years of a city, 政府工作报告, 实施意见
+        "build_holdout4_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

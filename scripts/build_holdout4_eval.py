@@ -19,8 +19,6 @@ earlier generators to verify that their not-held and absent claims still hold wi
 
 from __future__ import annotations
 
-import importlib.util
-import re
 import sys
 from pathlib import Path
 
@@ -31,7 +29,15 @@ from evalsets import FZ, GWR, OTHER, Q, everywhere
 HOLDOUT = evalsets.GENERAL / "holdout"
 HOLDOUT3 = evalsets.GENERAL / "holdout3"
 OUT = evalsets.GENERAL / "holdout4"
-REPORTS = OUT / "reports"
+# what this set is measured against: the earlier sets' folders and question files, and the generators whose
+# absent and not-held claims must still hold with it in the library
+EARLIER_SETS = (evalsets.GENERAL, HOLDOUT, HOLDOUT3)
+EARLIER_QUESTION_FILES = (
+    evalsets.GENERAL / "dev.jsonl",
+    evalsets.GENERAL / "test.jsonl",
+    HOLDOUT / "questions.jsonl",
+    HOLDOUT3 / "questions.jsonl",
+)
 EARLIER_GENERATORS = (
     evalsets.ROOT / "scripts" / "build_general_eval.py",
     evalsets.ROOT / "scripts" / "build_holdout_eval.py",
@@ -1374,126 +1380,19 @@ LENGTHS = {FZ: (1400, 8000), GWR: (1400, 8000), OTHER: (1400, 8000)}
 
 QUESTION_IDS = "gen-h4"  # questions.jsonl numbers them gen-h4-001, gen-h4-002, ...
 
-
-def build_docs() -> dict[str, str]:
-    return {d["id"]: d["text"].rstrip("\n") + "\n" for d in DOCS}
-
-
-def outputs() -> dict[Path, str]:
-    tables = {
-        "reports.jsonl": evalsets.meta_lines(DOCS),
-        "questions.jsonl": evalsets.question_lines(QUESTIONS, QUESTION_IDS),
-    }
-    return evalsets.set_files(OUT, build_docs(), tables)
-
-
-def earlier() -> tuple[dict[str, str], dict[str, str], list[dict], list[str]]:
-    """The seeds' texts, the three earlier sets' texts, every earlier document's metadata, the earlier questions."""
-    seeds = evalsets.read_texts(evalsets.SEEDS)
-    docs = {
-        **evalsets.read_texts(evalsets.GENERAL / "reports"),
-        **evalsets.read_texts(HOLDOUT / "reports"),
-        **evalsets.read_texts(HOLDOUT3 / "reports"),
-    }
-    metas = [dict(m, kind=m.get("kind") or FZ) for m in evalsets.read_metas(evalsets.SEED_GOLD)]
-    for folder in (evalsets.GENERAL, HOLDOUT, HOLDOUT3):
-        metas += evalsets.read_metas(folder / "reports.jsonl")
-    questions = [
-        q["question"]
-        for path in (
-            evalsets.GENERAL / "dev.jsonl",
-            evalsets.GENERAL / "test.jsonl",
-            HOLDOUT / "questions.jsonl",
-            HOLDOUT3 / "questions.jsonl",
-        )
-        for q in evalsets.read_jsonl(path)
-    ]
-    return seeds, docs, metas, questions
-
-
-def earlier_claims() -> list[tuple[str, dict]]:
-    """The earlier generators' questions (with their private _absent/_notheld claims), imported, not run."""
-    claims = []
-    for path in EARLIER_GENERATORS:
-        spec = importlib.util.spec_from_file_location(f"_earlier_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        questions = getattr(module, "QUESTIONS", None) or module.DEV + module.TEST
-        claims += [(path.name, q) for q in questions]
-    return claims
-
-
-def check() -> list[str]:
-    errors: list[str] = []
-    err = errors.append
-    seeds, before, earlier_metas, earlier_questions = earlier()
-    mine = build_docs()
-    texts = {**seeds, **before, **mine}
-    if len(texts) != len(seeds) + len(before) + len(mine):
-        err("a document id here is also a seed's or an earlier document's id")
-    my_metas = [dict(d["meta"], id=d["id"]) for d in DOCS]
-    metas = earlier_metas + my_metas
-    lines = evalsets.line_index(texts)
-
-    # documents
-    resemblance = evalsets.Resemblance({**seeds, **before}, "the seeds or the three earlier sets")
-    for d in DOCS:
-        t, m = mine[d["id"]], d["meta"]
-        if m["kind"] not in LENGTHS:
-            err(f"{d['id']}: kind {m['kind']}")
-        else:
-            errors += evalsets.length_errors(d["id"], t, LENGTHS[m["kind"]])
-        errors += evalsets.metadata_errors(d["id"], t, m)
-        errors += resemblance.errors(d["id"], t)
-    earlier_places = {m["place"] for m in earlier_metas} | {m["parent"] for m in earlier_metas if m["parent"]}
-    for m in my_metas:
-        if m["place"] in earlier_places:
-            err(f"{m['id']}: place {m['place']} is already held (or is a parent) in the seeds or an earlier set")
-    (run, pair), (share, doc) = resemblance.longest, resemblance.largest
-    print(f"resemblance: longest common run {run} ({pair}), largest shingle share {share:.1%} ({doc})")
-
-    # the earlier sets' claims still hold with this set in the library
-    for name, q in earlier_claims():
-        for pat in q["_absent"].get("*", []):
-            for doc in mine:
-                if re.search(pat, mine[doc], re.M):
-                    err(f"{name}: {q['question']!r} says {pat!r} occurs nowhere, but it occurs in {doc}")
-        if q["_notheld"]:
-            for hit in evalsets.notheld_matches(q["_notheld"], my_metas):
-                err(f"{name}: {q['question']!r} says the library does not hold it, but {hit} is that")
-
-    # questions
-    rows = evalsets.question_lines(QUESTIONS, QUESTION_IDS)
-    errors += evalsets.question_set_errors(rows)
-    asked = evalsets.EarlierQuestions(earlier_questions, "an earlier set asks the same question", "the earlier")
-    for r, q in zip(rows, QUESTIONS):
-        qid = r["id"]
-        if r["kind"] not in evalsets.KINDS or r["group"] not in GROUPS:
-            err(f"{qid}: kind/group {r['kind']}/{r['group']}")
-        errors += asked.errors(qid, r["question"])
-        for rid in evalsets.cited(r):
-            if rid not in texts:
-                err(f"{qid}: unknown report {rid}")
-        if not any(rid in mine for rid in evalsets.cited(r)) and not q["_notheld"]:
-            err(f"{qid}: cites no document of this set")
-        errors += evalsets.answer_errors(qid, r, q, lines)
-        if r["unanswerable"] and r["kind"] in {"parent-only", "not-held"} and not q["_notheld"]:
-            err(f"{qid}: {r['kind']} without a not-held claim")
-        errors += evalsets.claim_errors(qid, q, texts, metas)
-    print(f"closest earlier question: bigram Jaccard {asked.closest[0]:.2f} ({asked.closest[1]})")
-
-    errors += evalsets.disk_errors(outputs(), REPORTS)
-    return errors
-
-
-def summary() -> str:
-    return evalsets.held_out_summary("holdout4", DOCS, build_docs(), evalsets.question_lines(QUESTIONS, QUESTION_IDS))
-
-
-def main(argv) -> int:
-    wrote = f"wrote {len(DOCS)} documents, reports.jsonl and questions.jsonl ({len(QUESTIONS)}) under {OUT.relative_to(evalsets.ROOT)}"
-    return evalsets.cli(argv, check, summary, outputs, REPORTS, wrote)
+SET = evalsets.HeldOutSet(
+    out=OUT,
+    docs=DOCS,
+    questions=QUESTIONS,
+    question_ids=QUESTION_IDS,
+    groups=GROUPS,
+    lengths=LENGTHS,
+    earlier_sets=EARLIER_SETS,
+    earlier_question_files=EARLIER_QUESTION_FILES,
+    earlier_generators=EARLIER_GENERATORS,
+    earlier_named="the seeds or the three earlier sets",
+)
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(SET.main(sys.argv[1:]))

@@ -1,14 +1,18 @@
-"""What the three eval-set generators share (standard library only).
+"""What the eval-set generators share (standard library only).
 
-scripts/build_general_eval.py, scripts/build_holdout_eval.py and scripts/build_holdout3_eval.py each keep their own
-documents, questions and metadata gold; this module holds the formats they write and the checks their --check modes
-run, so that one rule is written once and means the same in every set. The scripts import it from their own folder.
+scripts/build_general_eval.py, scripts/build_holdout_eval.py, scripts/build_holdout3_eval.py and
+scripts/build_holdout4_eval.py each keep their own documents, questions and metadata gold; this module holds the
+formats they write and the checks their --check modes run, so that one rule is written once and means the same in
+every set. The third and later held-out sets share their whole build and check too (HeldOutSet): each generator
+names only its data and the earlier sets it is measured against. The scripts import it from their own folder.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -448,3 +452,159 @@ def cli(argv, check, summary, files, reports: Path, wrote: str) -> int:
         path.write_text(content, encoding="utf-8")
     print(wrote)
     return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# A held-out set from the third on: the generator gives its data and the earlier sets, this builds and checks it
+# ---------------------------------------------------------------------------------------------
+
+
+def earlier_library(
+    sets: tuple[Path, ...], question_files: tuple[Path, ...]
+) -> tuple[dict[str, str], dict[str, str], list[dict], list[str]]:
+    """What a held-out set is measured against, read from disk (never written): the seeds' texts, the earlier sets'
+    texts (each set folder's reports/*.txt, in the order given), every earlier document's metadata (the seeds' from
+    SEED_GOLD, kind FZ where it names none, then each set's reports.jsonl) and the earlier questions' texts."""
+    seeds = read_texts(SEEDS)
+    texts: dict[str, str] = {}
+    for folder in sets:
+        texts.update(read_texts(folder / "reports"))
+    metas = [dict(m, kind=m.get("kind") or FZ) for m in read_metas(SEED_GOLD)]
+    for folder in sets:
+        metas += read_metas(folder / "reports.jsonl")
+    questions = [q["question"] for path in question_files for q in read_jsonl(path)]
+    return seeds, texts, metas, questions
+
+
+def earlier_claims(generators: tuple[Path, ...]) -> list[tuple[str, dict]]:
+    """The earlier generators' questions, with their private _absent/_notheld claims, as (script name, question):
+    the JSON Lines files leave the claims out, so the scripts are imported (as _earlier_<stem>), not run."""
+    claims = []
+    for path in generators:
+        spec = importlib.util.spec_from_file_location(f"_earlier_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        questions = getattr(module, "QUESTIONS", None) or module.DEV + module.TEST
+        claims += [(path.name, q) for q in questions]
+    return claims
+
+
+@dataclass(frozen=True)
+class HeldOutSet:
+    """A held-out set from the third on, as its generator defines it, so that every such set is built, checked and
+    summarised by the same code and only its data and its earlier sets differ.
+
+    out: the set's folder (reports/, reports.jsonl, questions.jsonl); its name labels the summary.
+    docs, questions: the documents ({"id", "text", "meta"}) and the Q(...) questions, in file order.
+    question_ids: the id prefix (questions.jsonl numbers them <prefix>-001, ...).
+    groups, lengths: the question groups allowed, and each document kind's length band.
+    earlier_sets, earlier_question_files: the earlier sets' folders and question files (see earlier_library).
+    earlier_generators: the scripts whose absent and not-held claims must still hold with this set in the library.
+    earlier_named: how resemblance messages name the seeds and earlier sets ("the seeds or the earlier sets")."""
+
+    out: Path
+    docs: list[dict]
+    questions: list[dict]
+    question_ids: str
+    groups: set[str]
+    lengths: dict[str, tuple[int, int]]
+    earlier_sets: tuple[Path, ...]
+    earlier_question_files: tuple[Path, ...]
+    earlier_generators: tuple[Path, ...]
+    earlier_named: str
+
+    @property
+    def reports(self) -> Path:
+        return self.out / "reports"
+
+    def texts(self) -> dict[str, str]:
+        """The documents' texts by id, each ending in exactly one newline, as reports/<id>.txt holds them."""
+        return {d["id"]: d["text"].rstrip("\n") + "\n" for d in self.docs}
+
+    def rows(self) -> list[dict]:
+        """The questions.jsonl rows."""
+        return question_lines(self.questions, self.question_ids)
+
+    def files(self) -> dict[Path, str]:
+        """Every file the set writes, by path."""
+        return set_files(
+            self.out, self.texts(), {"reports.jsonl": meta_lines(self.docs), "questions.jsonl": self.rows()}
+        )
+
+    def check(self) -> list[str]:
+        """Every --check error: ids and places new to the library, lengths, metadata and resemblance of the documents;
+        the earlier generators' claims; the questions' kinds, groups, novelty, citations, gold and claims; the files
+        on disk. Prints the closest resemblance and the closest earlier question, for the report."""
+        errors: list[str] = []
+        err = errors.append
+        seeds, before, earlier_metas, earlier_questions = earlier_library(
+            self.earlier_sets, self.earlier_question_files
+        )
+        mine = self.texts()
+        texts = {**seeds, **before, **mine}
+        if len(texts) != len(seeds) + len(before) + len(mine):
+            err("a document id here is also a seed's or an earlier document's id")
+        my_metas = [dict(d["meta"], id=d["id"]) for d in self.docs]
+        metas = earlier_metas + my_metas
+        lines = line_index(texts)
+
+        # documents
+        resemblance = Resemblance({**seeds, **before}, self.earlier_named)
+        for d in self.docs:
+            t, m = mine[d["id"]], d["meta"]
+            if m["kind"] not in self.lengths:
+                err(f"{d['id']}: kind {m['kind']}")
+            else:
+                errors += length_errors(d["id"], t, self.lengths[m["kind"]])
+            errors += metadata_errors(d["id"], t, m)
+            errors += resemblance.errors(d["id"], t)
+        earlier_places = {m["place"] for m in earlier_metas} | {m["parent"] for m in earlier_metas if m["parent"]}
+        for m in my_metas:
+            if m["place"] in earlier_places:
+                err(f"{m['id']}: place {m['place']} is already held (or is a parent) in the seeds or an earlier set")
+        (run, pair), (share, doc) = resemblance.longest, resemblance.largest
+        print(f"resemblance: longest common run {run} ({pair}), largest shingle share {share:.1%} ({doc})")
+
+        # the earlier sets' claims still hold with this set in the library
+        for name, q in earlier_claims(self.earlier_generators):
+            for pat in q["_absent"].get("*", []):
+                for doc in mine:
+                    if re.search(pat, mine[doc], re.M):
+                        err(f"{name}: {q['question']!r} says {pat!r} occurs nowhere, but it occurs in {doc}")
+            if q["_notheld"]:
+                for hit in notheld_matches(q["_notheld"], my_metas):
+                    err(f"{name}: {q['question']!r} says the library does not hold it, but {hit} is that")
+
+        # questions
+        rows = self.rows()
+        errors += question_set_errors(rows)
+        asked = EarlierQuestions(earlier_questions, "an earlier set asks the same question", "the earlier")
+        for r, q in zip(rows, self.questions):
+            qid = r["id"]
+            if r["kind"] not in KINDS or r["group"] not in self.groups:
+                err(f"{qid}: kind/group {r['kind']}/{r['group']}")
+            errors += asked.errors(qid, r["question"])
+            for rid in cited(r):
+                if rid not in texts:
+                    err(f"{qid}: unknown report {rid}")
+            if not any(rid in mine for rid in cited(r)) and not q["_notheld"]:
+                err(f"{qid}: cites no document of this set")
+            errors += answer_errors(qid, r, q, lines)
+            if r["unanswerable"] and r["kind"] in {"parent-only", "not-held"} and not q["_notheld"]:
+                err(f"{qid}: {r['kind']} without a not-held claim")
+            errors += claim_errors(qid, q, texts, metas)
+        print(f"closest earlier question: bigram Jaccard {asked.closest[0]:.2f} ({asked.closest[1]})")
+
+        errors += disk_errors(self.files(), self.reports)
+        return errors
+
+    def summary(self) -> str:
+        return held_out_summary(self.out.name, self.docs, self.texts(), self.rows())
+
+    def main(self, argv) -> int:
+        """The generator's command line: --check, or (re)write the set's files (see cli)."""
+        wrote = (
+            f"wrote {len(self.docs)} documents, reports.jsonl and questions.jsonl ({len(self.questions)}) "
+            f"under {self.out.relative_to(ROOT)}"
+        )
+        return cli(argv, self.check, self.summary, self.files, self.reports, wrote)

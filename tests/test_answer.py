@@ -286,3 +286,16 @@ def test_a_quoted_name_the_sources_do_not_hold_is_not_shown(model_path):
     answer = ask("醴陵市2023年获得了哪些荣誉？", store, ScriptedLLM(invented, invented), settings)
     assert any("法治政府建设示范市" in p and "找不到" in p for p in answer.problems)
     assert "法治政府建设示范市”" not in answer.answer and answer.method != "model"
+
+
+def test_a_change_over_two_years_quotes_what_each_year_did_not_what_it_plans(make_store, tmp_path):
+    from assistant.ingest.pipeline import ingest_paths
+
+    store, settings = make_store()
+    year = "柳城县人民政府关于{y}年度法治政府建设情况的报告\n一、主要工作\n全县收到行政复议申请{n}件,审结{m}件,纠错率{r}。\n"
+    plan = "二、{y}年工作安排\n一是深化行政复议体制改革;二是力争行政复议纠错率控制在6%以内。\n柳城县人民政府\n{y}年1月20日\n"
+    for y, n, m, r in ((2023, 412, 398, "9.2%"), (2024, 455, 437, "7.1%")):
+        (tmp_path / f"liucheng-{y}.txt").write_text(year.format(y=y, n=n, m=m, r=r) + plan.format(y=y + 1), "utf-8")
+    ingest_paths([tmp_path / "liucheng-2023.txt", tmp_path / "liucheng-2024.txt"], store, progress=False)
+    answer = ask("柳城县的行政复议纠错率这两年是怎么变的？", store, ScriptedLLM(), settings)
+    assert "9.2%" in answer.answer and "7.1%" in answer.answer and "6%" not in answer.answer

@@ -147,6 +147,8 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("那份2023年法治政府建设报告，发文编号是多少？", ["doc_number"]),
         ("这份政府工作报告是在哪次会议上作的？是哪一天？", ["meeting", "date"]),
         ("这份报告是哪个机关写的？报给了谁？", ["issuer", "addressee"]),
+        ("这份报告落款写的哪天？挂到网上又是哪天？", ["date", "published"]),  # in users' words
+        ("街道办的这份报告报送的是哪两个机关？", ["addressee"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -279,6 +281,10 @@ PLAN = """临泽县人民政府办公室关于印发临泽县2024年法治政府
 责任单位:县司法局,县综合行政执法局
 (二)发挥行政复议化解行政争议主渠道作用。在10个乡镇设立行政复议受理点。
 责任单位:县司法局,各乡镇
+(三)加强行政复议队伍建设
+1.县本级行政复议办案人员不少于6名。
+2.每年组织复议人员集中培训不少于2次。
+牵头单位:县委编办,县司法局;配合单位:县财政局
 二、保障措施
 加强组织领导,强化督促检查。"""
 
@@ -292,3 +298,7 @@ def test_a_plans_task_is_answered_with_the_units_its_duty_line_names(make_store,
     assert answer.method == "headings" and answer.answer == "县司法局、各乡镇" and llm.calls == []
     task, units = answer.citations
     assert task.quote == "(二)发挥行政复议化解行政争议主渠道作用" and units.quote == "县司法局,各乡镇"
+    # The task named by the heading above its items; the units before 配合单位.
+    lead = ask("临泽县2024年方案里，复议队伍建设由哪些单位牵头？", store, ScriptedLLM(), settings)
+    assert lead.method == "headings" and lead.answer == "县委编办、县司法局"
+    assert lead.citations[0].quote == "(三)加强行政复议队伍建设"

@@ -305,6 +305,18 @@ def test_liling_metadata_block_values_land_in_page_meta(seeds_dir):
     assert not {"发文字号", "有效期", "所属主题", "公开对象", "状态"} & meta.keys()
 
 
+def test_a_metadata_block_on_one_line_split_by_bars_gives_each_cells_pair():
+    line = (
+        "索引号:014000319/2025-000012 | 发布机构:苏州工业园区管理委员会 | 发布日期:2025-02-10 | 文号:苏园管〔2025〕9号"
+    )
+    assert parse_meta_line(line) == {
+        "索引号": "014000319/2025-000012",
+        "发布机构": "苏州工业园区管理委员会",
+        "发布日期": "2025-02-10",
+        "文号": "苏园管〔2025〕9号",
+    }
+
+
 def test_wuwei_metadata_block_values_land_in_page_meta(seeds_dir):
     meta = clean(_seed(seeds_dir, "wuwei-2021.txt")).page_meta
     assert meta["成文日期"] == "2022-03-04"

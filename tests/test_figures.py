@@ -28,6 +28,15 @@ def test_a_target_level_asks_for_the_measure_before_it():
     assert measure.phrase == "占比" and measure.head == "占比"
 
 
+def test_the_measure_is_what_is_counted_or_rated_not_a_word_that_stands_for_it():
+    assert measure_asked("柳州市目前有多少持证行政执法人员？").phrase == "持证行政执法人员"  # not 目前
+    target = measure_asked("乐山的实施意见给行政复议调解和解率定的目标是多少？")  # a target of a rate
+    assert target.head == "和解率" and target.precise
+    change = measure_asked("柳州的行政复议纠错率这两年是怎么变的？")
+    assert change.phrase == "行政复议纠错率" and change.precise
+    assert measure_asked("优秀案卷占比是多少？").precise  # a share is named as precisely as a rate
+
+
 def test_a_rank_in_chinese_numerals_is_a_figure_and_the_size_of_the_field_is_not_a_rank():
     assert number_set("我区位列全市第二名。") == {"2"} and number_set("位列第十二位") == {"12"}
     assert number_set("第二次会议") == set()  # an ordinal that is not a rank stays out

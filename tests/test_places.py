@@ -27,6 +27,7 @@ from assistant.text.places import find_chains, level_of, names_place, parent_of,
             "磴口",
         ),
         ("醴陵市", ["醴陵市"], None, "市", "醴陵"),
+        ("苏州工业园区", ["苏州工业园区"], None, "开发区", "苏州"),  # one unit, not 苏州 (a 州) + 工业园区
     ],
 )
 def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
@@ -47,6 +48,9 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("2021年1月10日在开封市第十六届人民代表大会", ["开封市"]),  # the date's 日 and 在 are no name
         ("蓝田县在西安市年度考核中", ["蓝田县", "西安市"]),  # a joining word splits two places
         ("盐城市和思明区", ["盐城市", "思明区"]),  # a name ending in 城 is a place (主城区 is not)
+        ("宁夏乡镇街道执法人员的持证率", []),  # 乡镇 is no 宁夏乡
+        # the words before a province are not its name
+        ("阿克苏地区行政公署在新疆维吾尔自治区党委的领导下", ["阿克苏地区", "新疆维吾尔自治区"]),
     ],
 )
 def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):
@@ -64,6 +68,12 @@ def test_places_in_text_skip_generic_words_and_leading_function_words(text, foun
         ("合肥经开区2023年…", "合肥经济技术开发区", True),
         ("合肥高新区2023年…", "合肥经济技术开发区", False),  # another zone of the same city
         ("合肥高新技术产业开发区2023年…", "合肥经济技术开发区", False),
+        ("互助县2024年…", "互助土族自治县", True),  # an autonomous county without its people
+        ("宁夏2024年…", "宁夏回族自治区", True),
+        ("新疆…", "新疆维吾尔自治区", True),
+        ("广西壮族自治区2024年…", "宁夏回族自治区", False),  # 自治区 alone names no region
+        ("苏州园区2024年…", "苏州工业园区", True),
+        ("苏州2024年…", "苏州工业园区", False),  # a city's name is not its zone's
     ],
 )
 def test_a_question_names_a_place_by_full_name_own_unit_or_stem(question, place, expected):

@@ -176,3 +176,6 @@ def test_a_parent_held_only_through_its_departments_is_answered_from_them():
     # A question about the county's own report is not answered from the department's record.
     own = detect_scope("安吉县人民政府关于2023年度法治政府建设情况的报告是哪天印发的？", library)
     assert own.missing and "安吉县" in own.missing
+    # ... nor a figure asked of the government's own report.
+    figure = detect_scope("安吉县人民政府2023年度法治政府建设报告里收到多少件行政复议申请？", library)
+    assert figure.missing and "安吉县" in figure.missing

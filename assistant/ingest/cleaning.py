@@ -190,7 +190,9 @@ def normalize(text: str) -> str:
 
 def parse_meta_line(line: str) -> dict[str, str]:
     """'信息来源: 武威市司法局 作者:市司法局' -> {'信息来源': '武威市司法局', '作者': '市司法局'};
-    '发文字号 | 金政发〔2025〕33号 | 制发机构 | |' -> {'发文字号': '金政发〔2025〕33号', '制发机构': ''}"""
+    '发文字号 | 金政发〔2025〕33号 | 制发机构 | |' -> {'发文字号': '金政发〔2025〕33号', '制发机构': ''};
+    '索引号:0140…/2025-000012 | 发布日期:2025-02-10 | 文号:苏园管〔2025〕9号': each cell its pair, whatever its
+    key (文号 is no block key on its own: report text starts lines with it)."""
     line = _INLINE_WIDGETS.sub("", line.lstrip("-•·* "))
     if _META_TABLE.match(line):
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -200,6 +202,10 @@ def parse_meta_line(line: str) -> dict[str, str]:
                 value = cells[i + 1] if i + 1 < len(cells) and not _META_KEY_ONLY.match(cells[i + 1]) else ""
                 pairs[re.sub(r"\s+", "", cell)] = value
         return pairs
+    if "|" in line:
+        cells = [re.match(r"\s*([\u4e00-\u9fff][\u4e00-\u9fff\s]{0,7}?)\s*[:：]\s*(.*)$", c) for c in line.split("|")]
+        if cells and all(cells):
+            return {re.sub(r"\s+", "", c.group(1)): c.group(2).strip() for c in cells}
     return {re.sub(r"\s+", "", k): v.strip() for k, v in _META_PAIR.findall(line)}
 
 

@@ -20,7 +20,7 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 7
+METADATA_VERSION = 8
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|"
@@ -171,6 +171,8 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
         addressee=body.addressee,
         signer=signer.group(1) if signer else None,
         date=date,
-        doc_number=doc.group(0) if doc else (page_meta.get("发文字号") or page_meta.get("文件编号") or None),
+        doc_number=doc.group(0)
+        if doc
+        else (page_meta.get("发文字号") or page_meta.get("文件编号") or page_meta.get("文号") or None),
         unsure=unsure,
     )

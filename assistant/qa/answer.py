@@ -32,7 +32,14 @@ from assistant.prompts import Prompt, load
 from assistant.qa import about, headings, instant
 from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
-from assistant.qa.direct import asking_clause, direct_answer, doing_words, figures_of, question_parts
+from assistant.qa.direct import (
+    asking_clause,
+    direct_answer,
+    doing_words,
+    figures_of,
+    persons_counter,
+    question_parts,
+)
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
@@ -44,6 +51,7 @@ from assistant.text.numerals import number_set, numbers_in
 from assistant.text.places import names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import key_terms
+from assistant.text.years import years_in
 
 NOT_MENTIONED = "报告中未提及"
 _REFUSAL = re.compile(r"未提及|没有提及|未涉及|没有提到|未提到|无法回答|无法确定|没有相关|未找到")
@@ -378,14 +386,22 @@ def _quote(q: Asking) -> Answer | None:
         asked = key_terms(clause, ignore=q.places)
     else:
         asked = key_terms(expect.measure.phrase) if expect.measure and expect.measure.precise else []
-    found = best_sentence(
-        q.sources,
-        q.terms,
-        expect.wants_number,
-        names,
-        avoid=_other_appraisal(q.question),
-        asked=asked,
-        doing=doing_words(parts[0]) if len(parts) == 1 else [],
+    appraisal = _other_appraisal(q.question)
+    found = _done_first(
+        q,
+        lambda plans: best_sentence(
+            q.sources,
+            q.terms,
+            expect.wants_number,
+            names,
+            avoid=(lambda s: bool(appraisal and appraisal(s)) or bool(plans and plans(s)))
+            if appraisal or plans
+            else None,
+            asked=asked,
+            doing=doing_words(parts[0]) if len(parts) == 1 else [],
+            counts=persons_counter(q.question) if len(parts) == 1 else None,
+        ),
+        EXTRACTIVE_MIN,
     )
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
@@ -411,11 +427,12 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
     parts = question_parts(q.question)
     if len(parts) < 2:
         return []
-    more = []
+    more: list[Quote] = []
     for part in parts:
         terms = key_terms(part, ignore=q.places)
-        wants = bool(_WANTS_NUMBER.search(part))
-        other = best_sentence(q.sources, terms, wants, parts_matcher([part]))
+        if len(terms) < 2:  # "2025年要提到多少": what is to reach it is named in the first part
+            terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
+        other = _part_sentence(q, part, terms, {found.text, *(m.text for m in more)})
         if (
             other
             and other.coverage >= EXTRACTIVE_MIN
@@ -423,6 +440,36 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
         ):
             more.append(other)
     return more
+
+
+def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Quote | None:
+    """The best sentence for one part — of two that answer it equally well, one not quoted yet:
+    "现有…双语律师86名" and "…双语律师增加到100名" both name 双语律师, and the second already answers
+    "计划增加到多少名". A part naming one year passes over sentences of other years."""
+    other_year = _other_year(part)
+    wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), persons_counter(part)
+    best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts)
+    if best and best.text in used:
+        fresh = best_sentence(
+            q.sources,
+            terms,
+            wants,
+            names,
+            avoid=lambda s: s in used or bool(other_year and other_year(s)),
+            counts=counts,
+        )
+        if fresh and fresh.coverage >= best.coverage:
+            return fresh
+    return best
+
+
+def _other_year(part: str) -> Callable[[str], bool] | None:
+    """For a part naming one year ("2024年到了多少"), a sentence naming only other years ("力争到
+    2027年…达到400亿元") is not its answer."""
+    asked = years_in(part)
+    if len(asked) != 1:
+        return None
+    return lambda sentence: bool((said := years_in(sentence)) and not said & asked)
 
 
 def _other_years(q: Asking, found: Quote) -> list[Quote]:
@@ -441,12 +488,32 @@ def _other_years(q: Asking, found: Quote) -> list[Quote]:
     elif not (CHANGE.search(q.question) or len(selector_years(q.question)) > 1):
         return []
     more = []
+    measure = q.expect.measure
+    # A rate's own clause ("…,纠错率7.1%") answers for its report though the report words the rest
+    # differently: the measure check already holds the clause to the rate asked, so its head is the term.
+    terms = [measure.head] if measure and measure.precise else q.terms
     for rid in reports.keys() - {found.source.hit.report.report_id}:
         mine = [s for s in q.sources if s.hit.report.report_id == rid]
-        other = best_sentence(mine, q.terms, q.expect.wants_number, q.expect.names_measure)
+        other = _done_first(
+            q,
+            lambda avoid, mine=mine: best_sentence(
+                mine, terms, q.expect.wants_number, q.expect.names_measure, avoid, counts=persons_counter(q.question)
+            ),
+            EXTRACTIVE_MIN,
+        )
         if other and other.coverage >= EXTRACTIVE_MIN:
             more.append(other)
     return sorted(more, key=lambda qt: qt.source.hit.report.year or 0)
+
+
+_PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
+
+
+def _done_first(q: Asking, find: Callable[[Callable[[str], bool] | None], Quote | None], enough: float) -> Quote | None:
+    """`find`'s best sentence, passing over what a report plans ("力争纠错率控制在6%以内") when
+    the question asks what was done — unless only plans answer it well `enough`."""
+    done = None if _PLAN_ASK.search(q.question) else find(lambda s: bool(_PLANNED.search(s)))
+    return done if done and done.coverage >= enough else find(None)
 
 
 def _related(q: Asking, found: Quote, measure: Measure) -> Answer:

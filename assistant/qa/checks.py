@@ -90,7 +90,15 @@ class Expect:
 def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]:
     problems = []
     bare = re.sub(r"[\s。.，,:：]", "", strip_citations(text))
-    if "来源：" in text or "资料：" in text or any(bare and bare in s.section.replace(" ", "") for s in sources):
+    # A piece that only restates a source's heading ("柳州市2023年报告 一、… > (五)严格规范执法 [2]；…").
+    pieces = [re.sub(r"[\s。.，,:：>]", "", p) for p in re.split(r"[；;。\n]", strip_citations(text))]
+    headings = [re.sub(r"[\s>]", "", f"{s.label}{s.section}") for s in sources]
+    if (
+        "来源：" in text
+        or "资料：" in text
+        or any(bare and bare in s.section.replace(" ", "") for s in sources)
+        or any(len(p) >= 6 and any(p in h for h in headings) for p in pieces)
+    ):
         problems.append("回答复述了资料标题，没有回答问题")
     elif bare and expect.question and bare in re.sub(r"[\s？?。，,]", "", expect.question):
         problems.append("回答只复述了问题中的词，没有给出答案")  # "叫什么？" -> "专题述法会议"

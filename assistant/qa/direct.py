@@ -14,6 +14,7 @@ text's first sentence, which is longer than a figure but never unverified.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
@@ -21,10 +22,13 @@ from assistant.text.numerals import CN_NUMERAL_CHARS, COUNTERS, canonical, numbe
 from assistant.text.sentences import CLAUSE, clauses, sentences
 from assistant.text.words import key_terms
 
-_UNITS = f"{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|亩|吨|年|万|亿"  # 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
+# 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
+_UNITS = f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|亩|吨|年|万|亿"
 FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
-    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}})(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
+    # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
+    rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
 )
 _ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢|多久|多长时间")
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
@@ -46,10 +50,13 @@ _NUMERIC = re.compile(r"多少|几|比例|百分|率|数量|金额|排名|名次
 _COUNTER = re.compile(rf"(?:多少|几)({COUNTERS})")
 _ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
 _IS_COUNTER = re.compile(COUNTERS)
-_DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升")
+_DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增速|增幅|降幅")
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
+_SESSION = re.compile(
+    rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
+)
 
 
 def question_parts(question: str) -> list[str]:
@@ -62,7 +69,7 @@ def question_parts(question: str) -> list[str]:
 
 
 def _asking_clauses(part: str) -> list[str]:
-    pieces = [p.strip(" ，,") for p in re.split(r"[，,]", part)]
+    pieces = [p.strip(" ，,、") for p in re.split(r"[，,]|、(?=[^、]*(?:多少|几|哪|什么|谁))", part)]
     if len(pieces) > 1 and sum(bool(_ASKS.search(p)) for p in pieces) > 1:
         merged: list[str] = []  # a clause that asks nothing stays with the one after it
         carry = ""
@@ -237,6 +244,22 @@ _VERB = re.compile(r"([\u4e00-\u9fff]{2,5})了?(?:多少|几)")
 _GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完成 有 是 为".split())
 
 
+_PERSONS = ("名", "人", "位")
+
+
+def persons_counter(question: str) -> Callable[[str], bool] | None:
+    """For "多少名持证执法人员": a test that a clause counts persons (6870名, 1.08万名) — a rate
+    (持证率71%) does not answer it. None when the question counts no persons."""
+    asked = _COUNTER.search(question)
+    if not asked or asked.group(1) not in _PERSONS:
+        return None
+
+    def counts(clause: str) -> bool:
+        return any(f.group("tail").lstrip("余多万").startswith(_PERSONS) for f in _figures(clause))
+
+    return counts
+
+
 def doing_words(part: str) -> list[str]:
     """The words right before 多少, longest first: "调解成功" of "调解成功了多少起矛盾纠纷", "求助类"
     of "求助类有多少件" (its 有 says nothing); none when they say nothing (办理, 共有)."""
@@ -370,7 +393,12 @@ _WON = r"(?:获评|荣获|被评为|评为|被命名为|命名为|被授予|授�
 _HONOUR = re.compile(rf"{_WON}([^，,。；;、]{{4,40}}?)(?=[，,。；;、]|$)")
 _WINNER_ASKED = re.compile(rf"(?:哪[个项件家所]|什么)[\u4e00-\u9fff]{{0,4}}?({_WON})")
 _WHO_ASKED = re.compile(r"由谁|谁(?:来)?(?:担任|兼任|任|当|牵头|负责|挂帅|主持)")
-_WHO = re.compile(r"由([^，,。；;由]{2,24}?)(?:同志)?(?:担任|兼任|任|牵头|挂帅|负责|主持)")
+_WHO = (  # 担任 first: "由市政府分管负责同志担任" is not 市政府分管 + 负责
+    re.compile(r"由([^，,。；;由]{2,24}?(?:同志)?)(?:担任|兼任|出任)"),
+    re.compile(r"由([^，,。；;由]{2,24}?)(?:同志)?(?:任|牵头|挂帅|负责|主持)"),
+)
+_LEADS_ASKED = re.compile(r"(?:哪位|谁)(?:来)?(领衔|牵头|主持|负责|带队|挂帅)")
+_TITLE_TAIL = "官师任记长员"  # the end of a title before a name: 法官, 律师, 主任, 书记
 _WHAT_NOUN = re.compile(r"什么([\u4e00-\u9fff]{1,3})$")  # "叫什么模式" -> 模式
 
 
@@ -411,8 +439,11 @@ def _name_for(part: str, text: str) -> str | None:
     if _HONOUR_ASKED.search(part) and (honours := _honours(text)):
         terms = key_terms(part)
         return max(honours, key=lambda h: coverage(h, terms))  # max keeps the first of equals
-    if _WHO_ASKED.search(part) and (who := _WHO.search(text)):
+    if _WHO_ASKED.search(part) and (who := next((m for w in _WHO if (m := w.search(text))), None)):
         return who.group(1)  # "由市委常委、政法委书记担任组长" -> 市委常委、政法委书记
+    if (leads := _LEADS_ASKED.search(part)) and (m := re.search(rf"([\u4e00-\u9fff]{{2,3}}){leads.group(1)}", text)):
+        name = m.group(1)  # "退休法官周建华领衔" -> 周建华
+        return name[1:] if len(name) == 3 and name[0] in _TITLE_TAIL else name
     if titles := _TITLE.findall(text):
         return titles[0]
     if (noun := _WHAT_NOUN.search(part)) and (
@@ -461,6 +492,8 @@ def direct_answer(question: str, text: str) -> str:
             found = dates[0]
         elif _FREQ_ASKED.search(part) and (freq := _FREQ.search(body)):
             found = freq.group(0)  # "多久清理一次" -> 每年
+        elif "会议" in part and (meeting := _SESSION.search(body)):
+            found = meeting.group(0)  # "在第几届第几次会议上" -> 第十八届人民代表大会第五次会议
         elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
             found = rank.group(0)  # 第一 / 第2名, as the text writes it
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list

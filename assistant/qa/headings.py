@@ -24,6 +24,7 @@ from assistant.qa.verify import coverage
 from assistant.reports.outline import outline, problems_and_plans
 from assistant.text.numerals import cn_to_int
 from assistant.text.outline import HEADINGS, heading_level
+from assistant.text.places import name_variants
 from assistant.text.words import key_terms
 
 # "分为哪几个阶段" / "有哪些环节": the noun every item's name ends in.
@@ -34,6 +35,7 @@ _PROBLEMS_ASKED = re.compile(r"(?:存在|还有|有)(?:哪些|什么)(?:方面�
 _PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{0,6}(?:哪些|有什么|第[一二三四五六七八九十\d]+项)")
 _WHO_ASKED = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担)|责任单位|牵头单位")
 _DUTY_LINE = re.compile(r"^(?:责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
+_OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 
 
@@ -120,23 +122,29 @@ def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | 
 
 
 def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
-    """The units of the 责任单位 line under the plan task the question names (the task line
-    that shares most of its key terms, at least half of them)."""
+    """The units of the 责任单位 line under the plan task the question names (the task line,
+    or the heading above its items, that shares most of its key terms, at least half of them);
+    of "牵头单位:市司法局;配合单位:…", the units before the semicolon."""
     if not _WHO_ASKED.search(question):
         return None
     text = store.report_text(report.report_id)
     # The task is named before the asking words, in words other than 方案/任务 themselves.
     named = question[: _WHO_ASKED.search(question).start()]
-    terms = [t for t in key_terms(named) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
-    best, best_cov, offset, task = None, 0.5, 0, None
+    own = name_variants([report.place])  # the report's own place names no task
+    terms = [t for t in key_terms(named, ignore=own) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
+    best, best_cov, offset, task, heading = None, 0.5, 0, None, None
     for line in text.split("\n"):
         if (m := _DUTY_LINE.match(line.strip())) and task is not None:
-            title = re.split(r"[。；;]", task[1], maxsplit=1)[0]
-            if (cov := coverage(title, terms)) >= best_cov:
-                at = offset + line.find(m.group(1))
-                best, best_cov = (task[0], task[0] + len(title), at, at + len(m.group(1).rstrip())), cov
+            units = re.split(r"[；;]", m.group(1), maxsplit=1)[0].rstrip()
+            for start, said in (t for t in (task, heading) if t):
+                title = re.split(r"[。；;]", said, maxsplit=1)[0]
+                if (cov := coverage(title, terms)) >= best_cov:
+                    at = offset + line.find(m.group(1))
+                    best, best_cov = (start, start + len(title), at, at + len(units)), cov
         elif line.strip():
             task = (offset + line.find(line.strip()), line.strip())
+            if _OUTLINE.match(task[1]):
+                heading = task
         offset += len(line) + 1
     if best is None:
         return None

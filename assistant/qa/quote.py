@@ -58,13 +58,15 @@ def best_sentence(
     avoid: Callable[[str], bool] | None = None,
     asked: list[str] = (),
     doing: list[str] = (),
+    counts: Callable[[str], bool] | None = None,
 ) -> Quote | None:
     """The best sentence; with `names`, a figure must sit in a clause that names the measure;
     sentences `avoid` rejects are passed over. `asked`: the key terms of the clause that asks
     ("宣布废止的有几件" of "…做了清理，宣布废止的有几件"): a figure's clause that names them,
     in a sentence that names the rest, is about the question although it is short. `doing`: the
     words right before 多少 (qa/direct.doing_words); when a numeric clause says one, the figure
-    must be in such a clause."""
+    must be in such a clause. `counts`: what a figure's clause must count (persons, for
+    "多少名…"; qa/direct.persons_counter)."""
     # "求助类有多少件": where a numeric clause of the sources says 求助类, only such clauses answer.
     said = _said(sources, doing, names) if wants_number and doing else None
     best, best_score = None, -1.0
@@ -79,7 +81,10 @@ def best_sentence(
                 numeric = [
                     max(coverage(c, terms), 0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0)
                     for c in clauses(sentence)
-                    if figures_in(c) and (names is None or names(c)) and (said is None or said in c)
+                    if figures_in(c)
+                    and (names is None or names(c))
+                    and (said is None or said in c)
+                    and (counts is None or counts(c))
                 ]
                 if not numeric:
                     continue

@@ -36,7 +36,8 @@ _CONTENT_AFTER = re.compile(
 _RANGE = re.compile(rf"(?:从)?({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})\s*年")
 _SELECTOR = re.compile(rf"({YEAR})\s*年")
 CHANGE = re.compile(  # a question about how something changed over the years
-    r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|这几年|近几年|历年|逐年|各年|每年|哪一年|哪年|比上一?年|同比|与上年|较上年"
+    r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|这几年|近几年|这两年|近两年|历年|逐年|各年|每年|哪一年|哪年|比上一?年|"
+    r"同比|与上年|较上年|怎么变|如何变"
 )
 _MAX_LISTED = 8  # held places named in a refusal
 
@@ -81,7 +82,11 @@ def _departments(question: str, children: list[Report]) -> bool:
     from assistant.qa.about import fields_asked
 
     departments = bool(children) and all(level_of(r.place) == "部门" for r in children)
-    return departments and not fields_asked(question)
+    return departments and not fields_asked(question) and not _GOVERNMENTS_REPORT.search(question)
+
+
+# "绵阳市人民政府2024年度法治政府建设报告里…": the government's own report, not its department's.
+_GOVERNMENTS_REPORT = re.compile(r"(?:人民政府|政府)(?:的|关于)?[^？?。，,]{0,16}报告")
 
 
 def _parent_only(question: str, places: PlaceIndex, reports: list[Report]) -> tuple[str, list[Report]] | None:

@@ -19,13 +19,22 @@ from dataclasses import dataclass
 from assistant.text.numerals import COUNTERS
 from assistant.text.years import YEAR
 
-_ASK_AFTER = re.compile(r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几|多高|多大|多低)")
+_ASK_AFTER = re.compile(
+    r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:多少|第几|几|多高|多大|多低)"
+    r"|(?:是)?(?:怎么变|如何变|有什么变化|有何变化)"  # "纠错率这两年是怎么变的" asks the 纠错率 of each year
+)
+_SPAN_WORDS = re.compile(r"(?:这|近|最近)[两几三四五]年$|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年$")
 _COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})(.{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
-    rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计)+"
+    rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计|目前|现在|当前|现有)+"
 )
+# "有多少持证行政执法人员": the thing counted after 多少, with no counter between.
+_COUNTED_BARE = re.compile(r"(?:多少|几)(?!个|件|名|人|次|项|家|起|宗|万|亿|元)([\u4e00-\u9fff]{2,16}?)[？?。，,]*$")
+# Words that name no measure of their own: "给调解和解率定的目标是多少" asks for a 和解率.
+_STANDS_FOR = frozenset("目标 目标值 指标 要求 标准 数字 数值 数据 水平".split())
+_RATE = re.compile(r"[\u4e00-\u9fff]{0,6}?[\u4e00-\u9fff]{2}率")
 # "比例" is left out: people say 赢的比例 for what a report calls 胜诉率.
-_PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次)$")
+_PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次|占比|比重)$")
 _TARGET = re.compile(r"(?:提高|提升|增加|增长|降低|下降|减少|上升|扩大|缩小|控制|保持)(?:到|至|在)$")
 _SPLIT = re.compile(r"[，,、；;：:（）()\s]|的")
 
@@ -40,15 +49,18 @@ class Measure:
 def measure_asked(question: str) -> Measure | None:
     q = question.strip().rstrip("？?。.!！")
     phrase = None
-    if m := _COUNTED.search(question):
+    if m := _COUNTED.search(question) or _COUNTED_BARE.search(question):
         phrase = m.group(1)
     elif m := _ASK_AFTER.search(q):
         before = q[: m.start()]
         phrase = _SPLIT.split(before)[-1] if before else None
+        if phrase in _STANDS_FOR:
+            rates = [r.group(0) for r in _RATE.finditer(before[: -len(phrase)])]
+            phrase = _LEADING.sub("", _SPLIT.split(rates[-1])[-1]) if rates else None
     if not phrase:
         return None
     # "占比提高到多少" asks the level 占比 is to reach: the measure is 占比.
-    phrase = _TARGET.sub("", _LEADING.sub("", phrase)).strip()
+    phrase = _SPAN_WORDS.sub("", _TARGET.sub("", _LEADING.sub("", phrase))).strip()
     if len(phrase) < 2 or phrase == "比例":  # "出庭应诉的比例有多高" names its measure before 的比例
         return None
     if precise := _PRECISE.search(phrase):

@@ -28,6 +28,7 @@ ADMIN_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("自治州", "州"),
     ("自治县", "县"),
     ("自治旗", "旗"),
+    ("工业园区", "开发区"),
     ("开发区", "开发区"),
     ("新区", "新区"),
     ("地区", "地区"),
@@ -98,11 +99,19 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
         name = len(m.group(0)) - len(next(sfx for sfx in PLACE_SUFFIXES if m.group(0).endswith(sfx)))
         if name == 1 and end < len(text) and text[end] in "市县区旗盟":
             end += 1
+        elif name == 1 and (zone := _ONE_UNIT.match(text, end)) and zone.group(0).endswith(_ZONES):
+            end = zone.end()  # 苏州工业园区 is one unit, not 苏州 (a 州) + 工业园区
         if text[end : end + 1] == "省" and text[i:end] in PROVINCES:
             end += 1  # 贵州省 is one unit, not 贵州 (a 州) + 省
+        if text[i:end].endswith("乡") and text[end : end + 1] in ("镇", "村"):
+            break  # 乡镇, 乡村: "宁夏乡镇街道…" names no 宁夏乡
         spans.append((i, end))
         i = end
     return spans
+
+
+_CITY_ZONES = ("经济技术开发区", "高新技术产业开发区", "工业园区", "开发区")
+_ZONES = ("园区", "开发区", "新区")  # 苏州工业园区, 苏州园区
 
 
 def _units(chain: str) -> list[str]:
@@ -123,6 +132,16 @@ def is_generic(unit: str) -> bool:
     return True
 
 
+def _province_ending(unit: str) -> str | None:
+    """新疆维吾尔自治区 of "政公署在新疆维吾尔自治区", a unit whose name ends in a province's."""
+    for suffix in ("自治区", "省"):
+        if unit.endswith(suffix):
+            name = unit[: -len(suffix)]
+            found = [p for p in PROVINCES if name.endswith(p) and name != p]
+            return max(found, key=len) + suffix if found else None
+    return None
+
+
 def find_chains(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, place) for each run of non-generic units in `text`; a generic unit
     breaks a run ("城市中心区" gives nothing, "我市乌达区" gives 乌达区), and so does a joining
@@ -138,7 +157,9 @@ def find_chains(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             if run:
                 yield run[0][0], run[-1][1], text[run[0][0] : run[-1][1]]
-            run = []
+            # "…行政公署在新疆维吾尔自治区党委…": the words before a province are not its name
+            region = _province_ending(text[s:e]) if s >= 0 else None
+            run = [(e - len(region), e)] if region else []
         pos = max(spans[-1][1] if spans else m.end(), m.start() + 1)
 
 
@@ -197,10 +218,10 @@ def _starts_other_place(text: str, start: int, length: int, place: str) -> bool:
     """Is the stem at text[start:start+length] the start of another place's name? "乌鲁木齐"
     before 市 is 乌鲁木齐市, not 乌鲁木齐县; "合肥" before 高新技术产业开发区 is not 合肥经济技术开发区."""
     after = text[start + length : start + length + 1]
-    if not after:
-        return False
+    if not after or _joins(text, start + length):
+        return False  # "宁夏和柳州…": 和 joins two places (but 和田 begins one)
     if after in _NEXT_SUFFIX:
-        return True
+        return text[start + length : start + length + 2] not in ("乡镇", "乡村")  # "宁夏乡镇…" is 宁夏's
     # The stem, at most two more characters and an admin suffix: 合肥 + 高新区; not 武威 + 有多少户市,
     # nor a generic word (武威 + 全市).
     rest = _STEM_REST.match(text, start + length)
@@ -228,35 +249,41 @@ _BANNER = re.compile(r"^(.)[\u4e00-\u9fff]*?([左右前后中])旗$")
 
 _PEOPLES = (
     "朝鲜 苗 侗 藏 羌 彝 土家 蒙古 哈萨克 回 壮 傣 景颇 白 哈尼 布依 黎 傈僳 纳西 拉祜 佤 瑶 畲 满 达斡尔 鄂温克 鄂伦春 "
-    "锡伯 柯尔克孜 塔吉克 裕固 东乡 保安 撒拉 仡佬 毛南 仫佬 水 京 普米 怒 独龙 德昂 布朗 阿昌 基诺 维吾尔 各"
+    "锡伯 柯尔克孜 塔吉克 裕固 东乡 保安 撒拉 仡佬 毛南 仫佬 水 京 普米 怒 独龙 德昂 布朗 阿昌 基诺 维吾尔 土 赫哲 门巴 珞巴 "
+    "高山 塔塔尔 俄罗斯 乌孜别克 各"
 ).split()
 _AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+自治([州县旗])$")
 
 
 _ETHNIC = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+([乡镇])$")
+_REGION = re.compile(rf"^(.{{2,3}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族?)*自治区$")
 
 
 def short_names(place: str) -> set[str]:
     """The names a question may use for a place: the place, its innermost unit, that unit's
     stem, and the customary short forms — 阿拉善左旗 -> 阿左旗; 延边朝鲜族自治州 -> 延边州, 延边;
-    锡林郭勒盟 -> 锡盟; 云梯畲族乡 -> 云梯乡, 云梯;
+    锡林郭勒盟 -> 锡盟; 云梯畲族乡 -> 云梯乡, 云梯; 宁夏回族自治区 -> 宁夏; 苏州工业园区 -> 苏州园区;
     河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 合肥经济技术开发区 -> 合肥经开区;
     乌海市司法局 -> 乌海司法局."""
     unit = local_name(place)
-    names = {place, unit, place_stem(place)}
+    # The stem of a city's zone is the city's name: "苏州" is not 苏州工业园区, nor "合肥" 合肥经开区.
+    names = {place, unit} | ({place_stem(place)} if not unit.endswith(_CITY_ZONES) else set())
     if m := _BANNER.match(unit):
         names.add(f"{m.group(1)}{m.group(2)}旗")
     if m := _AUTONOMOUS.match(unit):
         names |= {m.group(1) + m.group(2), m.group(1)}
     if m := _ETHNIC.match(unit):  # 云梯畲族乡 -> 云梯乡, 云梯
         names |= {m.group(1) + m.group(2), m.group(1)}
+    if m := _REGION.match(unit):  # 广西壮族自治区 -> 广西, 广西自治区 (never 自治区 or 壮族)
+        names = {place, m.group(1), m.group(1) + "自治区"}
     if unit.endswith("盟") and len(unit) >= 4:  # 锡林郭勒盟 -> 锡盟, 阿拉善盟 -> 阿盟
         names.add(unit[0] + "盟")
-    for province in PROVINCES:
+    for province in PROVINCES if not unit.endswith(("自治区", "省")) else ():
         if unit.startswith(province) and len(unit) - len(province) >= 3 and unit[len(province)] not in "省市区":
             rest = unit[len(province) :]
             names |= {rest, place_stem(rest)}
-    for full, short in (("经济技术开发区", ("经开区", "开发区")), ("高新技术产业开发区", ("高新区",))):
+    zones = (("经济技术开发区", ("经开区", "开发区")), ("高新技术产业开发区", ("高新区",)), ("工业园区", ("园区",)))
+    for full, short in zones:
         if unit.endswith(full) and len(unit) > len(full):
             names |= {unit[: -len(full)] + s for s in short}  # 合肥经济技术开发区 -> 合肥经开区
     if is_department(place):

@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-1"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-2"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -33,8 +33,17 @@ def cut(text: str) -> list[str]:
     return jieba.lcut(text)
 
 
+# What people type for what reports write: "GDP多少亿" asks for 地区生产总值.
+ALIASES = {"GDP": "地区生产总值", "gdp": "地区生产总值", "CPI": "居民消费价格", "PPP": "政府和社会资本合作"}
+
+
 def tokenize(text: str) -> list[str]:
-    return [t for t in jieba.lcut_for_search(text) if _WORD.search(t) and t not in _STOP]
+    """Search-mode words, plus the words of what an alias in the text stands for."""
+    words = [t for t in jieba.lcut_for_search(text) if _WORD.search(t) and t not in _STOP]
+    for alias, meaning in ALIASES.items():
+        if alias in text:
+            words += [t for t in jieba.lcut_for_search(meaning) if t not in words]
+    return words
 
 
 def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:

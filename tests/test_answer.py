@@ -299,3 +299,11 @@ def test_a_change_over_two_years_quotes_what_each_year_did_not_what_it_plans(mak
     ingest_paths([tmp_path / "liucheng-2023.txt", tmp_path / "liucheng-2024.txt"], store, progress=False)
     answer = ask("柳城县的行政复议纠错率这两年是怎么变的？", store, ScriptedLLM(), settings)
     assert "9.2%" in answer.answer and "7.1%" in answer.answer and "6%" not in answer.answer
+
+
+def test_a_change_given_without_its_figure_is_asked_again(model_path):
+    store, settings = model_path
+    vague = "乌海市报备的自治区政策解读条数较2022年翻一番。[1]"  # the report gives 855条 with it
+    answer = ask("乌海市报备的自治区政策解读条数较2022年有什么变化？", store, ScriptedLLM(vague, vague), settings)
+    assert any("变化" in p and "数字" in p for p in answer.problems)
+    assert answer.method != "model" and "855条" in answer.answer

@@ -47,7 +47,7 @@ from assistant.qa.scope import CHANGE, selector_years
 from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_sentences
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
-from assistant.text.numerals import number_set, numbers_in
+from assistant.text.numerals import figures_in, number_set, numbers_in
 from assistant.text.places import names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import key_terms
@@ -430,7 +430,9 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
     more: list[Quote] = []
     for part in parts:
         terms = key_terms(part, ignore=q.places)
-        if len(terms) < 2:  # "2025年要提到多少": what is to reach it is named in the first part
+        measure = measure_asked(part + "？")
+        if len(terms) < 2 and not (measure and measure.precise):
+            # "2025年要提到多少": what is to reach it is named in the first part (a rate names itself)
             terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
         other = _part_sentence(q, part, terms, {found.text, *(m.text for m in more)})
         if (
@@ -449,7 +451,8 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     other_year = _other_year(part)
     wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), persons_counter(part)
     best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts)
-    if best and best.text in used:
+    # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%")
+    if best and best.text in used and len(figures_in(best.text)) < 2:
         fresh = best_sentence(
             q.sources,
             terms,

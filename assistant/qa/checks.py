@@ -23,7 +23,7 @@ from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
 from assistant.text.measures import Measure, measure_asked, names_measure
-from assistant.text.numerals import number_set, ranks_in
+from assistant.text.numerals import figures_in, number_set, ranks_in
 from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import clauses, sentences
 from assistant.text.words import key_terms
@@ -178,6 +178,7 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     return []
 
 
+_CHANGE_ASKED = re.compile(r"有什么变化|有何变化|怎么变|如何变化|变化(?:了)?多少|变化情况")
 _BEFORE_FIGURE = re.compile(r"(?:我[市县区省]|全[市县区省]|共|累计|总计|合计|已|达到?|为|约|近|超过?|\s)+$")
 
 
@@ -205,6 +206,9 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
             items = "、".join(item for item, _ in found)
             problems.append(f"问题分别问了{items}的数字，回答缺少{'、'.join(missing)}的数字")
     said = strip_citations(text)
+    changed = expect.question and _CHANGE_ASKED.search(expect.question) and not given - expect.exempt
+    if changed and any(figures_in(c) for s in cited for c in clauses(s.text) if any(t in c for t in expect.terms)):
+        problems.append("问题问的是变化，回答没有给出所引资料中的数字")  # "翻一番" without its 855条
     for number in sorted(given - expect.exempt):
         figure = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d.])")
         spans = {span_before(c, m.start()) for s in cited for c in clauses(s.text) if (m := figure.search(c))}

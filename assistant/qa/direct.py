@@ -19,6 +19,7 @@ from collections.abc import Callable
 from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
+from assistant.text.places import find_chains
 from assistant.text.sentences import CLAUSE, clauses, sentences
 from assistant.text.words import key_terms
 
@@ -46,7 +47,9 @@ _WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:�
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
-_NUMERIC = re.compile(r"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)")
+_NUMERIC = re.compile(
+    r"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|有什么变化|有何变化|怎么变|如何变化"
+)
 _COUNTER = re.compile(rf"(?:多少|几)({COUNTERS})")
 _ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
 _IS_COUNTER = re.compile(COUNTERS)
@@ -69,7 +72,7 @@ def question_parts(question: str) -> list[str]:
 
 
 def _asking_clauses(part: str) -> list[str]:
-    pieces = [p.strip(" ，,、") for p in re.split(r"[，,]|、(?=[^、]*(?:多少|几|哪|什么|谁))", part)]
+    pieces = [p.strip(" ，,") for p in re.split(r"[，,]", part)]
     if len(pieces) > 1 and sum(bool(_ASKS.search(p)) for p in pieces) > 1:
         merged: list[str] = []  # a clause that asks nothing stays with the one after it
         carry = ""
@@ -220,7 +223,7 @@ def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -
     pool = named or candidates
     if not (measure and measure.precise) and (found := doing(part, [c for _, c in candidates])):
         pool = [ac for ac in pool if ac[1] in found] or [ac for ac in candidates if ac[1] in found]
-    _, clause = max(pool, key=lambda ac: (coverage(ac[1], terms), ac[0] >= after, -ac[0]))
+    _, clause = max(pool, key=lambda ac: (coverage(ac[1], terms), ac[0] + len(ac[1]) > after, -ac[0]))
     best = _after_words(clause, _figures(clause), terms, measure)
     return _spanned(clause, best)
 
@@ -333,8 +336,11 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
     if found := doing(part, [c for _, c, _ in wanted]):
         wanted = [w for w in wanted if w[1] in found]
     terms = key_terms(part)
-    at, clause, _ = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] >= after, -w[0]))
-    best = _after_words(clause, [f for a, _, f in wanted if a == at], terms, measure_asked(part + "？"))
+    at, clause, first = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] + w[2].start() >= after, -w[0]))
+    figures = [f for a, _, f in wanted if a == at]
+    if at + first.start() >= after:  # in the clause, a figure not before the last one given
+        figures = [f for f in figures if at + f.start() >= after] or figures
+    best = _after_words(clause, figures, terms, measure_asked(part + "？"))
     return _spanned(clause, best)
 
 
@@ -455,6 +461,28 @@ def _name_for(part: str, text: str) -> str | None:
     return None
 
 
+def _session(text: str) -> str | None:
+    """The congress session a work report was given at, with the place before it:
+    "…在漳浦县第十七届人民代表大会第二次会议上" -> 漳浦县第十七届人民代表大会第二次会议."""
+    m = _SESSION.search(text)
+    if not m:
+        return None
+    chains = [c for _, end, c in find_chains(text[max(0, m.start() - 16) : m.start()]) if end == min(16, m.start())]
+    return (chains[-1] if chains else "") + m.group(0)
+
+
+_CHANGED = re.compile(r"有什么变化|有何变化|怎么变|如何变化")
+
+
+def _rest_of_sentence(text: str, figure: str) -> str | None:
+    """The figure and the rest of its sentence, when that is short: "855条,较2022年翻一番"."""
+    at = text.find(figure)
+    if at < 0:
+        return None
+    rest = re.split(r"[。；;！!？?]", text[at:], maxsplit=1)[0].strip()
+    return rest if len(rest) <= len(figure) + 16 else None
+
+
 def _first_sentence(text: str) -> str:
     first = next((s for s in sentences(text) if s.strip()), text)
     return first.strip().rstrip("。；;")
@@ -490,10 +518,12 @@ def direct_answer(question: str, text: str) -> str:
         found = None
         if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
             found = dates[0]
+            if "会议" in part and (meeting := _session(body)):
+                found += f"；{meeting}"  # "是哪天、在哪次会议上作的": both
         elif _FREQ_ASKED.search(part) and (freq := _FREQ.search(body)):
             found = freq.group(0)  # "多久清理一次" -> 每年
-        elif "会议" in part and (meeting := _SESSION.search(body)):
-            found = meeting.group(0)  # "在第几届第几次会议上" -> 第十八届人民代表大会第五次会议
+        elif "会议" in part and (meeting := _session(body)):
+            found = meeting  # "在第几届第几次会议上" -> 安溪县第十八届人民代表大会第五次会议
         elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
             found = rank.group(0)  # 第一 / 第2名, as the text writes it
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list
@@ -510,6 +540,8 @@ def direct_answer(question: str, text: str) -> str:
             found = no
         elif _NAME_ASKED.search(part):
             found = _name_for(part, body)
+        if found and _CHANGED.search(part) and (rest := _rest_of_sentence(body, found)):
+            found = rest  # "有什么变化" -> 855条,较2022年翻一番: the figure and what it says changed
         given = [a for a, _ in answers]
         if found and found in given and _NUMERIC.search(part):
             found = _next_figure(body, given) or found  # "调成了多少件": the figure after the last one

@@ -76,14 +76,17 @@ WUHAI = "开展行政复议质量提升年活动,我市行政应诉案件124件,
         # One clause that asks twice: both figures, each of the counter asked.
         ("给多少个站所配了多少台执法终端？", "为全县23个基层站所配发执法终端96台。", "23个；96台"),
         ("把多少个窗口整合成了几个？", "将原有的41个办事窗口整合为12个综合窗口。", "41个；12个"),
-        # A later part the text answers after the earlier one: the 年报率 after 合作社's count.
-        ("政策解读条数较上年有什么变化？", "报备政策解读612条,较上年翻一番。", "612条,较上年翻一番"),  # the figure and its change
+        # A change: the figure and the comparison after it — not the sentence's next figure.
+        ("政策解读条数较上年有什么变化？", "报备政策解读612条,较上年翻一番。", "612条,较上年翻一番"),
+        ("纠错率这两年是怎么变的？", "审结1502件,纠错率7.1%,调解和解结案388件。", "7.1%"),
         # Two figures in one clause answer two parts in order, the second after the first.
         (
             "2023年地区生产总值是多少？增长了多少？",
             "全市地区生产总值3.46万亿元、增长6.0%。战略性新兴产业增加值增长8.8%。",
             "3.46万亿元；增长6.0%",
-        ),        (
+        ),
+        # A later part the text answers after the earlier one: the 年报率 after 合作社's count.
+        (
             "个体工商户有多少户公示了年报？年报率是多少？",
             "其中企业2310户,年报率96.5%,个体工商户8420户,年报率80.2%。",
             "8420户；80.2%",
@@ -123,7 +126,8 @@ WUHAI = "开展行政复议质量提升年活动,我市行政应诉案件124件,
         # An extractive answer's label (根据…2021年报告) is not what the quoted sentence dates.
         ("有几件文件失效？是哪一年的事？", "根据磴口县2021年报告：“2020年有1件规范性文件失效。” [1]", "1件；2020年"),
         ("在2019年度考评中，南沙区排第几？", "在广州市2019年度法治政府建设考评中,我区位列全市第二名。", "第二名"),
-        ("排名第几？", "合规率在383个县市区排名第一。", "第一"),  # the rank, not the size of the field
+        # the rank, not the size of the field — but with it, for what 第一 is of
+        ("排名第几？", "合规率在383个县市区排名第一。", "383个县市区排名第一"),
         (
             "哪几种民间艺术形式编排成了法治节目？",
             "创新运用土家族“撒叶儿嗬”、南曲、山歌等民间艺术形式编排法治节目32个。",

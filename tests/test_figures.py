@@ -146,3 +146,8 @@ def test_the_words_before_多少_never_override_the_measure_and_的比例_names_
     found = best_sentence(sources, key_terms(question), True, names, doing=doing_words(question))
     assert found is not None and "7800亿元" in found.text  # 达到 does not name 地区生产总值
     assert measure_asked("长阳县2022年行政机关负责人出庭应诉的比例有多高？") is None
+
+
+def test_an_items_number_before_a_year_is_not_a_decimal():
+    assert number_set("1.2024年9月底前,设立受理点") == {"1", "2024", "9"}
+    assert number_set("增长1.5%") == {"1.5"}

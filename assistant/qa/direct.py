@@ -57,6 +57,9 @@ _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增�
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
+_FIELD = re.compile(
+    rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排)第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?"
+)
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
 )
@@ -475,12 +478,17 @@ _CHANGED = re.compile(r"有什么变化|有何变化|怎么变|如何变化")
 
 
 def _rest_of_sentence(text: str, figure: str) -> str | None:
-    """The figure and the rest of its sentence, when that is short: "855条,较2022年翻一番"."""
+    """The figure and the comparison after it in its sentence: "855条,较2022年翻一番" — not the
+    sentence's next figure ("7.1%,调解和解结案388件" stays 7.1%)."""
     at = text.find(figure)
     if at < 0:
         return None
-    rest = re.split(r"[。；;！!？?]", text[at:], maxsplit=1)[0].strip()
-    return rest if len(rest) <= len(figure) + 16 else None
+    rest = re.split(r"[。；;！!？?]", text[at:], maxsplit=1)[0]
+    pieces = re.split(r"([，,])", rest, maxsplit=1)
+    if len(pieces) < 3 or not re.match(r"(?:较|比|同比|与上年|环比)", pieces[2]):
+        return None
+    compared = re.split(r"[，,]", pieces[2], maxsplit=1)[0]
+    return f"{pieces[0]}{pieces[1]}{compared}".strip() if len(compared) <= 16 else None
 
 
 def _first_sentence(text: str) -> str:
@@ -526,6 +534,8 @@ def direct_answer(question: str, text: str) -> str:
             found = meeting  # "在第几届第几次会议上" -> 安溪县第十八届人民代表大会第五次会议
         elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
             found = rank.group(0)  # 第一 / 第2名, as the text writes it
+            if field := _FIELD.search(body):
+                found = field.group(0)  # with the field it ranks in: 383个县市区排名第一
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list
             measure = measure_asked(part + "？")
             found = (

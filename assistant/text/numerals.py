@@ -69,10 +69,14 @@ def ranks_in(text: str) -> set[str]:
     return found
 
 
+# An item's number right before a year: "1.2024年9月底前" is item 1 and 2024, not 1.2024.
+_MARKER_BEFORE_YEAR = re.compile(r"(?<![\d.])(\d{1,2}\.)(?=(?:19|20)\d{2}\s*年)")
+
+
 def numbers_in(text: str) -> list[str]:
     """Arabic numbers (thousands separators removed), multi-character Chinese numerals ≥ 10,
     and ranks in Chinese numerals (第二名)."""
-    text = CITATION_MARKER.sub("", text)
+    text = _MARKER_BEFORE_YEAR.sub(r"\1 ", CITATION_MARKER.sub("", text))
     found = [m.group(0).replace(",", "") for m in NUMBER.finditer(text)]
     for m in _CN_NUMBER.finditer(text):
         value = cn_to_int(m.group(0))

@@ -44,8 +44,9 @@ def test_a_question_naming_two_places_gets_hits_from_both(seeded):
     store, settings = seeded
     hits, scope = retrieve("乌海市和武威市的行政复议案件分别有多少件？", store, settings)
     assert sorted(scope.report_ids) == ["wuhai-2023", "wuwei-2021"]
-    assert {h.report.report_id for h in hits} == {"wuhai-2023", "wuwei-2021"}
-    assert len(hits) == settings.top_k
+    # each place its even share of top_k and one more, so that neither crowds out the other
+    share = -(-settings.top_k // 2) + 1
+    assert sorted(h.report.report_id for h in hits) == ["wuhai-2023"] * share + ["wuwei-2021"] * share
 
 
 def test_a_place_stem_names_the_place(seeded):

@@ -55,12 +55,14 @@ def retrieve(
     if scope.prefer:
         return _latest_first(question, query, store, settings, scope, k, snap)
     groups = [[rid] for rid in scope.report_ids] if len(scope.report_ids) > 1 else [scope.report_ids]
-    per_group = max(1, -(-k // len(groups))) if len(groups) > 1 else k
+    # one more per place than an even split: a place whose answer ranks third in its own report
+    # is not crowded out by the other places' titles and openings
+    per_group = -(-k // len(groups)) + 1 if len(groups) > 1 else k
     hits: list[Hit] = []
     for group in groups:
         hits += _search(question, query, store, settings, group, per_group, snap)
     hits.sort(key=lambda h: h.score, reverse=True)
-    return hits[: max(k, len(groups))], scope
+    return hits[: max(k, per_group * len(groups))], scope
 
 
 def _latest_first(question, query, store: Store, settings: Settings, scope: Scope, k: int, snap: Snapshot):

@@ -394,9 +394,7 @@ def _quote(q: Asking) -> Answer | None:
             q.terms,
             expect.wants_number,
             names,
-            avoid=(lambda s: bool(appraisal and appraisal(s)) or bool(plans and plans(s)))
-            if appraisal or plans
-            else None,
+            avoid=_any_of(appraisal, plans),
             asked=asked,
             doing=doing_words(parts[0]) if len(parts) == 1 else [],
             counts=persons_counter(q.question) if len(parts) == 1 else None,
@@ -458,12 +456,18 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
             terms,
             wants,
             names,
-            avoid=lambda s: s in used or bool(other_year and other_year(s)),
+            avoid=_any_of(used.__contains__, other_year),
             counts=counts,
         )
         if fresh and fresh.coverage >= best.coverage:
             return fresh
     return best
+
+
+def _any_of(*tests: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """A sentence test passing when any of `tests` does (None when there is none to apply)."""
+    present = [t for t in tests if t]
+    return (lambda sentence: any(t(sentence) for t in present)) if present else None
 
 
 def _other_year(part: str) -> Callable[[str], bool] | None:

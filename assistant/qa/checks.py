@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.qa.direct import doing_words, item_figures, question_parts, span_before
+from assistant.qa.direct import CHANGE_ASKED, doing_words, item_figures, question_parts, span_before
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -178,7 +178,7 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
     return []
 
 
-_CHANGE_ASKED = re.compile(r"有什么变化|有何变化|怎么变|如何变化|变化(?:了)?多少|变化情况")
+_CHANGE_ASKED = re.compile(rf"{CHANGE_ASKED.pattern}|变化(?:了)?多少|变化情况")
 _BEFORE_FIGURE = re.compile(r"(?:我[市县区省]|全[市县区省]|共|累计|总计|合计|已|达到?|为|约|近|超过?|\s)+$")
 
 

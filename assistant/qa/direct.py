@@ -47,8 +47,10 @@ _WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:�
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
+# "有什么变化": a change, answered with its figure (checks.py holds drafts to it too).
+CHANGE_ASKED = re.compile(r"有什么变化|有何变化|怎么变|如何变化")
 _NUMERIC = re.compile(
-    r"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|有什么变化|有何变化|怎么变|如何变化"
+    rf"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )
 _COUNTER = re.compile(rf"(?:多少|几)({COUNTERS})")
 _ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
@@ -57,9 +59,7 @@ _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增�
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
-_FIELD = re.compile(
-    rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排)第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?"
-)
+_FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排){_RANK.pattern}")
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
 )
@@ -151,19 +151,19 @@ def _item_figure(name: str, text: str, start: int, counter: str | None) -> tuple
     """(name, its figure, where it ends) for the first place from `start` (else from the top)
     where `name` is followed by a figure, or follows one, with nothing but words between — a
     figure in the counter asked, if the part names one (not the 100% of "政协委员满意率100%")."""
-
-    def counts(f: re.Match) -> bool:
-        return counter is None or f.group("tail").lstrip("余多").startswith(counter)
-
     for begin in dict.fromkeys((start, 0)):
         for m in re.finditer(re.escape(name), text[begin:]):
             at, end = begin + m.start(), begin + m.end()
             # words between, but not the 和 / 、 that begins the next item ("…单位和2个…项目")
             after = re.match(rf"(?:(?![和及与])[\u4e00-\u9fff“”]){{0,{_NEAR}}}?(?={FIGURE.pattern})", text[end:])
-            if after and (f := _figures(text[end + after.end() :][:24])) and f[0].start() == 0 and counts(f[0]):
+            if after and (f := _figures(text[end + after.end() :][:24])) and f[0].start() == 0 and _in(f[0], counter):
                 return name, _figure_text(f[0]), end + after.end() + f[0].end()
             before = _figures(text[:at])
-            if before and re.fullmatch(r"[\u4e00-\u9fff]{0,4}", text[before[-1].end() : at]) and counts(before[-1]):
+            if (
+                before
+                and re.fullmatch(r"[\u4e00-\u9fff]{0,4}", text[before[-1].end() : at])
+                and _in(before[-1], counter)
+            ):
                 return name, _figure_text(before[-1]), end
     return None
 
@@ -190,15 +190,16 @@ def _asks_twice(part: str, text: str) -> str | None:
     clause = max(pool, key=lambda c: (coverage(c, terms), -pool.index(c)))
     figures, chosen = _figures(clause), []
     for counter in counters:
-        fit = [
-            f
-            for f in figures
-            if f not in chosen and (counter is None or f.group("tail").lstrip("余多").startswith(counter))
-        ]
+        fit = [f for f in figures if f not in chosen and _in(f, counter)]
         if not fit:
             return None
         chosen.append(fit[0])
     return "；".join(_figure_text(f) for f in chosen)
+
+
+def _in(figure: re.Match, counter: str | tuple[str, ...] | None, qualifiers: str = "余多") -> bool:
+    """Is the figure counted in `counter` (any counter when None)? "3000余万元" is in 万元."""
+    return counter is None or figure.group("tail").lstrip(qualifiers).startswith(counter)
 
 
 def _quoted(m: re.Match, clause: str) -> bool:
@@ -261,7 +262,7 @@ def persons_counter(question: str) -> Callable[[str], bool] | None:
         return None
 
     def counts(clause: str) -> bool:
-        return any(f.group("tail").lstrip("余多万").startswith(_PERSONS) for f in _figures(clause))
+        return any(_in(f, _PERSONS, "余多万") for f in _figures(clause))
 
     return counts
 
@@ -325,7 +326,7 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
             tail = f.group("tail")
             if (
                 counter
-                and tail.lstrip("余多").startswith(counter.group(1))
+                and _in(f, counter.group(1))
                 or not counter
                 and re.search(r"率|比例|占比|比重", part)
                 and tail.startswith("%")
@@ -474,9 +475,6 @@ def _session(text: str) -> str | None:
     return (chains[-1] if chains else "") + m.group(0)
 
 
-_CHANGED = re.compile(r"有什么变化|有何变化|怎么变|如何变化")
-
-
 def _rest_of_sentence(text: str, figure: str) -> str | None:
     """The figure and the comparison after it in its sentence: "855条,较2022年翻一番" — not the
     sentence's next figure ("7.1%,调解和解结案388件" stays 7.1%)."""
@@ -550,7 +548,7 @@ def direct_answer(question: str, text: str) -> str:
             found = no
         elif _NAME_ASKED.search(part):
             found = _name_for(part, body)
-        if found and _CHANGED.search(part) and (rest := _rest_of_sentence(body, found)):
+        if found and CHANGE_ASKED.search(part) and (rest := _rest_of_sentence(body, found)):
             found = rest  # "有什么变化" -> 855条,较2022年翻一番: the figure and what it says changed
         given = [a for a, _ in answers]
         if found and found in given and _NUMERIC.search(part):

@@ -252,11 +252,12 @@ _PEOPLES = (
     "锡伯 柯尔克孜 塔吉克 裕固 东乡 保安 撒拉 仡佬 毛南 仫佬 水 京 普米 怒 独龙 德昂 布朗 阿昌 基诺 维吾尔 土 赫哲 门巴 珞巴 "
     "高山 塔塔尔 俄罗斯 乌孜别克 各"
 ).split()
-_AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+自治([州县旗])$")
+_PEOPLE = "|".join(sorted(_PEOPLES, key=len, reverse=True))  # 土家 before 土
+_AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{_PEOPLE})族)+自治([州县旗])$")
 
 
-_ETHNIC = re.compile(rf"^(.{{2,6}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族)+([乡镇])$")
-_REGION = re.compile(rf"^(.{{2,3}}?)(?:(?:{'|'.join(sorted(_PEOPLES, key=len, reverse=True))})族?)*自治区$")
+_ETHNIC = re.compile(rf"^(.{{2,6}}?)(?:(?:{_PEOPLE})族)+([乡镇])$")
+_REGION = re.compile(rf"^(.{{2,3}}?)(?:(?:{_PEOPLE})族?)*自治区$")
 
 
 def short_names(place: str) -> set[str]:

@@ -52,7 +52,8 @@ CHANGE_ASKED = re.compile(r"有什么变化|有何变化|怎么变|如何变化"
 _NUMERIC = re.compile(
     rf"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )
-_COUNTER = re.compile(rf"(?:多少|几)({COUNTERS})")
+COUNTER_ASKED = re.compile(rf"(?:多少|几)({COUNTERS})")  # "多少名" asks a count of persons
+RATE_ASKED = re.compile(r"率|比例|占比|比重")
 _ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
 _IS_COUNTER = re.compile(COUNTERS)
 _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增速|增幅|降幅")
@@ -128,7 +129,7 @@ def item_figures(part: str, text: str) -> list[tuple[str, str]] | None:
     # one ask for all the items; "多少家单位、多少项事项" asks twice (_asks_twice)
     if len(chunks) < 2 or len(asking) != 1 or not (re.search(r"各|分别", part) or asking[0] == chunks[0]):
         return None
-    counter = c.group(1) if (c := _COUNTER.search(part)) else None
+    counter = c.group(1) if (c := COUNTER_ASKED.search(part)) else None
     first = _ITEM_START.sub("", chunks[0])
     last = _ITEM_END.split(chunks[-1])[0]
     names = [
@@ -180,7 +181,7 @@ def _asks_twice(part: str, text: str) -> str | None:
     asks = list(_ASK_COUNT.finditer(part))
     if len(asks) < 2:
         return None
-    counters = [(c.group(1) if (c := _COUNTER.match(part, a.start())) else None) for a in asks]
+    counters = [(c.group(1) if (c := COUNTER_ASKED.match(part, a.start())) else None) for a in asks]
     terms = key_terms(part)
     # the clause holding both figures, else the sentence ("有64个调委会，254名调解员")
     pool = [c for c in CLAUSE.findall(text) if len(_figures(c)) >= len(asks) and coverage(c, terms)]
@@ -194,7 +195,17 @@ def _asks_twice(part: str, text: str) -> str | None:
         if not fit:
             return None
         chosen.append(fit[0])
-    return "；".join(_figure_text(f) for f in chosen)
+    ends = [c.end() if (c := COUNTER_ASKED.match(part, a.start())) else a.end() for a in asks]
+    return "；".join(_figure_text(f) + _noun_after(part[e:], clause[f.end() :]) for f, e in zip(chosen, ends))
+
+
+def _noun_after(asked: str, said: str) -> str:
+    """The noun a count is of, when the question names it whole right after the counter and
+    the text does too: "分了几个方面、定了多少项任务" over "明确十个方面四十二项任务" gives 十个方面 and
+    四十二项任务, so two counts given together say which is which; "多少件行政复议申请" names more
+    than a noun (the text's 件 is enough)."""
+    noun = re.match(r"[\u4e00-\u9fff]{2,4}(?=$|[、，,？?；;和及与])", asked)
+    return noun.group(0) if noun and said.startswith(noun.group(0)) else ""
 
 
 def _in(figure: re.Match, counter: str | tuple[str, ...] | None, qualifiers: str = "余多") -> bool:
@@ -257,7 +268,7 @@ _PERSONS = ("名", "人", "位")
 def persons_counter(question: str) -> Callable[[str], bool] | None:
     """For "多少名持证执法人员": a test that a clause counts persons (6870名, 1.08万名) — a rate
     (持证率71%) does not answer it. None when the question counts no persons."""
-    asked = _COUNTER.search(question)
+    asked = COUNTER_ASKED.search(question)
     if not asked or asked.group(1) not in _PERSONS:
         return None
 
@@ -319,7 +330,7 @@ def _next_figure(text: str, given: list[str]) -> str | None:
 def _prefer(part: str, text: str, after: int = 0) -> str | None:
     """A figure of the kind the part asks for, when only one clause has one: its counter
     ("多少个" -> …个), a rate (…%), or a change ("增长了多少" -> 增长…)."""
-    counter = _COUNTER.search(part)
+    counter = COUNTER_ASKED.search(part)
     wanted = []
     for at, c in ((m.start(), m.group(0)) for m in CLAUSE.finditer(text)):
         for f in _figures(c):
@@ -328,7 +339,7 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
                 counter
                 and _in(f, counter.group(1))
                 or not counter
-                and re.search(r"率|比例|占比|比重", part)
+                and RATE_ASKED.search(part)
                 and tail.startswith("%")
                 or not counter
                 and _DIRECTION.search(part)

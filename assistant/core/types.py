@@ -189,10 +189,10 @@ class Usage(BaseModel):
     completion_tokens: int = 0
 
 
-Method = Literal["model", "model-retry", "indicators", "about", "headings", "extractive", "refusal"]
+Method = Literal["model", "model-retry", "indicators", "about", "headings", "table", "extractive", "refusal"]
 """How an answer was produced: by the model (first try or the stricter retry), read off the
 indicator cards, from the report's own record (文号, 日期, …), from its headings (a list the
-outline states), quoted from the best source sentence, or refused (报告中未提及)."""
+outline states), from the cells of a table, quoted from the best source sentence, or refused (报告中未提及)."""
 
 
 class Answer(BaseModel):

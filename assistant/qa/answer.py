@@ -5,8 +5,9 @@ Each rung reads the question's typed context (`Asking`) and returns an Answer or
   1. refuse at once when the question names a report the library lacks (qa/scope.py), or
      nothing is found;
   2. a question about the report itself (文号, 成文日期, …) from its record (qa/about.py);
-  3. an indicator comparison read off the cards, with no model call (qa/instant.py), or a
-     list the report states as its headings ("分为哪几个阶段", qa/headings.py);
+  3. an indicator comparison read off the cards, with no model call (qa/instant.py), a
+     list the report states as its headings ("分为哪几个阶段", qa/headings.py), or the cells
+     of a table the question names ("2024年比2023年多了多少件", qa/tables.py);
   4. the model answers from numbered sources (prompts/answer.yaml);
   5. the model retries with a stricter prompt naming what failed (answer_strict.yaml);
   6. the best source sentence, quoted whole (qa/quote.py) — only when it is about the
@@ -29,7 +30,7 @@ from assistant.core.config import Settings
 from assistant.core.types import ANNUAL_REPORT, Answer, Citation, Hit, Method, Report, Scope, Timings, Usage
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
-from assistant.qa import about, headings, instant
+from assistant.qa import about, headings, instant, tables
 from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
@@ -99,7 +100,10 @@ class Asking:
             citations = [] if refused else cite(self.sources, text, self.terms)
         grounded = refused or (
             bool(citations)
-            and (method in ("indicators", "about", "headings") or not problems_with(text, self.sources, self.expect))
+            and (
+                method in ("indicators", "about", "headings", "table")
+                or not problems_with(text, self.sources, self.expect)
+            )
         )
         if short is None:
             short = text if refused else self._direct(text, citations)
@@ -281,6 +285,21 @@ def _from_headings(q: Asking) -> Answer | None:
         return None
     q.listener.emit(found.text)
     return q.finish(found.text, "headings", prompt="headings", citations=found.citations, short=found.short)
+
+
+def _from_table(q: Asking) -> Answer | None:
+    """ "2024年比2023年多了多少件？" / "哪个区…最多？" over a table of the one report in scope: the
+    cells the question names (qa/tables.py); kept only if every figure in it is in its quote,
+    or computed from figures that are (a change)."""
+    report = _the_report(q) if q.settings.instant else None
+    found = tables.answer(q.question, q.store, report) if report else None
+    if found is None:
+        return None
+    exempt = number_set(q.question) | found.derived | {str(report.year)}  # "…2024年报告的表格中" names its year
+    if ungrounded_numbers(strip_citations(found.text), [c.quote for c in found.citations], exempt):
+        return None
+    q.listener.emit(found.text)
+    return q.finish(found.text, "table", prompt="table", citations=found.citations, short=found.short)
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -544,6 +563,7 @@ RUNGS: tuple[Callable[[Asking], Answer | None], ...] = (
     _about_report,
     _from_indicators,
     _from_headings,
+    _from_table,
     _from_model,
     _from_model_retry,
     _quote,

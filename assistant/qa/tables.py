@@ -1,0 +1,198 @@
+"""Questions answered from a table of the one report in scope, read by rule with no model call.
+
+"坡子街街道受理的矛盾纠纷，2024年比2023年多了多少件？" over the table
+
+    指标 2023年 2024年
+    受理矛盾纠纷(件) 436 512
+
+is answered "增加76件（2023年436件，2024年512件）": the row is the one the question names, the
+columns the years it names, and the change is computed from the two quoted cells and shown beside
+them. "哪个区收到的复议申请最多？" is answered by the row with the largest figure in the column
+the question names (柳南区，176件). A model shown "受理矛盾纠纷(件) 436 512" in a chunk cannot
+tell which figure is which year, and a chunk may hold the row without its header. This rung
+answers only when the question names a row or asks for the largest or smallest, and names the
+column (or the table has one); anything else goes on down the ladder. The citation quotes the
+table from its header down to the last row used, so every figure shown is in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.core.types import Citation, Report
+from assistant.index.store import Store
+from assistant.qa.citing import span_citation
+from assistant.qa.direct import COUNTER_ASKED, RATE_ASKED
+from assistant.text.numerals import canonical
+from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
+from assistant.text.years import years_in
+
+_MOST = re.compile(r"最多|最高|最大|最长|第一多")
+_LEAST = re.compile(r"最少|最低|最小|最短")
+_CHANGE = re.compile(
+    r"比.{0,12}?(?:多|少|增加|减少|增长|下降|提高|降低)|(?:增加|减少|增长|下降|多|少)了?多少|变化|怎么变|如何变|相比|增减"
+)
+_ASKS = re.compile(r"多少|几|哪")
+_TOTAL = re.compile(r"^(?:合计|总计|小计|总数|全(?:省|市|县|区|旗|镇|乡|街道))")
+ENOUGH = 0.6  # the share of a row's or column's name (its character pairs) the question must hold
+
+
+@dataclass
+class TableAnswer:
+    text: str  # the explanation, with its [1] marker
+    short: str  # the direct answer
+    citations: list[Citation]
+    derived: set[str] = field(default_factory=set)  # figures computed from quoted cells (a change)
+
+
+def _pairs(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def named(name: str, question: str) -> float:
+    """How much of a row's or column's name the question holds (受理的矛盾纠纷 holds 0.8 of 受理矛盾纠纷)."""
+    pairs = _pairs(name)
+    return len(pairs & _pairs(question)) / len(pairs) if pairs else 0.0
+
+
+def _best(candidates: list[tuple[float, int]]) -> int | None:
+    """The one candidate named clearly best, or None (none enough, or a tie)."""
+    ranked = sorted(candidates, reverse=True)
+    if not ranked or ranked[0][0] < ENOUGH or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
+
+
+def _value(cell: str) -> float | None:
+    m = re.match(r"[-+−]?\d+(?:,\d{3})*(?:\.\d+)?", cell)
+    return float(m.group(0).replace(",", "").replace("−", "-")) if m and is_figure(cell) else None
+
+
+def _with_unit(table: Table, row: Row, column: int) -> str:
+    cell = row.cells[column]
+    return cell if re.search(r"[\u4e00-\u9fff%％‰]$", cell) else cell + table.unit(row, column)
+
+
+def _fits(question: str, table: Table, row: Row, column: int) -> bool:
+    """Is the cell the kind of figure asked? A rate asked is a % (or a row or column of a 率), and a
+    count asked in a counter ("多少名") is in it when the table says its unit: 调解成功 503件 does not
+    answer "调解成功率是多少"."""
+    cell, unit = row.cells[column], table.unit(row, column)
+    if RATE_ASKED.search(question) and not re.search(r"[%％‰]$", cell):
+        return bool(RATE_ASKED.search(row.label + table.header.cells[column]))
+    counter = COUNTER_ASKED.search(question)
+    return not (counter and unit and not unit.startswith(counter.group(1)))
+
+
+def _column(question: str, table: Table) -> int | None:
+    """The value column the question names: a year it names, else the header it holds; the only
+    one when there is one."""
+    columns = list(table.columns())
+    if len(columns) == 1:
+        return columns[0]
+    asked = years_in(question)
+    by_year = [c for c in columns if table.year(c) in asked]
+    if len(by_year) == 1:
+        return by_year[0]
+    return _best([(named(name_of(table.header.cells[c]), question), c) for c in columns])
+
+
+def _extreme(question: str, table: Table) -> tuple[Row, int, str] | None:
+    """ "哪个区…最多": the row with the largest (smallest) figure in the column asked."""
+    most, least = _MOST.search(question), _LEAST.search(question)
+    if "哪" not in question or bool(most) == bool(least):
+        return None
+    column = _column(question, table)
+    if column is None:
+        return None
+    rows = [
+        (v, r)
+        for r in table.rows
+        if not _TOTAL.match(r.label)
+        and (v := _value(r.cells[column])) is not None
+        and _fits(question, table, r, column)
+    ]
+    if len(rows) < 2:
+        return None
+    rows.sort(key=lambda vr: vr[0], reverse=bool(most))
+    if rows[0][0] == rows[1][0]:
+        return None  # a tie names no one row
+    return rows[0][1], column, "最多" if most else "最少"
+
+
+def _row(question: str, table: Table) -> Row | None:
+    asked = years_in(question)
+    by_year = [r for r in table.rows if year_of(r.label) in asked]
+    if len(by_year) == 1 and not any(table.year(c) for c in table.columns()):
+        return by_year[0]  # a table of years by row: "2023年受理多少件"
+    found = _best([(named(name_of(r.label), question), i) for i, r in enumerate(table.rows)])
+    return None if found is None else table.rows[found]
+
+
+def _number(x: float) -> str:
+    return canonical(f"{x:.4f}")
+
+
+def _change(question: str, table: Table, row: Row) -> tuple[list[int], str, str] | None:
+    """ "2024年比2023年多了多少": the row's cells in the two years (the years asked, else the last two),
+    and the change between them — computed only when both are figures in the same unit."""
+    if not _CHANGE.search(question):
+        return None
+    years = [c for c in table.columns() if table.year(c)]
+    asked = [c for c in years if table.year(c) in years_in(question)]
+    if len(asked) == 1 and years.index(asked[0]) > 0:
+        asked = [years[years.index(asked[0]) - 1], asked[0]]  # "比上年": the year before the one asked
+    chosen = sorted(asked if len(asked) >= 2 else years, key=table.year)[-2:]
+    if len(chosen) < 2:
+        return None
+    a, b = (_value(row.cells[c]) for c in chosen)
+    units = {table.unit(row, c) for c in chosen}
+    if a is None or b is None or len(units) != 1 or not all(_fits(question, table, row, c) for c in chosen):
+        return None
+    unit = units.pop()
+    word = "增加" if b > a else "减少" if b < a else "持平"
+    delta = "" if b == a else _number(abs(b - a))
+    return chosen, f"{word}{delta}{unit if delta else ''}", delta
+
+
+def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
+    if not _ASKS.search(question):
+        return None
+    chunks = store.chunk_records(report.report_id)
+    text = "".join(c.text for c in chunks)
+    for table in tables_in(text):
+        found = _answer(question, table, report)
+        if found:
+            answer_text, short, last, derived = found
+            citation = span_citation(1, report, text, table.start, last.end, chunks)
+            return TableAnswer(answer_text, short, [citation], derived)
+    return None
+
+
+def _answer(question: str, table: Table, report: Report) -> tuple[str, str, Row, set[str]] | None:
+    where = f"{report.label}的表格中"
+    if extreme := _extreme(question, table):
+        row, column, word = extreme
+        value = _with_unit(table, row, column)
+        label, heading = name_of(row.label), name_of(table.header.cells[column])
+        text = f"{where}，{heading}{word}的是{label}，{value}[1]。"
+        return text, f"{label}，{value}", table.rows[-1], set()
+    row = _row(question, table)
+    if row is None:
+        return None
+    label = name_of(row.label)
+    if change := _change(question, table, row):
+        columns, said, delta = change
+        cells = "，".join(f"{table.year(c)}年{_with_unit(table, row, c)}" for c in columns)
+        first, last = (table.year(c) for c in columns)
+        text = f"{where}，{label}：{cells}[1]；{last}年比{first}年{said}。"
+        return text, f"{said}（{cells}）", row, {delta} if delta else set()
+    column = _column(question, table)
+    if column is None or _value(row.cells[column]) is None or not _fits(question, table, row, column):
+        return None
+    year = table.year(column)
+    what = f"{year}年" if year else f"的{name_of(table.header.cells[column])}"
+    value = _with_unit(table, row, column)
+    return f"{where}，{label}{what}为{value}[1]。", value, row, set()

@@ -1,0 +1,106 @@
+"""Tables in a report (text/tables.py) and the questions answered from them (qa/tables.py): a
+row of figures means nothing without its header, so the cell the question names is read by rule."""
+
+import pytest
+
+from assistant.qa.answer import ask
+from assistant.text.tables import tables_in
+
+from .fakes import ScriptedLLM
+
+# An invented county report: a table with bars (and a markdown rule) and one set out with spaces.
+REPORT = """\
+河口县人民政府关于2024年度法治政府建设情况的报告
+一、主要工作
+全县收到行政复议申请318件,审结301件。各乡镇受理行政复议申请情况如下:
+乡镇 | 受理申请(件) | 调解结案(件)
+--- | --- | ---
+南溪镇 | 41 | 12
+莲花镇 | 67 | 9
+桥头镇 | 53 | 15
+二、两年来的公共法律服务数据
+项目 2023年 2024年
+法律援助案件(件) 1210 1342
+公证办证(件) 865 807
+人民调解成功率 97.2% 98.1%
+三、下一步工作
+继续推进法治政府建设。
+河口县人民政府
+2025年1月15日
+"""
+
+
+def test_a_table_is_read_with_its_header_whether_bars_or_spaces_divide_its_cells():
+    barred, spaced = tables_in(REPORT)
+    assert barred.header.cells == ("乡镇", "受理申请(件)", "调解结案(件)")
+    assert [r.cells for r in barred.rows] == [("南溪镇", "41", "12"), ("莲花镇", "67", "9"), ("桥头镇", "53", "15")]
+    assert [spaced.year(c) for c in spaced.columns()] == [2023, 2024]
+    assert spaced.rows[0].cells == ("法律援助案件(件)", "1210", "1342")
+    assert spaced.unit(spaced.rows[0], 1) == "件" and spaced.unit(spaced.rows[2], 1) == ""
+    assert REPORT[spaced.rows[2].start : spaced.rows[2].end] == "人民调解成功率 97.2% 98.1%"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全县 收到 申请\n共318件 审结301件\n",  # prose with spaces: its rows have no label and figures
+        "项目 2023年 2024年\n法律援助案件(件) 1210 1342\n",  # one row is not a table
+        "乡镇 | 受理申请(件)\n南溪镇 | 41\n莲花镇 41 12\n",  # a row of another shape ends it (one row left)
+    ],
+)
+def test_lines_that_are_not_a_header_over_two_rows_are_not_a_table(text):
+    assert tables_in(text) == []
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory, embedder):
+    from assistant.core.config import Settings
+    from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+
+    from .conftest import DEFAULT_CACHE_DIR
+
+    folder = tmp_path_factory.mktemp("hekou")
+    (folder / "hekou-2024.txt").write_text(REPORT, "utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("hekou-data"), cache_dir=DEFAULT_CACHE_DIR)
+    store = Store(settings, embedder=embedder)
+    ingest_paths([folder], store, progress=False)
+    return store, settings
+
+
+@pytest.mark.parametrize(
+    "question,short,quoted",
+    [
+        # the row asked by its name in the user's words, the years as columns, the change computed beside them
+        ("河口县办的法律援助案件，2024年比2023年多了多少件？", "增加132件（2023年1210件，2024年1342件）", "1342"),
+        ("河口县2024年公证办证比上年少了多少件？", "减少58件（2023年865件，2024年807件）", "807"),
+        # the largest and the smallest in the column the question names, not in any other
+        ("河口县哪个镇受理的复议申请最多？", "莲花镇，67件", "莲花镇 | 67 | 9"),
+        ("河口县哪个镇调解结案最少？", "莲花镇，9件", "桥头镇 | 53 | 15"),
+        # one cell: the row and the year named
+        ("河口县2023年人民调解成功率是多少？", "97.2%", "97.2%"),
+    ],
+)
+def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_its_cells(
+    county, question, short, quoted
+):
+    store, settings = county
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == short and answer.grounded
+    (citation,) = answer.citations
+    text = store.report_text("hekou-2024")
+    assert text[citation.start : citation.end] == citation.quote and quoted in citation.quote
+    assert citation.quote.split("\n")[0] in ("乡镇 | 受理申请(件) | 调解结案(件)", "项目 2023年 2024年")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "河口县2024年法律援助案件的结案率是多少？",  # a rate the table does not give: a count is no answer
+        "河口县2024年审结了多少件行政复议案件？",  # in the prose, not in a table row
+        "河口县2024年办了多少名法律援助律师的培训？",  # counted in 名, where the row counts 件
+    ],
+)
+def test_a_question_no_cell_answers_goes_on_down_the_ladder(county, question):
+    store, settings = county
+    assert ask(question, store, ScriptedLLM(), settings).method != "table"

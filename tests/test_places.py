@@ -28,6 +28,7 @@ from assistant.text.places import find_chains, level_of, names_place, parent_of,
         ),
         ("醴陵市", ["醴陵市"], None, "市", "醴陵"),
         ("苏州工业园区", ["苏州工业园区"], None, "开发区", "苏州"),  # one unit, not 苏州 (a 州) + 工业园区
+        ("湖北省神农架林区", ["湖北省", "神农架林区"], "湖北省", "县", "神农架"),  # a county-level 林区
     ],
 )
 def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
@@ -172,3 +173,5 @@ def test_a_province_ending_in_州_is_read_whole_and_customary_short_names_are_kn
     assert [p for *_, p in find_chains("贵州省人民政府关于2023年度法治政府建设情况的报告")] == ["贵州省"]
     assert {"锡盟", "锡林郭勒"} <= short_names("锡林郭勒盟")  # a league by its first character
     assert {"云梯乡", "云梯"} <= short_names("宁国市云梯畲族乡")  # an ethnic township without its people
+    assert {"鄂伦春旗", "鄂伦春"} <= short_names("鄂伦春自治旗")  # a banner named for its people
+    assert {"鄂温克旗", "鄂温克"} <= short_names("鄂温克族自治旗")

@@ -28,6 +28,7 @@ ADMIN_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("自治州", "州"),
     ("自治县", "县"),
     ("自治旗", "旗"),
+    ("林区", "县"),  # 神农架林区: a county-level unit, not a city's district
     ("工业园区", "开发区"),
     ("开发区", "开发区"),
     ("新区", "新区"),
@@ -256,6 +257,8 @@ _PEOPLE = "|".join(sorted(_PEOPLES, key=len, reverse=True))  # 土家 before 土
 _AUTONOMOUS = re.compile(rf"^(.{{2,6}}?)(?:(?:{_PEOPLE})族)+自治([州县旗])$")
 
 
+# A place named for its people: 鄂伦春自治旗 -> 鄂伦春旗, 鄂伦春; 鄂温克族自治旗 -> 鄂温克旗, 鄂温克.
+_PEOPLES_OWN = re.compile(rf"^({_PEOPLE})族?自治([州县旗])$")
 _ETHNIC = re.compile(rf"^(.{{2,6}}?)(?:(?:{_PEOPLE})族)+([乡镇])$")
 _REGION = re.compile(rf"^(.{{2,3}}?)(?:(?:{_PEOPLE})族?)*自治区$")
 
@@ -271,7 +274,7 @@ def short_names(place: str) -> set[str]:
     names = {place, unit} | ({place_stem(place)} if not unit.endswith(_CITY_ZONES) else set())
     if m := _BANNER.match(unit):
         names.add(f"{m.group(1)}{m.group(2)}旗")
-    if m := _AUTONOMOUS.match(unit):
+    if (m := _AUTONOMOUS.match(unit)) or (m := _PEOPLES_OWN.match(unit)):
         names |= {m.group(1) + m.group(2), m.group(1)}
     if m := _ETHNIC.match(unit):  # 云梯畲族乡 -> 云梯乡, 云梯
         names |= {m.group(1) + m.group(2), m.group(1)}

@@ -500,7 +500,9 @@ class HeldOutSet:
     groups, lengths: the question groups allowed, and each document kind's length band.
     earlier_sets, earlier_question_files: the earlier sets' folders and question files (see earlier_library).
     earlier_generators: the scripts whose absent and not-held claims must still hold with this set in the library.
-    earlier_named: how resemblance messages name the seeds and earlier sets ("the seeds or the earlier sets")."""
+    earlier_named: how resemblance messages name the seeds and earlier sets ("the seeds or the earlier sets").
+    numeral_dates: a document's date may also stand in Chinese numerals only (二〇二五年一月二十日, as a signature
+    writes it; see metadata_errors). Off unless a set asks for it, so the earlier sets are checked as before."""
 
     out: Path
     docs: list[dict]
@@ -512,6 +514,7 @@ class HeldOutSet:
     earlier_question_files: tuple[Path, ...]
     earlier_generators: tuple[Path, ...]
     earlier_named: str
+    numeral_dates: bool = False
 
     @property
     def reports(self) -> Path:
@@ -556,7 +559,7 @@ class HeldOutSet:
                 err(f"{d['id']}: kind {m['kind']}")
             else:
                 errors += length_errors(d["id"], t, self.lengths[m["kind"]])
-            errors += metadata_errors(d["id"], t, m)
+            errors += metadata_errors(d["id"], t, m, numeral_dates=self.numeral_dates)
             errors += resemblance.errors(d["id"], t)
         earlier_places = {m["place"] for m in earlier_metas} | {m["parent"] for m in earlier_metas if m["parent"]}
         for m in my_metas:

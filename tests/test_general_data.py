@@ -24,6 +24,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout3_eval.py",
         # the fourth (general/holdout4/): 自治区, 地区, 自治县, 街道, 开发区, 应急管理局, two years of a city, 政府工作报告, 实施意见
         "build_holdout4_eval.py",
+        # the fifth (general/holdout5/): 直辖市, 林区, 副省级城市的区, 省厅, 县级市的镇, three years of a 自治旗, 政府工作报告, 行动方案
+        "build_holdout5_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

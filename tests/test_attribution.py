@@ -149,6 +149,8 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("这份报告是哪个机关写的？报给了谁？", ["issuer", "addressee"]),
         ("这份报告落款写的哪天？挂到网上又是哪天？", ["date", "published"]),  # in users' words
         ("街道办的这份报告报送的是哪两个机关？", ["addressee"]),
+        ("这份年度报告的发文字号和报送机关分别是什么？", ["doc_number", "addressee"]),
+        ("这份政府工作报告是哪天在哪次人代会上作的？", ["date", "meeting"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -302,3 +304,12 @@ def test_a_plans_task_is_answered_with_the_units_its_duty_line_names(make_store,
     lead = ask("临泽县2024年方案里，复议队伍建设由哪些单位牵头？", store, ScriptedLLM(), settings)
     assert lead.method == "headings" and lead.answer == "县委编办、县司法局"
     assert lead.citations[0].quote == "(三)加强行政复议队伍建设"
+
+
+def test_a_signing_date_written_in_chinese_numerals_is_quoted_as_written():
+    from assistant.qa.about import locate
+
+    text = "某县人民政府关于2024年度法治政府建设情况的报告\n……\n某县人民政府\n二〇二五年一月二十日"
+    start, end, shown = locate("2025-01-20", "date", text)
+    assert shown == "二〇二五年一月二十日" and text[start:end] == shown
+    assert locate("2025-01-21", "date", text) is None  # another day is not this one

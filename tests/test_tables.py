@@ -79,6 +79,16 @@ def county(tmp_path_factory, embedder):
         ("河口县哪个镇调解结案最少？", "莲花镇，9件", "桥头镇 | 53 | 15"),
         # one cell: the row and the year named
         ("河口县2023年人民调解成功率是多少？", "97.2%", "97.2%"),
+        # each part from the table, in order; a part naming nothing asks the figure just given
+        ("河口县哪个镇受理申请最多？调解结案最多的是哪个镇？", "莲花镇，67件；桥头镇，15件", "桥头镇 | 53 | 15"),
+        ("河口县哪个镇受理的申请最多？有多少件？", "莲花镇，67件", "莲花镇 | 67 | 9"),
+        # the rows that fell between the two years, less the one set aside
+        (
+            "除了法律援助案件，河口县2024年比2023年变多的还有哪一项？",
+            "人民调解成功率（2023年97.2%，2024年98.1%）",
+            "人民调解成功率 97.2% 98.1%",
+        ),
+        ("河口县哪一项2024年比2023年减少了？", "公证办证（2023年865件，2024年807件）", "公证办证(件) 865 807"),
     ],
 )
 def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_its_cells(

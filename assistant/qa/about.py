@@ -19,7 +19,7 @@ from assistant.core.types import WORK_REPORT, Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
 from assistant.qa.direct import question_parts
-from assistant.text.years import CN_DATE, ISO_DATE, iso_date
+from assistant.text.years import CN_DATE, HAN_DATE, ISO_DATE, iso_date
 
 # (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
 # page's date, not the signing date, and neither is an issuer, so dates are tried first.
@@ -48,7 +48,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     (
         "addressee",
         re.compile(
-            r"报送对象|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?|(?:写给|(?<![颁分下印])发给|送给)(?:了)?(?:哪|谁)|"
+            r"报送对象|报送机关|报送单位|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?|(?:写给|(?<![颁分下印])发给|送给)(?:了)?(?:哪|谁)|"
             r"报送(?:的)?(?:是|了)?(?:哪|谁)"
         ),
         "报送对象",
@@ -61,7 +61,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         ),
         "发布机关",
     ),
-    ("meeting", re.compile(r"(?:哪次|哪一次|什么|哪个)会议上"), "会议"),
+    ("meeting", re.compile(r"(?:哪次|哪一次|什么|哪个|哪届)(?:会议|人代会|人大会议?|大会)上"), "会议"),
     ("title", re.compile(r"(?:标题|题目|全称)(?:是|叫)?"), "标题"),
     ("year", re.compile(r"哪个年度|哪一年度|报告年度|是哪一?年的"), "报告年度"),
 )
@@ -122,7 +122,9 @@ def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
         for form in (f"{y}年{m}月{d}日", f"{y}年{m:02d}月{d:02d}日", value):
             if (at := text.rfind(form)) >= 0:  # the signature's date is at the end
                 return *_lines(text, at, at), form
-        return None
+        # a signature in Chinese numerals: 二〇二五年一月二十日
+        written = [h for h in HAN_DATE.finditer(text) if iso_date(h.group(0), (HAN_DATE,)) == value]
+        return (*_lines(text, written[-1].start(), written[-1].start()), written[-1].group(0)) if written else None
     if field == "issuer":  # "中共醴陵市委、醴陵市人民政府" is the signature block's lines
         names = [n for n in re.split(r"[、，,\s]+", value) if n]
         first = text.rfind(names[0])

@@ -357,7 +357,7 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         q.declined = True  # the sources do not answer: no retry, the quote rung checks
         return None
     text = with_citations(text, q.sources, q.terms)
-    if q.expect.measure:  # one thing asked: a bare figure is a whole answer (several parts: not)
+    if q.expect.measure or q.expect.names_measure:  # "46名，92项": each figure as the clause holding it
         text = spelled_out(text, q.sources, q.expect.names_measure)
     problems = draft_problems(text, q.sources, q.expect)
     if problems:
@@ -406,11 +406,14 @@ def _quote(q: Asking) -> Answer | None:
     else:
         asked = key_terms(expect.measure.phrase) if expect.measure and expect.measure.precise else []
     appraisal = _other_appraisal(q.question)
+    # A question of several parts: its first part's sentence here, the others' in _other_parts — a
+    # sentence need not hold the words of every part to answer one.
+    terms = _part_terms(q, parts[0], parts) if len(parts) > 1 else q.terms
     found = _done_first(
         q,
         lambda plans: best_sentence(
             q.sources,
-            q.terms,
+            terms,
             expect.wants_number,
             names,
             avoid=_any_of(appraisal, plans),
@@ -446,12 +449,7 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
         return []
     more: list[Quote] = []
     for part in parts:
-        terms = key_terms(part, ignore=q.places)
-        measure = measure_asked(part + "？")
-        if len(terms) < 2 and not (measure and measure.precise):
-            # "2025年要提到多少": what is to reach it is named in the first part (a rate names itself)
-            terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
-        other = _part_sentence(q, part, terms, {found.text, *(m.text for m in more)})
+        other = _part_sentence(q, part, _part_terms(q, part, parts), {found.text, *(m.text for m in more)})
         if (
             other
             and other.coverage >= EXTRACTIVE_MIN
@@ -459,6 +457,16 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
         ):
             more.append(other)
     return more
+
+
+def _part_terms(q: Asking, part: str, parts: list[str]) -> list[str]:
+    """The key terms a sentence answering one part must share with it."""
+    terms = key_terms(part, ignore=q.places)
+    measure = measure_asked(part + "？")
+    if len(terms) < 2 and not (measure and measure.precise):
+        # "2025年要提到多少": what is to reach it is named in the first part (a rate names itself)
+        terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
+    return terms
 
 
 def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Quote | None:

@@ -78,6 +78,9 @@ def with_citations(text: str, sources: list[Source], terms: list[str]) -> str:
     return text + "".join(f" [{n}]" for n in holders)
 
 
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]+是)")
+
+
 def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] | None) -> str:
     """A bare figure ("98.4% [1]", as small models answer a short prompt) written out as
     the source clause that holds it ("行政机关负责人出庭应诉率98.4% [1]"): the reader sees what
@@ -102,7 +105,8 @@ def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] |
         )
         if found is None:
             return text  # not every figure is in a clause about the measure: the checks decide
-        parts.append(f"{found[1].strip('，,。；; ')} [{found[0]}]")
+        clause = _ENUMERATOR.sub("", found[1].strip("，,。；; "))  # "1.镇综合行政执法队…" without its "1."
+        parts.append(f"{clause} [{found[0]}]")
     return "；".join(dict.fromkeys(parts)) + "。"
 
 

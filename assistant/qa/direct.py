@@ -24,14 +24,18 @@ from assistant.text.sentences import CLAUSE, clauses, sentences
 from assistant.text.words import key_terms
 
 # 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
-_UNITS = f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|亩|吨|年|万|亿"
+_UNITS = (
+    f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|公顷|亩|吨|年|万|亿"
+)
 FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
     rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
 )
-_ASKS = re.compile(r"多少|几|哪|什么|谁|何时|何地|是否|怎么|如何|怎样|吗|呢|多久|多长时间")
+_ASKS = re.compile(
+    r"多少|几|哪|什么|啥|谁|何时|何地|是否|有没有|有无|多大|多高|多长|多远|怎么|如何|怎样|吗|呢|多久|多长时间"
+)
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
 _DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
 _DATE = re.compile(
@@ -40,7 +44,7 @@ _DATE = re.compile(
     r"(?:以前|之前|以后|之后|前|后|起)?"
 )
 _LIST_ASKED = re.compile(r"哪些|哪几|哪[一二三四五六七八九十两]|包括什么|有什么|分别是")
-_NAME_ASKED = re.compile(r"什么|谁|哪[个家部次项位件种类座所条本首篇]|名称|叫")
+_NAME_ASKED = re.compile(r"什么|啥|谁|哪[个家部次项位件种类座所条本首篇]|名称|叫")
 _PERSON = re.compile(r"哪位([\u4e00-\u9fff]{1,4}?)(?:作|是|的|所|在|$)")  # "哪位市长作的" -> 市长
 _GRADE = re.compile(r"(?:基本合格|不合格|优秀|良好|合格|较好|一般|较差)(?:等次|等级|档次)")
 _WHICH = re.compile(r"哪(?:个|次|项|部|家|一)([\u4e00-\u9fff]{1,4}?)(?:上|中|里|的|作|是|$)")
@@ -48,9 +52,9 @@ _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
 # "有什么变化": a change, answered with its figure (checks.py holds drafts to it too).
-CHANGE_ASKED = re.compile(r"有什么变化|有何变化|怎么变|如何变化")
+CHANGE_ASKED = re.compile(r"有什么变化|有啥变化|有何变化|怎么变|如何变化|怎么走")
 _NUMERIC = re.compile(
-    rf"多少|几|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
+    rf"多少|几|多大|多高|多长|多远|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )
 COUNTER_ASKED = re.compile(rf"(?:多少|几)({COUNTERS})")  # "多少名" asks a count of persons
 RATE_ASKED = re.compile(r"率|比例|占比|比重")
@@ -235,8 +239,11 @@ def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -
         return None
     terms = key_terms(part)
     named = [ac for ac in candidates if measure and names_measure(ac[1], measure)]
-    pool = named or candidates
-    if not (measure and measure.precise) and (found := doing(part, [c for _, c in candidates])):
+    # what is counted, in the question's own words ("几个持证执法人员" over "配备持证执法人员46名"),
+    # outweighs the words before 几 ("综合执法队有"), which may be its subject
+    verbatim = [ac for ac in named if measure and len(measure.phrase) >= 3 and measure.phrase in ac[1]]
+    pool = verbatim or named or candidates
+    if not (measure and measure.precise) and not verbatim and (found := doing(part, [c for _, c in candidates])):
         pool = [ac for ac in pool if ac[1] in found] or [ac for ac in candidates if ac[1] in found]
     _, clause = max(pool, key=lambda ac: (coverage(ac[1], terms), ac[0] + len(ac[1]) > after, -ac[0]))
     best = _after_words(clause, _figures(clause), terms, measure)
@@ -511,12 +518,19 @@ _YES_NO = re.compile(r"有没有|是否|有无|是不是|吗$")
 _DENIED = re.compile(r"(?:未|没有)(?:发生|出现)过?(?:一起|一例|一件|一次|任何)?|无一")
 
 
-def _denied(part: str, text: str) -> str | None:
-    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（未发生一起）."""
+def _yes_or_no(part: str, text: str) -> str | None:
+    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（未发生一起）;
+    "有没有发生森林火灾？" over "全年发生森林火灾1起,…,未发生较大以上安全生产事故": 有（全年发生森林火灾1起）
+    — the clause about what is asked decides, not any denial in the text."""
     terms = key_terms(part)
-    said = [(coverage(c, terms), m.group(0)) for c in CLAUSE.findall(text) if (m := _DENIED.search(c))]
-    best = max(said, key=lambda s: s[0], default=None)
-    return f"没有（{best[1]}）" if best and best[0] > 0 else None
+    said = [(coverage(c, terms), c) for c in CLAUSE.findall(text)]
+    denials = [(n, m.group(0)) for n, c in said if (m := _DENIED.search(c))]
+    counted = [(n, c.strip(" ，,。；;")) for n, c in said if not _DENIED.search(c) and _figures(c)]
+    no = max(denials, key=lambda s: s[0], default=(0, ""))
+    yes = max(counted, key=lambda s: s[0], default=(0, ""))
+    if yes[0] > no[0]:
+        return f"有（{yes[1]}）"
+    return f"没有（{no[1]}）" if no[0] > 0 else None
 
 
 # An extractive answer quotes its sentence after a label: "根据磴口县2021年报告：“2020年有1件…失效。”";
@@ -555,8 +569,8 @@ def direct_answer(question: str, text: str) -> str:
             )
         elif _LIST_ASKED.search(part):
             found = _list_for(part, body)
-        elif _YES_NO.search(part) and (no := _denied(part, body)):
-            found = no
+        elif _YES_NO.search(part) and (said := _yes_or_no(part, body)):
+            found = said
         elif _NAME_ASKED.search(part):
             found = _name_for(part, body)
         if found and CHANGE_ASKED.search(part) and (rest := _rest_of_sentence(body, found)):

@@ -36,8 +36,8 @@ _CONTENT_AFTER = re.compile(
 _RANGE = re.compile(rf"(?:从)?({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})\s*年")
 _SELECTOR = re.compile(rf"({YEAR})\s*年")
 CHANGE = re.compile(  # a question about how something changed over the years
-    r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|这几年|近几年|这两年|近两年|历年|逐年|各年|每年|哪一年|哪年|比上一?年|"
-    r"同比|与上年|较上年|怎么变|如何变"
+    r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|走势|这几年|近几年|这两年|近两年|这[三四五]年|近[三四五]年|历年|逐年|各年|"
+    r"每年|哪一年|哪年|比上一?年|同比|与上年|较上年|怎么变|如何变|怎么走"
 )
 _MAX_LISTED = 8  # held places named in a refusal
 

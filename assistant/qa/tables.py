@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
-from assistant.qa.direct import COUNTER_ASKED, RATE_ASKED
+from assistant.qa.direct import COUNTER_ASKED, RATE_ASKED, question_parts
 from assistant.text.numerals import canonical
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
 from assistant.text.years import years_in
@@ -35,7 +35,7 @@ _CHANGE = re.compile(
 )
 _ASKS = re.compile(r"多少|几|哪")
 _TOTAL = re.compile(r"^(?:合计|总计|小计|总数|全(?:省|市|县|区|旗|镇|乡|街道))")
-ENOUGH = 0.6  # the share of a row's or column's name (its character pairs) the question must hold
+ENOUGH = 0.5  # how much of a row's or column's name the question must hold (see named)
 
 
 @dataclass
@@ -52,9 +52,15 @@ def _pairs(text: str) -> set[str]:
 
 
 def named(name: str, question: str) -> float:
-    """How much of a row's or column's name the question holds (受理的矛盾纠纷 holds 0.8 of 受理矛盾纠纷)."""
+    """How much of a row's or column's name the question holds: the mean of its characters' share
+    and its character pairs' (受理的矛盾纠纷 holds 0.9 of 受理矛盾纠纷; 收的申请 of a question about
+    复议 0.52 of 收到复议申请)."""
+    han = set(re.sub(r"[^\u4e00-\u9fff]", "", name))
     pairs = _pairs(name)
-    return len(pairs & _pairs(question)) / len(pairs) if pairs else 0.0
+    if not han:
+        return 0.0
+    chars = len(han & set(question)) / len(han)
+    return (chars + (len(pairs & _pairs(question)) / len(pairs) if pairs else chars)) / 2
 
 
 def _best(candidates: list[tuple[float, int]]) -> int | None:
@@ -119,7 +125,7 @@ def _extreme(question: str, table: Table) -> tuple[Row, int, str] | None:
     rows.sort(key=lambda vr: vr[0], reverse=bool(most))
     if rows[0][0] == rows[1][0]:
         return None  # a tie names no one row
-    return rows[0][1], column, "最多" if most else "最少"
+    return rows[0][1], column, (most or least).group(0)  # the question's word: 最多, 最高
 
 
 def _row(question: str, table: Table) -> Row | None:
@@ -157,13 +163,17 @@ def _change(question: str, table: Table, row: Row) -> tuple[list[int], str, str]
     return chosen, f"{word}{delta}{unit if delta else ''}", delta
 
 
+Found = tuple[str, str, Row, set[str]]  # the explanation, the direct answer, the last row used, derived figures
+
+
 def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     if not _ASKS.search(question):
         return None
     chunks = store.chunk_records(report.report_id)
     text = "".join(c.text for c in chunks)
+    parts = question_parts(question)
     for table in tables_in(text):
-        found = _answer(question, table, report)
+        found = (_each_part(parts, table, report) if len(parts) > 1 else None) or _answer(question, table, report)
         if found:
             answer_text, short, last, derived = found
             citation = span_citation(1, report, text, table.start, last.end, chunks)
@@ -171,7 +181,59 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     return None
 
 
-def _answer(question: str, table: Table, report: Report) -> tuple[str, str, Row, set[str]] | None:
+def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:
+    """ "哪个区收的申请最多？纠错率最高的是哪个区？": each part from the table, in order — a part that
+    names nothing in it ("有多少件？") asks the figure the part before it has given."""
+    found: list[Found] = []
+    for part in parts:
+        if got := _answer(part, table, report):
+            found.append(got)
+        elif not (found and _names_nothing(part, table)):
+            return None
+    if not found:
+        return None
+    last = max((f[2] for f in found), key=lambda r: r.end)
+    return "".join(f[0] for f in found), "；".join(f[1] for f in found), last, set().union(*(f[3] for f in found))
+
+
+def _names_nothing(part: str, table: Table) -> bool:
+    names = [table.header.cells[c] for c in table.columns()] + [r.label for r in table.rows]
+    return all(named(name_of(n), part) < ENOUGH for n in names)
+
+
+_DOWN = re.compile(r"变少|减少|下降|降低|少了|回落")
+_UP = re.compile(r"变多|增加|上升|提高|增长|多了")
+_EXCEPT = re.compile(r"除了?([^，,？?]+?)(?:之外|以外|外)?[，,]")
+
+
+def _moved(question: str, table: Table, where: str) -> Found | None:
+    """ "除了超限超载率，2024年比2023年数字变少的还有哪一项？": the rows whose figure fell (rose)
+    between the table's last two years, less those the question sets aside."""
+    down, up = _DOWN.search(question), _UP.search(question)
+    years = sorted((c for c in table.columns() if table.year(c)), key=table.year)[-2:]
+    if "哪" not in question or bool(down) == bool(up) or len(years) < 2:
+        return None
+    aside = _EXCEPT.search(question)
+    moved = []
+    for row in table.rows:
+        if aside and named(name_of(row.label), aside.group(1)) >= ENOUGH:
+            continue
+        a, b = (_value(row.cells[c]) for c in years)
+        if a is not None and b is not None and (b < a if down else b > a):
+            moved.append(row)
+    if not moved:
+        return None
+    first, last = (table.year(c) for c in years)
+    said = [
+        f"{name_of(r.label)}（{first}年{_with_unit(table, r, years[0])}，{last}年{_with_unit(table, r, years[1])}）"
+        for r in moved
+    ]
+    word = "减少" if down else "增加"
+    text = f"{where}，{last}年比{first}年{word}的有：{'；'.join(said)}[1]。"
+    return text, "；".join(said), max(moved, key=lambda r: r.end), set()
+
+
+def _answer(question: str, table: Table, report: Report) -> Found | None:
     where = f"{report.label}的表格中"
     if extreme := _extreme(question, table):
         row, column, word = extreme
@@ -179,6 +241,8 @@ def _answer(question: str, table: Table, report: Report) -> tuple[str, str, Row,
         label, heading = name_of(row.label), name_of(table.header.cells[column])
         text = f"{where}，{heading}{word}的是{label}，{value}[1]。"
         return text, f"{label}，{value}", table.rows[-1], set()
+    if moved := _moved(question, table, where):
+        return moved
     row = _row(question, table)
     if row is None:
         return None

@@ -46,10 +46,18 @@ def tokenize(text: str) -> list[str]:
     return words
 
 
+# How a question asks, not what it asks about: "烧了多大面积" asks about 面积 (not 大面积), "结了几件"
+# about what was 结 (not 几件), "有啥变化" about the thing that changed.
+_ASKING = re.compile(
+    r"(?:是|有|为)?(?:多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|什么变化|何变化|变化)"
+)
+
+
 def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
-    """Content words of a question, minus place names (`ignore`), years and words every report uses."""
+    """Content words of a question, minus place names (`ignore`), years, words every report uses
+    and the words that only ask."""
     terms = []
-    for t in tokenize(question):
+    for t in tokenize(_ASKING.sub("，", question)):
         if t in GENERIC_TERMS:
             continue
         # Single characters (率, 数, 件) match almost any sentence, so they carry no evidence.

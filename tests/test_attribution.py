@@ -304,6 +304,10 @@ def test_a_plans_task_is_answered_with_the_units_its_duty_line_names(make_store,
     lead = ask("临泽县2024年方案里，复议队伍建设由哪些单位牵头？", store, ScriptedLLM(), settings)
     assert lead.method == "headings" and lead.answer == "县委编办、县司法局"
     assert lead.citations[0].quote == "(三)加强行政复议队伍建设"
+    # Asked who leads and who assists: both, each under its role.
+    both = ask("临泽县2024年方案里，复议队伍建设谁牵头、哪些部门配合？", store, ScriptedLLM(), settings)
+    assert both.method == "headings" and both.answer == "牵头：县委编办、县司法局；配合：县财政局"
+    assert both.citations[1].quote == "县委编办,县司法局;配合单位:县财政局"
 
 
 def test_a_signing_date_written_in_chinese_numerals_is_quoted_as_written():

@@ -61,6 +61,19 @@ def test_a_place_the_library_does_not_hold_is_refused_and_the_held_ones_listed()
     assert scope.missing.startswith("报告库中没有北京市朝阳区的报告（现有：") and "醴陵市2023年" in scope.missing
 
 
+def test_a_child_of_a_held_place_asked_for_its_own_report_is_refused():
+    # 乌海市's report may give a district's figure, but it is not the district's own report.
+    scope = detect_scope("乌海市海勃湾区自己的2023年法治政府建设报告里有多少件复议案件？", LIBRARY)
+    assert scope.report_ids == [] and scope.missing.startswith("报告库中没有乌海市海勃湾区的报告（现有：乌海市")
+    # Asked for its figure, not its report, the city's report is searched.
+    assert "wuhai-2023" in detect_scope("乌海市海勃湾区2023年办理了多少件复议案件？", LIBRARY).report_ids
+
+
+def test_a_question_asking_how_a_figure_went_over_the_years_keeps_every_year():
+    scope = detect_scope("磴口县近三年人民调解委员会数量是怎么走的？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
 @pytest.mark.parametrize(
     "question,content",
     [

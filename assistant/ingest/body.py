@@ -24,7 +24,7 @@ _GOVERNMENT = re.compile(
 _DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
 _SALUTATION = re.compile(r"^[^。；;]{4,80}[：:]$")
-_TO_EACH = re.compile(r"^各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|镇|街)")
+_TO_EACH = re.compile(r"^各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|管委会|镇|街)")
 # Superiors named without a place: "党中央、国务院：", "自治区党委、自治区人民政府：".
 _SUPERIOR = r"(?:中共)?(?:党中央|国务院|(?:自治区|省|市|州|盟|县|区|旗)(?:党委|委员会|委|人民政府|政府))"
 _TO_SUPERIORS = re.compile(rf"^{_SUPERIOR}(?:[、,，]{_SUPERIOR})*[：:]$")

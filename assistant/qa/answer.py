@@ -35,10 +35,10 @@ from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
     asking_clause,
+    counter_test,
     direct_answer,
     doing_words,
     figures_of,
-    persons_counter,
     question_parts,
 )
 from assistant.qa.guard import Listener, StreamGuard
@@ -419,7 +419,7 @@ def _quote(q: Asking) -> Answer | None:
             avoid=_any_of(appraisal, plans),
             asked=asked,
             doing=doing_words(parts[0]) if len(parts) == 1 else [],
-            counts=persons_counter(q.question) if len(parts) == 1 else None,
+            counts=counter_test(q.question) if len(parts) == 1 else None,
         ),
         EXTRACTIVE_MIN,
     )
@@ -474,7 +474,7 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     "现有…双语律师86名" and "…双语律师增加到100名" both name 双语律师, and the second already answers
     "计划增加到多少名". A part naming one year passes over sentences of other years."""
     other_year = _other_year(part)
-    wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), persons_counter(part)
+    wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), counter_test(part)
     best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts)
     # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%")
     if best and best.text in used and len(figures_in(best.text)) < 2:
@@ -531,7 +531,7 @@ def _other_years(q: Asking, found: Quote) -> list[Quote]:
         other = _done_first(
             q,
             lambda avoid, mine=mine: best_sentence(
-                mine, terms, q.expect.wants_number, q.expect.names_measure, avoid, counts=persons_counter(q.question)
+                mine, terms, q.expect.wants_number, q.expect.names_measure, avoid, counts=counter_test(q.question)
             ),
             EXTRACTIVE_MIN,
         )

@@ -64,6 +64,7 @@ _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增�
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
+_RANKED = re.compile(rf"(?:排名|位列|位居|排在){_RANK.pattern}")  # the rank with its verb: 排名第2
 _FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排){_RANK.pattern}")
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
@@ -102,8 +103,16 @@ def asking_clause(part: str) -> str:
 
 
 def _figures(clause: str) -> list[re.Match]:
-    """Figures, not years ("2021年") and not numbers in quotes (the “12345” hotline)."""
-    return [m for m in FIGURE.finditer(clause) if not _is_year(m, clause) and not _quoted(m, clause)]
+    """Figures, not years ("2021年"), not numbers in quotes (the “12345” hotline) and not an
+    item's number ("3.依法管理野生动物保护…")."""
+    return [
+        m
+        for m in FIGURE.finditer(clause)
+        if not _is_year(m, clause) and not _quoted(m, clause) and not _ENUMERATOR.match(clause, m.start())
+    ]
+
+
+_ENUMERATOR = re.compile(r"(?<![\d.])\d{1,2}[.．、](?!\d)")
 
 
 def figures_of(text: str) -> list[tuple[str, str]]:
@@ -272,17 +281,17 @@ _GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完
 _PERSONS = ("名", "人", "位")
 
 
-def persons_counter(question: str) -> Callable[[str], bool] | None:
-    """For "多少名持证执法人员": a test that a clause counts persons (6870名, 1.08万名) — a rate
-    (持证率71%) does not answer it. None when the question counts no persons."""
+def counter_test(question: str) -> Callable[[str], bool] | None:
+    """For a count asked in a counter ("多少名持证执法人员", "多少次行政检查"): a test that a clause
+    holds such a count — persons for 名/人/位 (6870名, 1.08万名; a rate, 持证率71%, does not
+    answer it), for another counter a figure that is not a share ("减少20%以上" is no count of
+    检查). None when the question asks no count in a counter."""
     asked = COUNTER_ASKED.search(question)
-    if not asked or asked.group(1) not in _PERSONS:
+    if not asked or asked.group(1) in ("个百分点", "倍"):
         return None
-
-    def counts(clause: str) -> bool:
-        return any(_in(f, _PERSONS, "余多万") for f in _figures(clause))
-
-    return counts
+    if asked.group(1) in _PERSONS:
+        return lambda clause: any(_in(f, _PERSONS, "余多万") for f in _figures(clause))
+    return lambda clause: any(not re.match(r"[%‰]|个百分点", f.group("tail")) for f in _figures(clause))
 
 
 def doing_words(part: str) -> list[str]:
@@ -555,8 +564,8 @@ def direct_answer(question: str, text: str) -> str:
             found = freq.group(0)  # "多久清理一次" -> 每年
         elif "会议" in part and (meeting := _session(body)):
             found = meeting  # "在第几届第几次会议上" -> 安溪县第十八届人民代表大会第五次会议
-        elif _RANK_ASKED.search(part) and (rank := _RANK.search(body)):
-            found = rank.group(0)  # 第一 / 第2名, as the text writes it
+        elif _RANK_ASKED.search(part) and (rank := _RANKED.search(body) or _RANK.search(body)):
+            found = rank.group(0)  # 排名第2 / 第一 / 第2名, as the text writes it
             if field := _FIELD.search(body):
                 found = field.group(0)  # with the field it ranks in: 383个县市区排名第一
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list

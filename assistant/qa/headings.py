@@ -33,7 +33,10 @@ _NAME = re.compile(r"^[\u4e00-\u9fff“”]{2,14}")
 # "存在哪些问题和不足" / "还有哪些差距"; "下一步有哪些安排" / "主要安排中,第一项是什么".
 _PROBLEMS_ASKED = re.compile(r"(?:存在|还有|有)(?:哪些|什么)(?:方面的)?(?:问题|不足|差距|短板)")
 _PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{0,6}(?:哪些|有什么|第[一二三四五六七八九十\d]+项)")
-_WHO_ASKED = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担)|责任单位|牵头单位")
+_WHO_ASKED = re.compile(
+    r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担|配合)|谁(?:来)?(?:牵头|负责)|责任单位|牵头单位|配合单位"
+)
+_ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
 _DUTY_LINE = re.compile(r"^(?:责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
@@ -53,7 +56,7 @@ class HeadingsAnswer:
     @property
     def text(self) -> str:
         if self.lead:  # the items are one quote, the last citation
-            return f"{self.lead}{'、'.join(self.items)}[{self.citations[-1].n}]。"
+            return f"{self.lead}{self.short}[{self.citations[-1].n}]。"
         return "、".join(f"{item}[{c.n}]" for item, c in zip(self.items, self.citations)) + "。"
 
 
@@ -132,10 +135,11 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     named = question[: _WHO_ASKED.search(question).start()]
     own = name_variants([report.place])  # the report's own place names no task
     terms = [t for t in key_terms(named, ignore=own) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
+    assisting = bool(_ASSIST_ASKED.search(question[_WHO_ASKED.search(question).start() :]))
     best, best_cov, offset, task, heading = None, 0.5, 0, None, None
     for line in text.split("\n"):
         if (m := _DUTY_LINE.match(line.strip())) and task is not None:
-            units = re.split(r"[；;]", m.group(1), maxsplit=1)[0].rstrip()
+            units = m.group(1).rstrip() if assisting else re.split(r"[；;]", m.group(1), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
                 title = re.split(r"[。；;]", said, maxsplit=1)[0]
                 if (cov := coverage(title, terms)) >= best_cov:
@@ -151,5 +155,12 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     t0, t1, u0, u1 = best
     chunks = store.chunk_records(report.report_id)
     citations = [span_citation(1, report, text, t0, t1, chunks), span_citation(2, report, text, u0, u1, chunks)]
-    units = [u for u in re.split(r"[,，、]", text[u0:u1]) if u.strip()]
+    said = text[u0:u1]
+    if assisting and (roles := re.findall(r"(?:^|[；;]\s*)(?:(牵头|配合|协助|参与)单位[:：])?([^；;]+)", said)):
+        # "牵头单位:新区司法局;配合单位:…" -> 牵头：新区司法局；配合：新区市场监管局、生态环境局、应急管理局
+        units = [
+            f"{role or '牵头'}：{'、'.join(u for u in re.split(r'[,，、]', who) if u.strip())}" for role, who in roles
+        ]
+    else:
+        units = [u for u in re.split(r"[,，、]", said) if u.strip()]
     return HeadingsAnswer(units, citations, lead=f"{text[t0:t1]}[1]：")

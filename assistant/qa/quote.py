@@ -66,7 +66,7 @@ def best_sentence(
     in a sentence that names the rest, is about the question although it is short. `doing`: the
     words right before 多少 (qa/direct.doing_words); when a numeric clause says one, the figure
     must be in such a clause. `counts`: what a figure's clause must count (persons, for
-    "多少名…"; qa/direct.persons_counter)."""
+    "多少名…"; qa/direct.counter_test)."""
     # "求助类有多少件": where a numeric clause of the sources says 求助类, only such clauses answer.
     said = _said(sources, doing, names) if wants_number and doing else None
     best, best_score = None, -1.0

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.types import WORK_REPORT, Report, Scope
-from assistant.text.places import PlaceIndex, find_chains, level_of, place_stem
+from assistant.text.places import PlaceIndex, find_chains, level_of, place_stem, split_place
 from assistant.text.years import YEAR
 
 _CONTENT_BEFORE = re.compile(rf"(?:截至|截止|截至到|自|从|比|较|同|与|至|到)\s*({YEAR})\s*年")
@@ -75,6 +75,22 @@ def _unheld(question: str, places: PlaceIndex) -> str | None:
     return next((chain for _, _, chain in find_chains(question) if not places.knows(chain)), None)
 
 
+# "…的报告" / "自己的2024年法治政府建设报告": the place's own report is asked for.
+_OWN_REPORT = re.compile(r"(?:自己|本级|自身)?的?[^，,。？?]{0,14}?报告")
+
+
+def _unheld_child(question: str, places: PlaceIndex) -> str | None:
+    """ "天津市滨海新区自己的2024年法治政府建设报告里…": a place inside a held one, not held itself,
+    whose own report is asked for — the held place's report is not it (a figure of 滨海新区 in
+    天津市's report is 天津市's account, not the district's report)."""
+    for _, end, chain in find_chains(question):
+        units = split_place(chain)
+        inside = len(units) >= 2 and not places.knows(units[-1]) and any(places.knows(u) for u in units[:-1])
+        if inside and _OWN_REPORT.match(question, end):
+            return chain
+    return None
+
+
 def _departments(question: str, children: list[Report]) -> bool:
     """Do the children held stand for their parent: all departments, and the question not about
     a report itself ("安吉县人民政府…的报告是哪天印发的" asks for the county's own report, whose
@@ -123,6 +139,8 @@ def detect_scope(
             return Scope(reason=f"问题提到 {unheld}", missing=f"报告库中没有{unheld}的报告（现有：{_held(reports)}）")
         return Scope()
     chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index
+    if child := _unheld_child(question, index):
+        return Scope(reason=f"问题提到 {child}", missing=f"报告库中没有{child}的报告（现有：{_held(chosen)}）")
     # "安吉县和邳州市…": a parent held only through its departments stands for them beside the others.
     standing = {}
     if found := _parent_only(question, index, reports):

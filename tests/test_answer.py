@@ -307,3 +307,53 @@ def test_a_change_given_without_its_figure_is_asked_again(model_path):
     answer = ask("乌海市报备的自治区政策解读条数较2022年有什么变化？", store, ScriptedLLM(vague, vague), settings)
     assert any("变化" in p and "数字" in p for p in answer.problems)
     assert answer.method != "model" and "855条" in answer.answer
+
+
+TONGLU = """桐庐县人民政府关于2024年度法治政府建设情况的报告
+一、主要工作
+(一)化解行政争议。县政府收到行政复议申请526件,受理488件,纠错率7.9%,调解和解率31.6%。
+(二)野生动物保护。巡护里程累计达到1.6万公里,救护受伤野生动物138只。
+(三)发展目标。到2025年全县地区生产总值突破900亿元,城乡居民收入稳步增长。
+二、2025年工作打算
+2025年,县政府将继续推进法治政府建设:一是深化执法改革;二是调解和解率达到35%以上。
+桐庐县人民政府
+2025年1月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def tonglu(tmp_path_factory, embedder):
+    from assistant.core.config import Settings
+    from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+
+    from .conftest import DEFAULT_CACHE_DIR
+
+    folder = tmp_path_factory.mktemp("tonglu")
+    (folder / "tonglu-2024.txt").write_text(TONGLU, "utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("tonglu-data"), cache_dir=DEFAULT_CACHE_DIR)
+    store = Store(settings, embedder=embedder)
+    ingest_paths([folder], store, progress=False)
+    return store, settings
+
+
+def test_a_planned_figure_does_not_answer_what_was_done(tonglu):
+    store, settings = tonglu
+    planned = "桐庐县调解和解率达到35%以上。[2]"  # the 2025 target (source 2), not 2024's rate
+    answer = ask("桐庐县2024年调解和解率是多少？", store, ScriptedLLM(planned, planned), settings)
+    assert any("计划目标" in p for p in answer.problems)
+    assert answer.answer == "31.6%" and "35%" not in answer.answer
+
+
+def test_a_figure_given_without_its_bound_is_asked_again(tonglu):
+    store, settings = tonglu
+    unbounded = "桐庐县到2025年地区生产总值要做到900亿元。[1]"  # the report says 突破900亿元
+    answer = ask("桐庐县到2025年地区生产总值要做到多少？", store, ScriptedLLM(unbounded, unbounded), settings)
+    assert any("突破" in p for p in answer.problems)
+    assert answer.answer == "突破900亿元"
+
+
+def test_an_amount_asked_is_not_answered_with_a_count_of_other_things(tonglu):
+    store, settings = tonglu
+    answer = ask("桐庐县2024年兑付的野生动物致害补偿一共多少钱？", store, ScriptedLLM(), settings)
+    assert answer.refused and "138" not in answer.answer

@@ -151,6 +151,7 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("街道办的这份报告报送的是哪两个机关？", ["addressee"]),
         ("这份年度报告的发文字号和报送机关分别是什么？", ["doc_number", "addressee"]),
         ("这份政府工作报告是哪天在哪次人代会上作的？", ["date", "meeting"]),
+        ("这份政府工作报告是哪天？在哪次人代会上作的？", ["date", "meeting"]),  # each part asks one
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],

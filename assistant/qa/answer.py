@@ -31,7 +31,7 @@ from assistant.core.types import ANNUAL_REPORT, Answer, Citation, Hit, Method, R
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
 from assistant.qa import about, headings, instant, tables
-from assistant.qa.checks import Expect, draft_problems, parts_matcher, problems_with
+from assistant.qa.checks import PLAN_ASKED, PLANNED, Expect, draft_problems, parts_matcher, problems_with
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
     asking_clause,
@@ -207,9 +207,6 @@ def _per_report(question: str, sentence: str, citations: list[Citation], places:
 _ASKS_ANNUAL = re.compile(r"法治政府建设(?:情况|工作|年度)*的?报告")
 
 
-_PLAN_ASK = re.compile(r"计划|打算|力争|目标|拟|下一步|明年")
-
-
 def _missing_report(q: Asking) -> Answer | None:
     # The annual report asked for is not another kind of document, whatever year that is of.
     if (other := _other_kind(q)) or not q.scope.missing:
@@ -229,7 +226,7 @@ def _missing_report(q: Asking) -> Answer | None:
             q.hits = naming
             return None
         # "计划在2024年…" of a place whose latest report is 2023's: that report's plans answer it.
-        planned = [h for h in q.hits if h.report.year == q.scope.year - 1] if _PLAN_ASK.search(q.question) else []
+        planned = [h for h in q.hits if h.report.year == q.scope.year - 1] if PLAN_ASKED.search(q.question) else []
         if planned:
             q.hits = planned
             return None
@@ -459,12 +456,17 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
     return more
 
 
+_CHANGE_WORDS = frozenset("增加 增长 提高 提升 减少 下降 降低 达到 扩大 现在 目前".split())
+
+
 def _part_terms(q: Asking, part: str, parts: list[str]) -> list[str]:
     """The key terms a sentence answering one part must share with it."""
     terms = key_terms(part, ignore=q.places)
     measure = measure_asked(part + "？")
-    if len(terms) < 2 and not (measure and measure.precise):
-        # "2025年要提到多少": what is to reach it is named in the first part (a rate names itself)
+    # "计划增加到几个": what is to reach it is named in the first part (a rate names itself)
+    if len([t for t in terms if not PLAN_ASKED.fullmatch(t) and t not in _CHANGE_WORDS]) < 2 and not (
+        measure and measure.precise
+    ):
         terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
     return terms
 
@@ -476,8 +478,9 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     other_year = _other_year(part)
     wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), counter_test(part)
     best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts)
-    # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%")
-    if best and best.text in used and len(figures_in(best.text)) < 2:
+    # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%" — but not a
+    # part asking the plan, "计划增加到几个", when the sentence says what is)
+    if best and best.text in used and (len(figures_in(best.text)) < 2 or PLAN_ASKED.search(part)):
         fresh = best_sentence(
             q.sources,
             terms,
@@ -540,13 +543,10 @@ def _other_years(q: Asking, found: Quote) -> list[Quote]:
     return sorted(more, key=lambda qt: qt.source.hit.report.year or 0)
 
 
-_PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
-
-
 def _done_first(q: Asking, find: Callable[[Callable[[str], bool] | None], Quote | None], enough: float) -> Quote | None:
     """`find`'s best sentence, passing over what a report plans ("力争纠错率控制在6%以内") when
     the question asks what was done — unless only plans answer it well `enough`."""
-    done = None if _PLAN_ASK.search(q.question) else find(lambda s: bool(_PLANNED.search(s)))
+    done = None if PLAN_ASKED.search(q.question) else find(lambda s: bool(PLANNED.search(s)))
     return done if done and done.coverage >= enough else find(None)
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.qa.direct import CHANGE_ASKED, doing_words, item_figures, question_parts, span_before
+from assistant.qa.direct import CHANGE_ASKED, doing_words, figures_of, item_figures, question_parts, span_before
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -191,6 +191,9 @@ def _names_other_count(clause: str, number: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", lead)) >= 4
 
 
+_BOUND = re.compile(r"突破|超过|不足|不到")
+
+
 def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """What a draft leaves out that its sources state: the figure of each item asked ("法治宣传和
     法治讲座" has two, 200余场次 and 100场次), and the span a count is over (11件 "2019年至今" is not
@@ -210,10 +213,40 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
     if changed and any(figures_in(c) for s in cited for c in clauses(s.text) if any(t in c for t in expect.terms)):
         problems.append("问题问的是变化，回答没有给出所引资料中的数字")  # "翻一番" without its 855条
     for number in sorted(given - expect.exempt):
+        # "突破5000亿元" given as 5000亿元 says another thing: the bound must stay.
+        stated = [f for s in cited for f, n in figures_of(s.text) if n == number]
+        bounds = {m.group(0) for f in stated if (m := _BOUND.search(f))}
+        if stated and len(bounds) == 1 and all(_BOUND.search(f) for f in stated):
+            word = bounds.pop()
+            if f"{word}{number}" not in said:
+                problems.append(f"数字 {number} 在资料中是“{word}{number}”，回答漏了“{word}”")
         figure = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d.])")
         spans = {span_before(c, m.start()) for s in cited for c in clauses(s.text) if (m := figure.search(c))}
         if len(spans) == 1 and (span := spans.pop()) and years_in(span) - years_in(said):
             problems.append(f"数字 {number} 是{span}的累计数，回答没有写出“{span}”")
+    return problems
+
+
+# What a report plans, not what it did: "力争纠错率控制在6%以内", "将继续…调解和解率达到35%以上";
+# and a question that asks about plans.
+PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
+PLAN_ASKED = re.compile(r"计划|打算|力争|目标|拟|下一步|明年|要达到|要提高|想把|想要")
+_PLAN_SECTION = re.compile(r"打算|下一步|工作安排|工作计划|工作思路|努力方向")
+
+
+def plan_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A figure the report gives only as a plan ("二是…调解和解率达到35%以上" under 2025年工作打算)
+    does not answer what was done, when the sources state the measure as done too."""
+    if not expect.question or PLAN_ASKED.search(expect.question):
+        return []
+    ids = cited_ids(text)
+    cited = [s for s in sources if s.n in ids]
+    problems = []
+    for number in sorted(number_set(strip_citations(text)) - expect.exempt):
+        holding = [(s, c) for s in cited for c in sentences(s.text) if number in number_set(c)]
+        planned = [(s, c) for s, c in holding if PLANNED.search(c) or _PLAN_SECTION.search(s.section)]
+        if holding and len(planned) == len(holding):
+            problems.append(f"数字 {number} 是报告的计划目标，问题问的是已做到的情况")
     return problems
 
 
@@ -223,7 +256,7 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     (`omission_problems`), and for a precise measure, figures of that measure (a quote, by
     contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
-    problems += omission_problems(text, sources, expect)
+    problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
     if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < _MIN_HAN:

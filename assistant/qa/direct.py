@@ -29,6 +29,7 @@ _UNITS = (
 )
 FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
+    rf"(?P<bound>突破|超过|不足|不到)?"  # 突破5000亿元 is not 5000亿元
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
     rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
@@ -123,8 +124,12 @@ def figures_of(text: str) -> list[tuple[str, str]]:
 def _figure_text(m: re.Match) -> str:
     """A figure as the answer gives it: direction, number, unit and qualifier (增长11.3%, 3000余万元),
     and the 第 of a rank (第2名)."""
-    rank = "第" if not m.group("dir") and m.string[m.start("num") - 1 : m.start("num")] == "第" else ""
-    return (m.group("dir") or "") + rank + m.group("num") + m.group("tail")
+    rank = (
+        "第"
+        if not m.group("dir") and not m.group("bound") and m.string[m.start("num") - 1 : m.start("num")] == "第"
+        else ""
+    )
+    return (m.group("dir") or "") + (m.group("bound") or "") + rank + m.group("num") + m.group("tail")
 
 
 _ITEM_END = re.compile(r"各|分别|的|有|是|共|一共|多少|几")  # where the last item's name ends
@@ -281,11 +286,16 @@ _GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完
 _PERSONS = ("名", "人", "位")
 
 
+_MONEY_ASKED = re.compile(r"多少钱|多少资金|多少经费|金额(?:是|有)?多少|花了多少|投入了?多少")
+
+
 def counter_test(question: str) -> Callable[[str], bool] | None:
     """For a count asked in a counter ("多少名持证执法人员", "多少次行政检查"): a test that a clause
     holds such a count — persons for 名/人/位 (6870名, 1.08万名; a rate, 持证率71%, does not
     answer it), for another counter a figure that is not a share ("减少20%以上" is no count of
     检查). None when the question asks no count in a counter."""
+    if _MONEY_ASKED.search(question):  # "一共多少钱": an amount in 元, not 138只(头)
+        return lambda clause: any("元" in f.group("tail") for f in _figures(clause))
     asked = COUNTER_ASKED.search(question)
     if not asked or asked.group(1) in ("个百分点", "倍"):
         return None

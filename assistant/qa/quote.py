@@ -78,9 +78,16 @@ def best_sentence(
                 continue
             if wants_number:
                 around = coverage(sentence, terms)
+                parts = clauses(sentence)
+                # a figure's clause may lean on the one before it for its subject: "建立“无事不扰”企业
+                # 名单,2025年6月底前首批纳入企业不少于500家"
                 numeric = [
-                    max(coverage(c, terms), 0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0)
-                    for c in clauses(sentence)
+                    max(
+                        coverage(c, terms),
+                        0.9 * coverage(parts[i - 1] + c, terms) if i else 0.0,
+                        0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0,
+                    )
+                    for i, c in enumerate(parts)
                     if figures_in(c)
                     and (names is None or names(c))
                     and (said is None or said in c)

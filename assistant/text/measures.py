@@ -35,7 +35,7 @@ _LEADING = re.compile(
 # "有多少持证行政执法人员": the thing counted after 多少, with no counter between.
 _COUNTED_BARE = re.compile(r"(?:多少|几)(?!个|件|名|人|次|项|家|起|宗|万|亿|元)([\u4e00-\u9fff]{2,16}?)[？?。，,]*$")
 # Words that name no measure of their own: "给调解和解率定的目标是多少" asks for a 和解率.
-_STANDS_FOR = frozenset("目标 目标值 指标 要求 标准 数字 数值 数据 水平".split())
+_STANDS_FOR = frozenset("目标 目标值 指标 要求 标准 数字 数值 数据 水平 计划 力争".split())
 _RATE = re.compile(r"[\u4e00-\u9fff]{0,6}?[\u4e00-\u9fff]{2}率")
 # "比例" is left out: people say 赢的比例 for what a report calls 胜诉率.
 _PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次|占比|比重)$")
@@ -66,6 +66,8 @@ def measure_asked(question: str) -> Measure | None:
         return None
     # "占比提高到多少" asks the level 占比 is to reach: the measure is 占比.
     phrase = _SPAN_WORDS.sub("", _TARGET.sub("", _LEADING.sub("", phrase))).strip()
+    if phrase in _STANDS_FOR:  # "计划增加到几个": what is to reach it is named elsewhere
+        return None
     if _RANK_ASKED.search(q) and not _PRECISE.search(phrase):
         phrase = re.sub(r"(?:排在|排名|排|位列|位居|居|里|中)+$", "", phrase) or phrase
         return Measure(phrase, "排名", True)

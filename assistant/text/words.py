@@ -24,7 +24,7 @@ _STOP = frozenset(
 # Words every report repeats: they cannot tell a relevant sentence from another one.
 GENERIC_TERMS = frozenset(
     "法治 政府 法治政府 建设 工作 报告 全市 全县 全区 我市 我县 开展 推进 情况 年度 这份 一共 分别 "
-    "其中 共有 相关 哪个 主要 进行 方面".split()
+    "其中 共有 相关 哪个 主要 进行 方面 做到".split()
 )
 
 
@@ -49,7 +49,8 @@ def tokenize(text: str) -> list[str]:
 # How a question asks, not what it asks about: "烧了多大面积" asks about 面积 (not 大面积), "结了几件"
 # about what was 结 (not 几件), "有啥变化" about the thing that changed.
 _ASKING = re.compile(
-    r"(?:是|有|为)?(?:多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|什么变化|何变化|变化)"
+    r"(?:是|有|为|在)?(?:什么时候|何时|哪一?天|至少|最少|多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|"
+    r"什么变化|何变化|变化)"
 )
 
 
@@ -58,7 +59,7 @@ def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
     and the words that only ask."""
     terms = []
     for t in tokenize(_ASKING.sub("，", question)):
-        if t in GENERIC_TERMS:
+        if t in GENERIC_TERMS or t in ALIASES:  # "GDP" is not in the report: what it stands for is
             continue
         # Single characters (率, 数, 件) match almost any sentence, so they carry no evidence.
         if len(t) < 2 or t in ignore or any(t in p for p in ignore) or re.fullmatch(r"\d+|年度", t):

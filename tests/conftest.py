@@ -141,6 +141,20 @@ def general_store(tmp_path_factory, embedder):
     return store, settings
 
 
+def one_report_library(tmp_path_factory, embedder, file_name: str, text: str):
+    """(store, settings) with one report, written as `file_name` and ingested, in a data dir of
+    its own — for a module's tests of one invented document; read-only."""
+    from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp(Path(file_name).stem)
+    (folder / file_name).write_text(text, "utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), cache_dir=DEFAULT_CACHE_DIR)
+    store = Store(settings, embedder=embedder)
+    ingest_paths([folder], store, progress=False)
+    return store, settings
+
+
 @pytest.fixture(scope="session")
 def small_llm():
     """The real packaged 0.5B model through llama.cpp, loaded once per session (temperature 0,

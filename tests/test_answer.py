@@ -5,6 +5,7 @@ import pytest
 from assistant.backends.registry import get_backend
 from assistant.qa.answer import NOT_MENTIONED, Listener, ask
 
+from .conftest import one_report_library
 from .fakes import ScriptedLLM
 
 WUHAI_Q = "2023年乌海市行政机关负责人出庭应诉率是多少？"
@@ -323,18 +324,7 @@ TONGLU = """桐庐县人民政府关于2024年度法治政府建设情况的报�
 
 @pytest.fixture(scope="module")
 def tonglu(tmp_path_factory, embedder):
-    from assistant.core.config import Settings
-    from assistant.index.store import Store
-    from assistant.ingest.pipeline import ingest_paths
-
-    from .conftest import DEFAULT_CACHE_DIR
-
-    folder = tmp_path_factory.mktemp("tonglu")
-    (folder / "tonglu-2024.txt").write_text(TONGLU, "utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("tonglu-data"), cache_dir=DEFAULT_CACHE_DIR)
-    store = Store(settings, embedder=embedder)
-    ingest_paths([folder], store, progress=False)
-    return store, settings
+    return one_report_library(tmp_path_factory, embedder, "tonglu-2024.txt", TONGLU)
 
 
 def test_a_planned_figure_does_not_answer_what_was_done(tonglu):

@@ -6,6 +6,7 @@ import pytest
 from assistant.qa.answer import ask
 from assistant.text.tables import tables_in
 
+from .conftest import one_report_library
 from .fakes import ScriptedLLM
 
 # An invented county report: a table with bars (and a markdown rule) and one set out with spaces.
@@ -54,18 +55,7 @@ def test_lines_that_are_not_a_header_over_two_rows_are_not_a_table(text):
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory, embedder):
-    from assistant.core.config import Settings
-    from assistant.index.store import Store
-    from assistant.ingest.pipeline import ingest_paths
-
-    from .conftest import DEFAULT_CACHE_DIR
-
-    folder = tmp_path_factory.mktemp("hekou")
-    (folder / "hekou-2024.txt").write_text(REPORT, "utf-8")
-    settings = Settings(data_dir=tmp_path_factory.mktemp("hekou-data"), cache_dir=DEFAULT_CACHE_DIR)
-    store = Store(settings, embedder=embedder)
-    ingest_paths([folder], store, progress=False)
-    return store, settings
+    return one_report_library(tmp_path_factory, embedder, "hekou-2024.txt", REPORT)
 
 
 @pytest.mark.parametrize(

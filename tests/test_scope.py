@@ -192,3 +192,12 @@ def test_a_parent_held_only_through_its_departments_is_answered_from_them():
     # ... nor a figure asked of the government's own report.
     figure = detect_scope("安吉县人民政府2023年度法治政府建设报告里收到多少件行政复议申请？", library)
     assert figure.missing and "安吉县" in figure.missing
+
+
+def test_of_two_parents_named_the_one_its_children_cannot_stand_for_is_refused():
+    library = [
+        report("hunan-jtt-2024", "湖南省交通运输厅", 2024, "湖南省"),  # a department stands for its province
+        report("shennongjia-2024", "湖北省神农架林区", 2024, "湖北省"),  # a county does not
+    ]
+    scope = detect_scope("湖南和湖北两个省交通运输厅2024年的行政复议案件各有多少？", library)
+    assert scope.report_ids == [] and "报告库中没有湖北省本级的报告" in scope.missing

@@ -230,7 +230,7 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
 # What a report plans, not what it did: "力争纠错率控制在6%以内", "将继续…调解和解率达到35%以上";
 # and a question that asks about plans.
 PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
-PLAN_ASKED = re.compile(r"计划|打算|力争|目标|拟|下一步|明年|要达到|要提高|想把|想要")
+PLAN_ASKED = re.compile(r"计划|打算|力争|目标|预期|拟|下一步|明年|要达到|要提高|想把|想要|定在|定为")
 _PLAN_SECTION = re.compile(r"打算|下一步|工作安排|工作计划|工作思路|努力方向")
 
 

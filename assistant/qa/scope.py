@@ -106,11 +106,12 @@ _GOVERNMENTS_REPORT = re.compile(r"(?:人民政府|政府)(?:的|关于)?[^？?�
 
 
 def _parent_only(question: str, places: PlaceIndex, reports: list[Report]) -> tuple[str, list[Report]] | None:
-    """A parent the question names whose children are held but which has no report of its own."""
-    for parent in sorted(places.named_parents(question) - places.places, key=len, reverse=True):
-        children = places.parents[parent]
-        return parent, [r for r in reports if r.place in children]
-    return None
+    """A parent the question names whose children are held but which has no report of its own. Of
+    several, one that its children cannot stand for comes first: "湖南和湖北两个省交通运输厅…" with
+    湖南省交通运输厅 and 神农架林区 held is refused for 湖北, not answered for 湖南 alone."""
+    parents = sorted(places.named_parents(question) - places.places, key=lambda p: (-len(p), p))
+    found = [(p, [r for r in reports if r.place in places.parents[p]]) for p in parents]
+    return next((f for f in found if not _departments(question, f[1])), found[0] if found else None)
 
 
 def detect_scope(

@@ -53,7 +53,7 @@ _TITLE = re.compile(r"《[^》]{2,60}》")
 _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
 # "有什么变化": a change, answered with its figure (checks.py holds drafts to it too).
-CHANGE_ASKED = re.compile(r"有什么变化|有啥变化|有何变化|怎么变|如何变化|怎么走")
+CHANGE_ASKED = re.compile(r"有什么变化|有啥变化|有何变化|怎么变|如何变化|怎么走|同比(?:怎样|怎么样|如何|情况|呢)")
 _NUMERIC = re.compile(
     rf"多少|几|多大|多高|多长|多远|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )

@@ -347,3 +347,12 @@ def test_an_amount_asked_is_not_answered_with_a_count_of_other_things(tonglu):
     store, settings = tonglu
     answer = ask("桐庐县2024年兑付的野生动物致害补偿一共多少钱？", store, ScriptedLLM(), settings)
     assert answer.refused and "138" not in answer.answer
+
+
+def test_a_bare_figure_for_one_of_two_parts_is_not_taken_for_the_whole_answer(model_path):
+    store, settings = model_path
+    one = "[1] 1403家"  # the second part's 1985条 is left out
+    answer = ask(
+        "磴口县涉企信息归集公示中认领了多少家企业？录入了多少条行政处罚？", store, ScriptedLLM(one, one), settings
+    )
+    assert answer.method != "model" and "1403" in answer.answer and "1985" in answer.answer

@@ -125,6 +125,8 @@ WUHAI = "开展行政复议质量提升年活动,我市行政应诉案件124件,
         ),
         ("在全省考评里排第几？", "在全省法治政府建设年度考评中,林区排名第3,首次进入前三。", "排名第3"),
         ("3.几项任务？", "3.明确重点任务31项。", "31项"),  # an item's number is not a figure
+        # a verb two counts share: the count of the thing named, not the verb's first count
+        ("录入了多少条行政处罚？", "共认领企业1403家,录入行政许可4479条,行政处罚1985条。", "1985条"),
         ("复议案件有几件？同比怎样？", "行政复议案件27件,同比下降12.9%,审结后维持21件。", "27件；同比下降12.9%"),
         # what is counted, in the question's words, over the words before 几 (its subject)
         (

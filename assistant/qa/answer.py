@@ -354,7 +354,12 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         q.declined = True  # the sources do not answer: no retry, the quote rung checks
         return None
     text = with_citations(text, q.sources, q.terms)
-    if q.expect.measure or q.expect.names_measure:  # "46名，92项": each figure as the clause holding it
+    # "46名，92项": each figure as the clause holding it — for several parts, only a figure for each
+    # part that asks one ("1403家" alone answers one of two: it is asked again)
+    asking = sum(bool(_WANTS_NUMBER.search(p)) for p in question_parts(q.question))
+    if q.expect.measure or (
+        q.expect.names_measure and len(number_set(strip_citations(text)) - q.expect.exempt) >= asking
+    ):
         text = spelled_out(text, q.sources, q.expect.names_measure)
     problems = draft_problems(text, q.sources, q.expect)
     if problems:

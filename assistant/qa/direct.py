@@ -253,9 +253,7 @@ def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -
         return None
     terms = key_terms(part)
     named = [ac for ac in candidates if measure and names_measure(ac[1], measure)]
-    # what is counted, in the question's own words ("几个持证执法人员" over "配备持证执法人员46名"),
-    # outweighs the words before 几 ("综合执法队有"), which may be its subject
-    verbatim = [ac for ac in named if measure and len(measure.phrase) >= 3 and measure.phrase in ac[1]]
+    verbatim = [ac for ac in named if _says_counted(ac[1], measure, part)]
     pool = verbatim or named or candidates
     if not (measure and measure.precise) and not verbatim and (found := doing(part, [c for _, c in candidates])):
         pool = [ac for ac in pool if ac[1] in found] or [ac for ac in candidates if ac[1] in found]
@@ -265,6 +263,18 @@ def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -
 
 
 _SPAN = re.compile(r"(?:19|20)\d{2}年(?:以来|至今)|截至\d{4}年(?:\d{1,2}月)?(?:底|末)?")
+
+
+def _says_counted(clause: str, measure: Measure | None, part: str) -> bool:
+    """Does the clause name what is counted in the question's own words, so that it outweighs the
+    words before 多少/几? It does when those words are the count's subject ("综合执法队有几个持证执法人员"
+    over "配备持证执法人员46名"), or when the clause begins with it, going on from a verb another count
+    shares ("录入了多少条行政处罚" over "录入行政许可4479条,行政处罚1985条") — not when another verb
+    comes first ("调解成功了多少起矛盾纠纷" is not "排查矛盾纠纷231起")."""
+    if not measure or measure.precise or len(measure.phrase) < 3 or measure.phrase not in clause:
+        return False
+    subject = (m := _VERB.search(part)) and re.search(r"(?:有|是)$", m.group(1))
+    return bool(subject) or clause.lstrip(" ,，;；、").startswith(measure.phrase)
 
 
 def _spanned(clause: str, figure: re.Match) -> str:
@@ -374,14 +384,17 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
                 wanted.append((at, c, f))
     if not wanted:
         return None
-    if found := doing(part, [c for _, c, _ in wanted]):
+    measure = measure_asked(part + "？")
+    if verbatim := [w for w in wanted if _says_counted(w[1], measure, part)]:
+        wanted = verbatim  # "录入了多少条行政处罚" over "录入行政许可4479条,行政处罚1985条": 行政处罚's
+    elif found := doing(part, [c for _, c, _ in wanted]):
         wanted = [w for w in wanted if w[1] in found]
     terms = key_terms(part)
     at, clause, first = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] + w[2].start() >= after, -w[0]))
     figures = [f for a, _, f in wanted if a == at]
     if at + first.start() >= after:  # in the clause, a figure not before the last one given
         figures = [f for f in figures if at + f.start() >= after] or figures
-    best = _after_words(clause, figures, terms, measure_asked(part + "？"))
+    best = _after_words(clause, figures, terms, measure)
     return _spanned(clause, best)
 
 

@@ -435,11 +435,10 @@ def _quote(q: Asking) -> Answer | None:
     )
     text = "；".join(f"根据{qt.source.label}：“{qt.text}” [{qt.source.n}]" for qt in quotes)
     years = {qt.source.hit.report.report_id for qt in quotes}
-    short = (
-        "；".join(f"{qt.source.label}：{direct_answer(q.question, qt.text)}" for qt in quotes)
-        if len(years) > 1
-        else None
-    )
+    # several years of one place are told apart by their years alone (2023年：排名第7)
+    one_place = len({qt.source.hit.report.place for qt in quotes}) == 1
+    label = lambda qt: f"{qt.source.hit.report.year}年" if one_place and qt.source.hit.report.year else qt.source.label  # noqa: E731
+    short = "；".join(f"{label(qt)}：{direct_answer(q.question, qt.text)}" for qt in quotes) if len(years) > 1 else None
     q.listener.emit(text)
     return q.finish(text, "extractive", short=short)
 

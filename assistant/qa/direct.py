@@ -591,6 +591,8 @@ def direct_answer(question: str, text: str) -> str:
             found = rank.group(0)  # 排名第2 / 第一 / 第2名, as the text writes it
             if field := _FIELD.search(body):
                 found = field.group(0)  # with the field it ranks in: 383个县市区排名第一
+            if rest := _rest_of_sentence(body, found):
+                found = rest  # and how it moved: 排名第6,较上年前移4位
         elif _NUMERIC.search(part) and not re.search(r"哪几|哪些", part):  # "哪几种…形式" asks a list
             measure = measure_asked(part + "？")
             found = (

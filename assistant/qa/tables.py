@@ -170,8 +170,9 @@ Found = tuple[str, str, Row, set[str]]  # the explanation, the direct answer, th
 def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     if not _ASKS.search(question):
         return None
-    chunks = store.chunk_records(report.report_id)
-    text = "".join(c.text for c in chunks)
+    text, found_tables = _tables_of(store, report)
+    if not found_tables:
+        return None  # most reports have none: no question's work beyond the first
     # The report's own names say nothing of its rows: "湖南…交通运输厅…行政复议案件" must not match
     # the row 交通运输行政处罚案件 by 交通运输.
     units = [u for p in (report.place, report.parent) if p for u in split_place(p)]
@@ -179,13 +180,25 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
         question = question.replace(name, "，")
     parts = question_parts(question)
-    for table in tables_in(text):
+    for table in found_tables:
         found = (_each_part(parts, table, report) if len(parts) > 1 else None) or _answer(question, table, report)
         if found:
             answer_text, short, last, derived = found
-            citation = span_citation(1, report, text, table.start, last.end, chunks)
+            citation = span_citation(1, report, text, table.start, last.end, store.chunk_records(report.report_id))
             return TableAnswer(answer_text, short, [citation], derived)
     return None
+
+
+_TABLES: dict[str, tuple[str, list[Table]]] = {}  # report version -> (text, tables): the text is immutable per version
+
+
+def _tables_of(store: Store, report: Report) -> tuple[str, list[Table]]:
+    """The report's text and tables, read once per report version (every question of one report
+    in scope asks here, and most reports hold no table)."""
+    if report.version not in _TABLES:
+        text = store.report_text(report.report_id)
+        _TABLES[report.version] = (text, tables_in(text))
+    return _TABLES[report.version]
 
 
 def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:

@@ -26,6 +26,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout4_eval.py",
         # the fifth (general/holdout5/): 直辖市, 林区, 副省级城市的区, 省厅, 县级市的镇, three years of a 自治旗, 政府工作报告, 行动方案
         "build_holdout5_eval.py",
+        # the sixth (general/holdout6/): 省's 地区, 县级市 2022/2024, 县人社局, numeral-year county, 自治州, 工作要点, 信息公开年报, 省政府工作报告, 中期评估
+        "build_holdout6_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

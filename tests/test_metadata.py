@@ -207,3 +207,52 @@ def test_superiors_named_without_a_place_are_the_addressee_and_a_行政公署_si
     assert meta.addressee == "自治区党委、自治区人民政府" and meta.issuer == "锡林郭勒盟行政公署"
     province = "贵州省人民政府关于2023年度法治政府建设情况的报告\n党中央、国务院:\n2023年,贵州省坚持依法行政。"
     assert extract(province).addressee == "党中央、国务院" and extract(province).place == "贵州省"
+
+
+def test_a_place_followed_by_its_government_and_a_superior_is_two_places_not_one():
+    # "平遥县人民政府在晋中市委…" once read as one place "平遥县人民政府在晋中市"
+    text = (
+        "平遥县人民政府关于二〇二四年度法治政府建设情况的报告\n"
+        "二〇二四年，平遥县人民政府在晋中市委、市政府和县委的坚强领导下，办理行政复议案件96件。\n"
+        "平遥县人民政府\n二〇二五年二月二十六日"
+    )
+    meta = extract(text)
+    assert (meta.place, meta.parent, meta.date) == ("平遥县", "晋中市", "2025-02-26")
+
+
+def test_a_salutations_short_name_for_the_parent_is_given_as_the_body_writes_it_in_full():
+    text = (
+        "瑞丽市人民政府关于2022年度法治政府建设工作情况的报告\n中共德宏州委、德宏州人民政府:\n"
+        "2022年,瑞丽市人民政府在德宏傣族景颇族自治州州委、州政府和瑞丽市委的坚强领导下,依法防控。\n"
+        "瑞丽市人民政府\n2023年2月6日"
+    )
+    assert extract(text).parent == "德宏傣族景颇族自治州"
+
+
+def test_a_county_level_city_under_a_prefecture_takes_it_as_parent_from_the_opening():
+    text = (
+        "瑞丽市人民政府关于2024年度法治政府建设工作情况的报告\n（2025年2月12日）\n"
+        "2024年,瑞丽市人民政府在德宏傣族景颇族自治州州委、州政府和瑞丽市委的领导下,推进依法行政。"
+    )
+    meta = extract(text)
+    assert (meta.parent, meta.date) == ("德宏傣族景颇族自治州", "2025-02-12")  # the date in brackets under the title
+
+
+def test_a_county_level_city_named_after_its_province_in_the_opening_is_the_parent():
+    text = (
+        "寿光市2024年法治政府建设工作要点\n"
+        "为认真贯彻习近平法治思想,落实山东省、潍坊市关于法治政府建设的工作部署,结合我市实际,制定本要点。"
+    )
+    assert extract(text).parent == "潍坊市"
+    verbs = "三亚市2025年法治政府建设工作要点\n为深入贯彻习近平法治思想，全面落实海南省法治政府建设工作部署，结合我市实际，制定本要点。"
+    assert extract(verbs).parent == "海南省"  # not "海南省法治政府建设工作部署" (a 署), nor "结合我市"
+
+
+def test_a_report_on_a_plans_mid_term_review_is_not_the_annual_report():
+    text = (
+        "南通市人民政府关于《南通市法治政府建设实施方案（2021—2025年）》中期评估情况的报告\n江苏省人民政府：\n"
+        "《实施方案》实施三年来，全市法治政府建设稳步推进，依法行政水平提升。存在的问题：法治政府建设不平衡。"
+        "下一步，继续推进法治政府建设。"
+    )
+    meta = extract(text)
+    assert (meta.kind, meta.year) == ("其他", None)

@@ -175,3 +175,29 @@ def test_a_province_ending_in_州_is_read_whole_and_customary_short_names_are_kn
     assert {"云梯乡", "云梯"} <= short_names("宁国市云梯畲族乡")  # an ethnic township without its people
     assert {"鄂伦春旗", "鄂伦春"} <= short_names("鄂伦春自治旗")  # a banner named for its people
     assert {"鄂温克旗", "鄂温克"} <= short_names("鄂温克族自治旗")
+
+
+@pytest.mark.parametrize(
+    "text, chains",
+    [
+        ("平遥县人民政府在晋中市委、市政府和县委的坚强领导下", ["平遥县", "晋中市"]),
+        (
+            "瑞丽市人民政府在德宏傣族景颇族自治州州委、州政府和瑞丽市委的领导下",
+            ["瑞丽市", "德宏傣族景颇族自治州", "瑞丽市"],
+        ),
+        ("认真贯彻落实市委市政府和县委决策部署", []),  # a clause that runs into 市 names no place
+        ("认真落实株洲市委部署", ["株洲市"]),
+        ("预计全年实现地区生产总值增长6%", []),
+        ("积极融入促进中部地区崛起", []),
+    ],
+)
+def test_a_chain_holds_names_not_the_clause_or_the_government_around_them(text, chains):
+    assert [chain for _, _, chain in find_chains(text)] == chains
+
+
+def test_a_department_is_known_by_the_short_name_people_use_for_it():
+    from assistant.text.places import short_names
+
+    assert {"仙居县人社局", "仙居人社局"} <= short_names("仙居县人力资源和社会保障局")
+    assert {"湖南省交通厅", "湖南交通厅"} <= short_names("湖南省交通运输厅")
+    assert "乌海司法局" in short_names("乌海市司法局")  # a name with no customary short form keeps its own

@@ -15,7 +15,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.text.places import DEPARTMENT, find_chains, level_of, local_name, parent_of, split_place
+from assistant.text.places import (
+    DEPARTMENT,
+    find_chains,
+    level_of,
+    local_name,
+    parent_of,
+    short_names,
+    split_place,
+)
 
 # After a place in a self-naming position: its government, party committee, or a department.
 _GOVERNMENT = re.compile(
@@ -30,7 +38,7 @@ _SUPERIOR = r"(?:中共)?(?:党中央|国务院|(?:自治区|省|市|州|盟|县
 _TO_SUPERIORS = re.compile(rf"^{_SUPERIOR}(?:[、,，]{_SUPERIOR})*[：:]$")
 # The opening names the superiors a report answers to: "在巴彦淖尔市委、市政府的坚强领导下",
 # "根据省委、省政府印发的《四川省…方案》".
-_SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|贯彻落实)[^。；;]*")
+_SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|落实)[^。；;]*")
 _RANK = {
     "省": 4,
     "自治区": 4,
@@ -84,7 +92,8 @@ def _named(line: str) -> list[str]:
 
 def _department_name(name: str) -> bool:
     # "局" after a place is a department only with a name of its own (司法局, not 当局).
-    return len(name) >= 3 or name in ("管委会",)
+    # nor is 部署 a 署: "落实海南省法治政府建设工作部署"
+    return (len(name) >= 3 or name in ("管委会",)) and not name.endswith("部署")
 
 
 def addressee_of(lines: list[str]) -> str | None:
@@ -162,14 +171,29 @@ def _parent(place: str, body: str, addressee: str | None) -> str | None:
             return "".join(units[:-1])
     rank = _RANK.get(level_of(place) or "", 0)
 
-    def above(text: str, at_least: int) -> list[str]:
-        return [p for p in _named(text) if _RANK.get(level_of(p) or "", 0) >= at_least and p != place]
+    def ranked(p: str) -> int:
+        return _RANK.get(level_of(p) or "", 0)
 
     # A report goes up to its superiors (株洲市 for the 县级市 醴陵市: the same suffix), a notice
     # down to its subordinates: an addressee ranked below the place is not its parent.
-    if addressee and (found := above(addressee, rank)):
-        return found[0]
+    if addressee and (found := [p for p in _named(addressee) if p != place and ranked(p) >= rank]):
+        return _fullest(found[0], body)
     for m in _SUPERIOR.finditer(body[: _OPENING * 4]):
-        if found := above(m.group(0), rank + 1):
-            return found[0]
+        found = [p for p in _named(m.group(0)) if p != place]
+        higher = [p for p in found if ranked(p) > rank]
+        # "落实山东省、潍坊市关于…的部署": a 市 named with its province is the 县级市's own city; a 市
+        # under a 州, 盟 or 地区 is a county-level city too ("在德宏傣族景颇族自治州州委…领导下")
+        city = [p for p in found if level_of(place) == "市" and ranked(p) == rank and len(p) >= 3]
+        clause = m.group(0)
+        same = [c for c in city for h in higher if level_of(c) == "市" and (f"{h}、{c}" in clause or h + c in clause)]
+        if same:
+            return _fullest(same[0], body)
+        if chosen := higher or [p for p in city if level_of(p) in ("州", "盟", "地区")]:
+            return _fullest(chosen[0], body)
     return None
+
+
+def _fullest(place: str, body: str) -> str:
+    """The full name the body gives a place a salutation shortens: 德宏州 is 德宏傣族景颇族自治州."""
+    full = {chain for _, _, chain in find_chains(body) if chain != place and place in short_names(chain)}
+    return max(full, key=len) if len(full) == 1 else place

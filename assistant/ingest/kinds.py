@@ -24,6 +24,9 @@ _WORK_REPORT_TITLE = re.compile(r"政府工作报告|管委会工作报告|管�
 _OTHER_TITLE = re.compile(
     r"(?:实施方案|工作方案|行动方案|规划|计划|意见|办法|规定|细则|通知|通报|决定|纲要|要点|公告|批复|函)$"
 )
+# A report on how a plan or a body fared — "…实施方案中期评估情况的报告", "…督察情况的报告" — is not the
+# annual report, however often it says 法治政府建设.
+_REVIEW_TITLE = re.compile(r"(?:评估|督察|督查|审计|调研)(?:工作)?(?:情况)?的?报告$")
 _CONGRESS = re.compile(r"各位代表|人民代表大会")
 _PLANS = re.compile(r"(?:存在|面临)的?(?:问题|不足|困难)|下一步|(?:\d{4}|明)年(?:工作)?(?:打算|安排|计划|思路)")
 
@@ -34,6 +37,8 @@ def kind_of(title: str | None, text: str) -> tuple[str | None, str | None]:
     if head:
         if _WORK_REPORT_TITLE.search(head):
             return WORK_REPORT, None
+        if _REVIEW_TITLE.search(head):
+            return OTHER, None
         if _RULE_OF_LAW_TITLE.search(head):
             return RULE_OF_LAW, None
         if _OTHER_TITLE.search(re.sub(r"[（(][^）)]*[）)]$", "", head)):

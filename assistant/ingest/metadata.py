@@ -20,7 +20,7 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 10
+METADATA_VERSION = 11
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|"
@@ -95,9 +95,18 @@ def find_year(title: str | None, lines: list[str], date: str | None) -> int | No
     return None
 
 
-def find_date(signature: list[str], page_meta: dict[str, str]) -> str | None:
+# A date set in brackets under the title, as a report printed in a gazette carries it: "（2025年2月12日）".
+_DATE_UNDER_TITLE = re.compile(r"[（(]\s*(?:[^（）()]{0,12}?)?(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*[）)]")
+
+
+def find_date(signature: list[str], page_meta: dict[str, str], head: list[str] = ()) -> str | None:
     for line in reversed(signature):
         if (CN_DATE.search(line) or date_line(line)) and (date := iso_date(line)):
+            return date
+    if date := iso_date(page_meta.get("成文日期", "") or page_meta.get("发文日期", ""), (ISO_DATE, CN_DATE)):
+        return date
+    for line in head:
+        if (m := _DATE_UNDER_TITLE.fullmatch(line.strip())) and (date := iso_date(m.group(1))):
             return date
     for key in ("成文日期", "发文日期", "发布日期", "发布时间"):
         if date := iso_date(page_meta.get(key, ""), (ISO_DATE,)):
@@ -140,7 +149,7 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
     # opens with another one (a notice that wraps a plan).
     page_title = page_meta.get("标题")
     title = page_title if page_title and _TITLE_HINT.search(_PERIOD.sub("", page_title)) else find_title(lines)
-    date = find_date(signature, page_meta)
+    date = find_date(signature, page_meta, lines[:4])
     body = reporting_body(title, lines, signature, page_meta)
     kind, kind_unsure = kind_of(title, text)
     unsure = dict(body.unsure)

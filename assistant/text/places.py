@@ -48,8 +48,11 @@ PLACE_SUFFIXES = tuple(s for s, _ in ADMIN_SUFFIXES)
 _LEVELS = dict(ADMIN_SUFFIXES)
 # A department reporting on its own work: 司法局, 市场监督管理局, 发展和改革委员会, 管委会.
 DEPARTMENT = r"(?:[\u4e00-\u9fff]{1,12}?(?:局|厅|委员会|管委会|办公室|署)|管委会)"
-_UNIT = r"[\u4e00-\u9fff]{1,9}?(?:" + "|".join(PLACE_SUFFIXES) + ")"
-CHAIN = re.compile(f"(?:{_UNIT})+")
+# A unit's name holds no 政府 and no word that joins it to what comes before ("平遥县人民政府在晋中市
+# 委" names 平遥县 and 晋中市, not a place "人民政府在晋中市"); nor does a chain start inside 政府.
+_NAME_CHAR = r"(?:(?!政府|[在的与及委])[\u4e00-\u9fff])"
+_UNIT = _NAME_CHAR + r"{1,9}?(?:" + "|".join(PLACE_SUFFIXES) + ")"
+CHAIN = re.compile(f"(?<!政)(?:{_UNIT})+")
 _ONE_UNIT = re.compile(_UNIT)
 # Anything shaped like a place the library may not hold ("那北京市呢？").
 PLACE_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:" + "|".join(PLACE_SUFFIXES) + ")")
@@ -67,7 +70,7 @@ _GENERIC_NAME = re.compile(
 # Words a chain can start with that are not part of the name ("关于醴陵市", "2023年乌海市",
 # "在深圳市", the end of a date: "2月7日在洛阳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
 _LEAD = re.compile(
-    r"^(?:关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|"
+    r"^(?:关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|认真|预计|基本|完成|实现|开展|深化|"
     r"[年度在的了是对由到给据较被把让使为与及等]|[日月](?=[在于])|和(?!田))+"
 )
 # Provincial-level names: a 省 or 自治区 unit must be one of these (so "落实省委" holds no province).
@@ -80,6 +83,11 @@ PROVINCES = frozenset(
 # Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区 (but a name
 # merely ending in 城 is a place: 鲤城区, 盐城市, 聊城市).
 _GENERIC_PART = re.compile(r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡)$")
+# A clause, not a name: "认真贯彻落实市委…", "基本完成县…", "预计全年实现地区生产总值" run into a suffix.
+_CLAUSE_PART = re.compile(
+    r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|"
+    r"^(?:东|西|南|北|中|东北|西北|西南|东南)部$"  # 中部地区 is a region of the country, not a 地区
+)
 
 
 # A word that joins two places in a sentence, not a unit of one name: "富平县在渭南市…考核中"
@@ -129,7 +137,9 @@ def is_generic(unit: str) -> bool:
                 return True
             if len(name) == 1 and suffix in ("自治州", "盟", "地区"):
                 return True
-            return not name or bool(_GENERIC_NAME.match(name) or _GENERIC_PART.search(name))
+            return not name or bool(
+                _GENERIC_NAME.match(name) or _GENERIC_PART.search(name) or _CLAUSE_PART.search(name)
+            )
     return True
 
 
@@ -293,7 +303,40 @@ def short_names(place: str) -> set[str]:
     if is_department(place):
         area, dept = split_place(place)[:-1], split_place(place)[-1]
         names.add(place_stem("".join(area)) + dept)
+        for full, short in _DEPARTMENT_SHORT:  # 仙居县人力资源和社会保障局 -> 仙居县人社局, 仙居人社局
+            if full in dept:
+                names |= {n.replace(full, short) for n in names if full in n}
+                break
     return {n for n in names if len(n) >= 2}
+
+
+# How people shorten a department's name (longest first: 城市管理综合行政执法 before 城市管理).
+_DEPARTMENT_SHORT = (
+    ("人力资源和社会保障", "人社"),
+    ("市场监督管理", "市场监管"),
+    ("住房和城乡建设", "住建"),
+    ("自然资源和规划", "自然资源"),
+    ("城市管理综合行政执法", "城管"),
+    ("城市管理", "城管"),
+    ("综合行政执法", "综合执法"),
+    ("交通运输", "交通"),
+    ("应急管理", "应急"),
+    ("卫生健康委员会", "卫健委"),
+    ("卫生健康", "卫健"),
+    ("发展和改革委员会", "发改委"),
+    ("发展和改革", "发改"),
+    ("文化广电和旅游", "文旅"),
+    ("文化广电旅游", "文旅"),
+    ("文化和旅游", "文旅"),
+    ("教育和体育", "教体"),
+    ("退役军人事务", "退役军人"),
+    ("医疗保障", "医保"),
+    ("行政审批服务", "行政审批"),
+    ("林业和草原", "林草"),
+    ("工业和信息化", "工信"),
+    ("科学技术", "科技"),
+    ("农业农村", "农业"),
+)
 
 
 def name_variants(places: Iterable[str | None]) -> set[str]:

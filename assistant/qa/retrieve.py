@@ -16,6 +16,7 @@ from assistant.core.config import Settings
 from assistant.core.types import Hit, Scope
 from assistant.index.snapshot import Snapshot
 from assistant.index.store import Store
+from assistant.qa.about import fields_asked
 from assistant.qa.scope import detect_scope
 from assistant.qa.verify import coverage
 from assistant.text.places import name_variants
@@ -85,7 +86,10 @@ def _search(
 ) -> list[Hit]:
     lexical = store.lexical(snap)
     owners = snap.owners(report_ids) if report_ids else None
-    bm25 = {lexical.ids[row]: score for row, score in lexical.top(question, _CANDIDATES, owners)}
+    bm25 = {
+        lexical.ids[row]: score
+        for row, score in lexical.top(_unplaced(question, report_ids, snap), _CANDIDATES, owners)
+    }
     dense: dict[str, float] = {}
     if query is not None:
         dense = dict(store.dense_search(query, _CANDIDATES, report_ids or None, snap))
@@ -100,3 +104,15 @@ def _search(
         for cid in top
         if cid in records and records[cid].report_id in snap.by_id
     ]
+
+
+def _unplaced(question: str, report_ids: list[str], snap: Snapshot) -> str:
+    """The question less the names of the places searched: inside 大兴安岭地区's report, "大兴安岭地区…复议
+    申请" would rank the title and the opening (which name the place) above the sentence on 复议申请."""
+    if not report_ids or fields_asked(question):
+        return question  # a question about the report itself is answered by its header and signature lines
+    reports = [snap.by_id[rid] for rid in report_ids if rid in snap.by_id]
+    names = name_variants([r.place for r in reports] + [r.parent for r in reports])
+    for name in sorted(names, key=len, reverse=True):
+        question = question.replace(name, " ")
+    return question if question.strip(" ？?。，,") else question

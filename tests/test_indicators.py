@@ -159,3 +159,11 @@ def test_the_chart_is_a_png(seed_cards, tmp_path, monkeypatch, cjk):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ConfigError):
         bar_chart(comparison_table(list(by_id.values()), ["review_accepted"]), "review_accepted", tmp_path / "x.png")
+
+
+def test_a_rate_that_moved_is_read_at_the_level_it_reached_not_a_later_target():
+    text = (
+        "五年来，行政机关负责人出庭应诉率从2018年的61.2%提高到2022年的96.4%。\n"
+        "今后五年的任务：年内推动行政机关负责人出庭应诉率达到98%以上。"
+    )
+    assert extract(text)["appearance_rate"].raw == "96.4%"

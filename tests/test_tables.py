@@ -1,6 +1,8 @@
 """Tables in a report (text/tables.py) and the questions answered from them (qa/tables.py): a
 row of figures means nothing without its header, so the cell the question names is read by rule."""
 
+import re
+
 import pytest
 
 from assistant.qa.answer import ask
@@ -104,3 +106,55 @@ def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_i
 def test_a_question_no_cell_answers_goes_on_down_the_ladder(county, question):
     store, settings = county
     assert ask(question, store, ScriptedLLM(), settings).method != "table"
+
+
+# An invented disclosure report: a two-column table divided by tabs, and one by full-width bars.
+DISCLOSURE = """\
+青溪县人民政府2024年政府信息公开工作年度报告
+一、依申请公开
+全年新收政府信息公开申请52件，上年结转2件。办理结果如下：
+办理结果\t件数
+予以公开\t30
+部分公开\t8
+不予公开\t5
+二、执法和复议
+乡镇｜持证执法人员（名）｜复议申请（件）
+城关镇｜120｜14
+新华镇｜86｜9
+青溪县人民政府办公室
+2025年1月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def disclosure(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-xxgk-2024.txt", DISCLOSURE)
+
+
+def test_two_cells_divided_by_a_tab_are_a_table_though_two_divided_by_spaces_are_not():
+    tabbed, barred = tables_in(DISCLOSURE)
+    assert tabbed.header.cells == ("办理结果", "件数") and tabbed.rows[0].cells == ("予以公开", "30")
+    assert barred.rows[1].cells == ("新华镇", "86", "9")
+    assert tables_in("办理结果 件数\n予以公开 30\n不予公开 5\n") == []
+
+
+def test_a_row_asked_for_two_of_its_columns_gives_each(disclosure):
+    store, settings = disclosure
+    answer = ask("青溪县新华镇持证执法人员和复议申请各是多少？", store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == "持证执法人员86名；复议申请9件"
+
+
+def _holding(messages, words: str) -> str:
+    """The number of the source the prompt shows with `words` in it."""
+    segments = re.split(r"\[(\d+)\] ", messages[-1]["content"])
+    return next(n for n, seg in zip(segments[1::2], segments[2::2], strict=True) if words in seg)
+
+
+def test_a_draft_that_reads_a_figure_off_the_wrong_row_is_sent_back(disclosure):
+    store, settings = disclosure
+    question = "青溪县2024年新收多少件信息公开申请？予以公开的有几件？"  # the table answers one part only
+    wrong = lambda m: f"新收52件，予以公开的有5件[{_holding(m, '予以公开')}]"  # noqa: E731  (不予公开's 5)
+    right = lambda m: f"新收52件，予以公开的有30件[{_holding(m, '予以公开')}]"  # noqa: E731
+    answer = ask(question, store, ScriptedLLM(wrong, right), settings)
+    assert any("不是表格中“予以公开”一行的数字" in p for p in answer.problems)
+    assert answer.method == "model-retry" and answer.grounded and answer.answer == "52件；30件"

@@ -32,7 +32,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         re.compile(
             r"(?:网上|网站上?|网页上?)的?发布|发布(?:的)?(?:日期|时间)|(?:什么时候|哪天|哪一天|何时)(?:在网上|在网站上?)?(?:发布|公开)|"
             r"(?:网上|网站上?)又?是?(?:哪天|哪一天|什么时候)(?:发布|公开|发的|发出|挂出)|"
-            r"(?:挂|放|贴|登|传)(?:到|在|上)?(?:网上|网站上?)(?:又|的)?是?(?:哪天|哪一天|什么时候|何时)"
+            r"(?:挂|放|贴|登|传)(?:到|在|上)?(?:网上|网站上?)(?:又|的)?是?(?:哪天|哪一天|什么时候|何时)|"
+            r"(?<=成文[和与、及跟])发布"  # "成文和发布各是哪天" asks both dates
         ),
         "网页发布日期",
     ),
@@ -41,7 +42,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         re.compile(
             rf"(?:成文|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|落款[^？?，,。]{{0,4}}?(?:哪天|哪一天|何时|什么时候)|"
             rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,12}}作的|"
-            rf"(?:^|[？?，,、])(?:是|在)?(?:哪天|哪一天)[？?]*$|(?:报告|通知|方案|文件)(?:是|在)?(?:哪天|哪一天)(?=[？?，,]|$)"
+            rf"(?:^|[？?，,、])(?:是|在)?(?:哪天|哪一天)[？?]*$|(?:报告|通知|方案|文件)(?:是|在)?(?:哪天|哪一天)(?=[？?，,]|$)|"
+            r"成文(?=(?:日期|时间)?[和与、及跟]发布)|(?:标|写|署|注)(?:的|着的|明的)(?:日期|时间)"
         ),
         "成文日期",
     ),
@@ -61,7 +63,13 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         ),
         "发布机关",
     ),
-    ("meeting", re.compile(r"(?:哪次|哪一次|什么|哪个|哪届)(?:会议|人代会|人大会议?|大会)上"), "会议"),
+    (
+        "meeting",
+        re.compile(
+            r"(?:哪次|哪一次|什么|哪个|哪届)(?:会议|人代会|人大会议?|大会)上|第几届[^？?，,]{0,8}?(?:会议|人代会|人大|大会)"
+        ),
+        "会议",
+    ),
     ("title", re.compile(r"(?:标题|题目|全称)(?:是|叫)?"), "标题"),
     ("year", re.compile(r"哪个年度|哪一年度|报告年度|是哪一?年的"), "报告年度"),
 )
@@ -159,6 +167,10 @@ def on_page(value: str, field: str, page_meta: dict[str, str]) -> tuple[str, str
     return None
 
 
+def _in_numerals(found: tuple[int, int, str], field: str) -> bool:
+    return field == "date" and bool(HAN_DATE.fullmatch(found[2]))
+
+
 def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     """Every field asked, each with the line that states it; None unless all can be quoted,
     and None when a part of the question asks something else ("有几件规范性文件作废了？是哪一年的
@@ -174,7 +186,9 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
         if value is None:
             return None  # not read: the usual ladder looks for it
         found = locate(value, field, text) if field != "published" else None
-        page = on_page(value, field, report.page_meta) if found is None else None
+        page = on_page(value, field, report.page_meta) if found is None or _in_numerals(found, field) else None
+        if page is not None:
+            found = None  # "二〇二五年二月八日" under the signature, "成文日期: 2025年02月08日" on the page: the digits
         if found is None and page is None:
             return None  # not quotable: the usual ladder looks for it
         if found is not None:

@@ -31,7 +31,15 @@ from assistant.core.types import ANNUAL_REPORT, Answer, Citation, Hit, Method, R
 from assistant.index.store import Store
 from assistant.prompts import Prompt, load
 from assistant.qa import about, headings, instant, tables
-from assistant.qa.checks import PLAN_ASKED, PLANNED, Expect, draft_problems, parts_matcher, problems_with
+from assistant.qa.checks import (
+    PLAN_ASKED,
+    PLANNED,
+    Expect,
+    draft_problems,
+    parts_matcher,
+    problems_with,
+    unnamed_kind,
+)
 from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
     asking_clause,
@@ -40,6 +48,7 @@ from assistant.qa.direct import (
     doing_words,
     figures_of,
     question_parts,
+    ranks_as_written,
 )
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
@@ -130,10 +139,11 @@ class Asking:
         """The direct answer read off `text`; when the question is about several places, it
         names the one its figure belongs to ("醴陵市2023年报告：659件"), and a text citing
         several places' reports is its own answer."""
+        quotes = [c.quote for c in citations]
         cited = {c.report_id for c in citations}
         if len(self.scope.report_ids) > 1 and len(cited) > 1:
-            return self._direct_per_source(text, citations)
-        short = direct_answer(self.question, text)
+            return ranks_as_written(self.question, self._direct_per_source(text, citations), quotes)
+        short = ranks_as_written(self.question, direct_answer(self.question, text), quotes)
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
         if len(places) > 1 and citations:
             return f"{citations[0].report}：{short}"
@@ -425,6 +435,8 @@ def _quote(q: Asking) -> Answer | None:
         ),
         EXTRACTIVE_MIN,
     )
+    if unnamed_kind(expect.measure, [s.text for s in q.sources]):
+        return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None

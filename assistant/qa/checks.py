@@ -18,7 +18,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.qa.direct import CHANGE_ASKED, doing_words, figures_of, item_figures, question_parts, span_before
+from assistant.qa.direct import (
+    CHANGE_ASKED,
+    COUNTER_ASKED,
+    doing_words,
+    figures_of,
+    item_figures,
+    question_parts,
+    span_before,
+)
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -26,6 +34,7 @@ from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import figures_in, number_set, ranks_in
 from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import clauses, sentences
+from assistant.text.tables import name_of, tables_in
 from assistant.text.words import key_terms
 from assistant.text.years import years_in
 
@@ -64,13 +73,27 @@ def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], b
     if named:
         words = re.compile("|".join(w for ind in named for w in (ind.question, *ind.after, *ind.before)))
         return lambda clause: bool(words.search(clause))
-    core = [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
+    core = measure_words(measure)
     # 行政 of 行政复议申请 is in every other clause of a report ("行政应诉案件124件"): the
     # measure is named by its distinctive words (复议, 申请), when it has any.
     core = [t for t in core if t not in _GENERIC_TERMS] or core
     if not core:
         return None
     return lambda clause: any(t in clause for t in core)
+
+
+def measure_words(measure: Measure) -> list[str]:
+    """The content words of a measure's name: 涉外, 纠纷 of 涉外纠纷 (not 案件, 数量)."""
+    return [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
+
+
+def unnamed_kind(measure: Measure | None, texts: list[str]) -> str | None:
+    """The word that makes the measure a kind of its head when no source says it: 涉外 of "多少起涉外
+    纠纷" over sources that speak of 纠纷 only. A sentence on all 纠纷 does not answer for 涉外纠纷."""
+    words = measure_words(measure) if measure and not measure.precise else []
+    if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
+        return None
+    return None if any(words[0] in t for t in texts) else words[0]
 
 
 @dataclass
@@ -117,7 +140,51 @@ def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]
     for name in re.findall(r"“([^“”]{2,30})”", text):  # a quoted name is a claim the sources must hold
         if name not in expect.question and not any(name in s.text for s in sources):
             problems.append(f"名称“{name}”在资料中找不到")
-    return problems + attribution_problems(text, sources, expect)
+    return problems + table_problems(text, sources) + attribution_problems(text, sources, expect)
+
+
+_COUNTER = "人次|件|起|宗|个|名|人|次|项|家|户|条|场|期|所|卷"
+
+
+def counter_problems(text: str, sources: list[Source]) -> list[str]:
+    """A count keeps the report's counter: "调处337起" for the report's 337件 says what the report
+    does not (a 起 is not always a 件), so the draft is sent back."""
+    ids = cited_ids(text)
+    cited = [s.text for s in sources if s.n in ids]
+    problems = []
+    for m in re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)?({_COUNTER})", strip_citations(text)):
+        number, magnitude, counter = m.groups()
+        figure = re.compile(rf"(?<![\d.]){re.escape(number)}{magnitude or ''}(?![\d.])({_COUNTER})?")
+        written = [w.group(1) for src in cited for w in figure.finditer(src)]
+        if written and all(written) and counter not in written:
+            problems.append(
+                f"数字 {number} 在资料中是“{number}{magnitude or ''}{written[0]}”，回答写成了“{m.group(0)}”"
+            )
+    return problems
+
+
+def table_problems(text: str, sources: list[Source]) -> list[str]:
+    """A figure the answer gives right after a table row's label must be that row's: "予以公开的有4件"
+    over "予以公开\t21 / 不予公开\t4" reads the wrong row (a model shown a table often does)."""
+    said = strip_citations(text)
+    ids = cited_ids(text)
+    problems = []
+    for source in [s for s in sources if s.n in ids]:
+        for table in tables_in(source.text):
+            labels = sorted({name_of(r.label): r for r in table.rows}.items(), key=lambda lr: -len(lr[0]))
+            taken: list[tuple[int, int]] = []
+            for label, row in labels:
+                if len(label) < 2:
+                    continue
+                for m in re.finditer(re.escape(label), said):
+                    if any(a <= m.start() < b for a, b in taken):
+                        continue  # inside a longer label already read
+                    taken.append((m.start(), m.end()))
+                    after = re.match(r"[^\d，,。；;]{0,8}?(\d+(?:\.\d+)?)", said[m.end() :])
+                    own = {n for c in row.cells[1:] for n in number_set(c)}
+                    if after and own and after.group(1) not in own:
+                        problems.append(f"数字 {after.group(1)} 不是表格中“{label}”一行的数字")
+    return problems
 
 
 def attribution_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
@@ -208,6 +275,12 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
         if missing:
             items = "、".join(item for item, _ in found)
             problems.append(f"问题分别问了{items}的数字，回答缺少{'、'.join(missing)}的数字")
+        # "…多少件，同比增长多少，纠错率又是多少": a rate a part asks, stated in a cited clause, is given
+        measure = measure_asked(part + "？") if len(question_parts(expect.question)) > 1 else None
+        if measure and measure.precise:
+            stated = {n for s in cited for c in clauses(s.text) if measure.head in c for _, n in figures_of(c)}
+            if stated and not stated & given:
+                problems.append(f"问题问了{measure.phrase}，回答没有给出资料中的{measure.phrase}数字")
     said = strip_citations(text)
     changed = expect.question and _CHANGE_ASKED.search(expect.question) and not given - expect.exempt
     if changed and any(figures_in(c) for s in cited for c in clauses(s.text) if any(t in c for t in expect.terms)):
@@ -257,10 +330,22 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
+    problems += counter_problems(text, sources)
+    said = figures_of(strip_citations(text))
+    counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
+    if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"
+        problems.append(f"问题问的是多少{counted.group(1)}，回答只给了百分比")
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
-    if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < _MIN_HAN:
+    if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < _MIN_HAN and not _quoted_name(text, sources):
         problems.append("回答没有实质内容")
     elif expect.wants_number and not (number_set(text) - expect.exempt):
         problems.append("问题问的是数量或比例，回答中没有数字")
     return problems
+
+
+def _quoted_name(text: str, sources: list[Source]) -> bool:
+    """A short draft that is a name a source sets in quotes or title marks (“安薪仙居”, 《…条例》):
+    the answer to "叫什么名字", however few its characters."""
+    name = re.sub(r"[“”\"《》「」\s。.]", "", strip_citations(text))
+    return len(name) >= 2 and any(re.search(f'[“"《「]{re.escape(name)}[”"》」]', s.hit.chunk.text) for s in sources)

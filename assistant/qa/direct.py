@@ -35,7 +35,8 @@ FIGURE = re.compile(
     rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
 )
 _ASKS = re.compile(
-    r"多少|几|哪|什么|啥|谁|何时|何地|是否|有没有|有无|多大|多高|多长|多远|怎么|如何|怎样|吗|呢|多久|多长时间"
+    r"多少|几|哪|什么|啥|谁|何时|何地|是否|有没有|有无|多大|多高|多长|多远|怎么|如何|怎样|吗|呢|多久|多长时间|"
+    r"[了过]没有?(?=[？?，,。]|$)"  # "输了没有"
 )
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
 _DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
@@ -65,7 +66,24 @@ _DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增�
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
-_RANKED = re.compile(rf"(?:排名|位列|位居|排在){_RANK.pattern}")  # the rank with its verb: 排名第2
+# the rank with its verb: 排名第2, 位列全市第4
+_RANKED = re.compile(rf"(?:排名|位列|位居|排在)(?:全[国省市县区州旗盟])?{_RANK.pattern}")
+_BARE_RANK = re.compile(r"(?:(?<=^)|(?<=[：:；;，,\s]))(?:排|排在|排名|是)?第(\d+)(?:名|位)?(?=$|[；;，,。\s])")
+
+
+def ranks_as_written(question: str, short: str, quotes: list[str]) -> str:
+    """A rank the answer gives bare ("第4", "排第4") as the cited report writes it ("位列全市第4"),
+    when the quotes write that rank one way."""
+    if not _RANK_ASKED.search(question):
+        return short
+    written: dict[str, set[str]] = {}
+    for quote in quotes:
+        for m in _RANKED.finditer(quote):
+            written.setdefault(re.sub(r"\D", "", m.group(0)), set()).add(m.group(0))
+    one = {n: forms.pop() for n, forms in written.items() if len(forms) == 1}
+    return _BARE_RANK.sub(lambda m: one.get(m.group(1), m.group(0)), short)
+
+
 _FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排){_RANK.pattern}")
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
@@ -391,6 +409,11 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
         wanted = [w for w in wanted if w[1] in found]
     terms = key_terms(part)
     at, clause, first = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] + w[2].start() >= after, -w[0]))
+    # a clause of another kind of figure that names what is asked better decides ("予以公开\t21", a table
+    # cell with no 件, answers "予以公开的有几件" over "其中自然人申请39件")
+    others = [m.group(0) for m in CLAUSE.finditer(text) if _figures(m.group(0))]
+    if max((coverage(c, terms) for c in others), default=0.0) > max(coverage(clause, terms), 0.0) + 0.25:
+        return None
     figures = [f for a, _, f in wanted if a == at]
     if at + first.start() >= after:  # in the clause, a figure not before the last one given
         figures = [f for f in figures if at + f.start() >= after] or figures
@@ -546,12 +569,15 @@ def _first_sentence(text: str) -> str:
 
 _FREQ_ASKED = re.compile(r"多久|多长时间|频次|频率|隔多")
 _FREQ = re.compile(r"每(?:一|两|三|半)?个?(?:年度|年|季度|季|月|周|星期|天|日)|定期")
-_YES_NO = re.compile(r"有没有|是否|有无|是不是|吗$")
-_DENIED = re.compile(r"(?:未|没有)(?:发生|出现)过?(?:一起|一例|一件|一次|任何)?|无一")
+_YES_NO = re.compile(r"有没有|是否|有无|是不是|吗$|[了过]没有?$")
+# "未发生一起…", "无一…", "全年无败诉案件"
+_DENIED = re.compile(
+    r"(?:未|没有)(?:发生|出现|收取|收)过?(?:一起|一例|一件|一次|任何)?|无一|无[\u4e00-\u9fff]{1,6}?(?:案件|事件|事故)"
+)
 
 
 def _yes_or_no(part: str, text: str) -> str | None:
-    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（未发生一起）;
+    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（and that clause）;
     "有没有发生森林火灾？" over "全年发生森林火灾1起,…,未发生较大以上安全生产事故": 有（全年发生森林火灾1起）
     — the clause about what is asked decides, not any denial in the text."""
     terms = key_terms(part)
@@ -562,7 +588,8 @@ def _yes_or_no(part: str, text: str) -> str | None:
     yes = max(counted, key=lambda s: s[0], default=(0, ""))
     if yes[0] > no[0]:
         return f"有（{yes[1]}）"
-    return f"没有（{no[1]}）" if no[0] > 0 else None
+    denial = next((c.strip(" ，,。；;") for n, c in said if n == no[0] and _DENIED.search(c)), no[1])
+    return f"没有（{denial}）" if no[0] > 0 else None
 
 
 # An extractive answer quotes its sentence after a label: "根据磴口县2021年报告：“2020年有1件…失效。”";

@@ -8,6 +8,7 @@ bonus for holding a number and for the source's retrieval rank.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,9 @@ def _said(sources: list[Source], doing: list[str], names: Callable[[str], bool] 
         if figures_in(c) and (names is None or names(c))
     ]
     return next((w for w in doing if any(w in c for c in numeric)), None)
+
+
+_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)[^，,；;。]*[。]?$")
 
 
 def best_sentence(
@@ -98,7 +102,9 @@ def best_sentence(
                 cov = max(max(numeric), 0.5 * around)
             else:
                 cov = coverage(sentence, terms)
-            score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1)
+            # a heading ("(一)收取信息处理费情况。") names what the sentence after it says
+            heading = bool(_HEADING.match(sentence.strip())) and len(sentence.strip()) <= 24
+            score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1) - (0.2 if heading else 0)
             if score > best_score:
                 best, best_score = Quote(src, s, e, cov), score
     return best

@@ -106,6 +106,24 @@ def _column(question: str, table: Table) -> int | None:
     return _best([(named(name_of(table.header.cells[c]), question), c) for c in columns])
 
 
+_EACH = re.compile(r"各|分别|和|与|及|、")
+
+
+def _columns(question: str, table: Table, row: Row) -> list[int]:
+    """ "德令哈市持证执法人员和复议申请各是多少": every column the question names in full, in the
+    order it names them, when it names two or more and asks for each."""
+    if not _EACH.search(question):
+        return []
+    found = [
+        (question.find(name_of(table.header.cells[c])[:2]), c)
+        for c in table.columns()
+        if named(name_of(table.header.cells[c]), question) >= 0.9
+        and _value(row.cells[c]) is not None
+        and _fits(question, table, row, c)
+    ]
+    return [c for _, c in sorted(found)] if len(found) >= 2 else []
+
+
 def _extreme(question: str, table: Table) -> tuple[Row, int, str] | None:
     """ "哪个区…最多": the row with the largest (smallest) figure in the column asked."""
     most, least = _MOST.search(question), _LEAST.search(question)
@@ -181,7 +199,8 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
         question = question.replace(name, "，")
     parts = question_parts(question)
     for table in found_tables:
-        found = (_each_part(parts, table, report) if len(parts) > 1 else None) or _answer(question, table, report)
+        # a question of several parts is answered here only when the table answers every part
+        found = _each_part(parts, table, report) if len(parts) > 1 else _answer(question, table, report)
         if found:
             answer_text, short, last, derived = found
             citation = span_citation(1, report, text, table.start, last.end, store.chunk_records(report.report_id))
@@ -274,6 +293,9 @@ def _answer(question: str, table: Table, report: Report) -> Found | None:
         text = f"{where}，{label}：{cells}[1]；{last}年比{first}年{said}。"
         return text, f"{said}（{cells}）", row, {delta} if delta else set()
     column = _column(question, table)
+    if column is None and (several := _columns(question, table, row)):
+        said = [f"{name_of(table.header.cells[c])}{_with_unit(table, row, c)}" for c in several]
+        return f"{where}，{label}：{'，'.join(said)}[1]。", "；".join(said), row, set()
     if column is None or _value(row.cells[column]) is None or not _fits(question, table, row, column):
         return None
     year = table.year(column)

@@ -50,7 +50,9 @@ class Indicator:
 
     def patterns(self) -> list[re.Pattern]:
         value = _value(self.units)
-        return [re.compile(f"(?:{a})" + _GAP.format(n=self.gap) + value) for a in self.after] + [
+        # "出庭应诉率从2018年的61.2%提高到2022年的96.4%": the level it reached, not the one it left
+        moved = r"从[^，,。；;]{0,24}?(?:提高|提升|上升|增长|增加|下降|降低|减少)(?:到|至)(?:\d{4}年(?:底|末)?的?)?"
+        return [re.compile(f"(?:{a})(?:{moved}|" + _GAP.format(n=self.gap) + ")" + value) for a in self.after] + [
             re.compile(value + _GAP.format(n=4) + f"(?:{b})") for b in self.before
         ]
 

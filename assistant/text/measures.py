@@ -28,7 +28,7 @@ _COMPARED = re.compile(r"^(?:比|较|同比|环比|与上年|比上年|增长|�
 # "排第几" / "排在第几位" / "第几名": a rank, however the question words it.
 _RANK_ASKED = re.compile(r"(?:排|排在|排名|位列|位居|居)第几|第几名|名次|位次")
 _SPAN_WORDS = re.compile(r"(?:这|近|最近)[两几三四五]年$|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年$")
-_COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})(.{{2,16}}?)[？?。，,]*$")
+_COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})([^，,？?。；;]{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
     rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计|目前|现在|当前|现有)+"
 )
@@ -57,7 +57,7 @@ def measure_asked(question: str) -> Measure | None:
     if m := _COUNTED.search(question) or _COUNTED_BARE.search(question):
         phrase = m.group(1)
     elif m := _ASK_AFTER.search(q):
-        before = q[: m.start()]
+        before = re.sub(r"(?:又|还|则|分别|各自|各|都|也)+$", "", q[: m.start()])  # "纠错率又是多少"
         phrase = _SPLIT.split(before)[-1] if before else None
         if phrase in _STANDS_FOR:
             rates = [r.group(0) for r in _RATE.finditer(before[: -len(phrase)])]

@@ -112,7 +112,9 @@ def tables_in(text: str) -> list[Table]:
     while i < len(lines):
         line, start, end = lines[i]
         cells, barred = _cells(line)
-        if not _is_header(cells) or (not barred and len(cells) < 3 and not _YEAR_CELL.fullmatch(cells[-1])):
+        # two cells divided by spaces may be prose; by a tab (as a disclosure report's "予以公开\t21"), not
+        spaced = not barred and "\t" not in line
+        if not _is_header(cells) or (spaced and len(cells) < 3 and not _YEAR_CELL.fullmatch(cells[-1])):
             i += 1
             continue
         rows: list[Row] = []

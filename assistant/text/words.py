@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-2"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-3"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -34,7 +34,22 @@ def cut(text: str) -> list[str]:
 
 
 # What people type for what reports write: "GDP多少亿" asks for 地区生产总值.
-ALIASES = {"GDP": "地区生产总值", "gdp": "地区生产总值", "CPI": "居民消费价格", "PPP": "政府和社会资本合作"}
+# People's words for a report's too: a 官司 is a 诉讼, losing one 败诉, what was 办结 is 结案.
+ALIASES = {
+    "GDP": "地区生产总值",
+    "gdp": "地区生产总值",
+    "CPI": "居民消费价格",
+    "PPP": "政府和社会资本合作",
+    "官司": "诉讼",
+    "输了": "败诉",
+    "打输": "败诉",
+    "输掉": "败诉",
+    "赢的": "胜诉",
+    "打赢": "胜诉",
+    "办结的比例": "结案率",
+    "结案的比例": "结案率",
+    "涨了": "增长",
+}
 
 
 def tokenize(text: str) -> list[str]:
@@ -50,7 +65,7 @@ def tokenize(text: str) -> list[str]:
 # about what was 结 (not 几件), "有啥变化" about the thing that changed.
 _ASKING = re.compile(
     r"(?:是|有|为|在)?(?:什么时候|何时|哪一?天|至少|最少|多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|"
-    r"什么变化|何变化|变化)"
+    r"什么变化|何变化|变化)|(?<=[了过])没有?(?=[？?，,。]|$)"  # "输了没有" asks about 输了 (败诉)
 )
 
 

@@ -1,0 +1,67 @@
+"""What a model draft must respect beyond its numbers being in its sources (qa/checks.py): the
+report's counter, the row a table cell is in, a rate each part asks, and a name may be short."""
+
+from __future__ import annotations
+
+from assistant.core.types import Chunk, Hit, Report
+from assistant.qa.checks import Expect, counter_problems, draft_problems, table_problems, unnamed_kind
+from assistant.qa.sources import Source
+from assistant.text.measures import measure_asked
+
+
+def _source(text: str, n: int = 1) -> Source:
+    report = Report(
+        report_id="qingxi-2024",
+        source="qingxi-2024.txt",
+        version="v1",
+        raw_sha256="",
+        encoding="utf-8",
+        place="青溪县",
+        year=2024,
+    )
+    chunk = Chunk(
+        chunk_id="c1",
+        report_id="qingxi-2024",
+        version="v1",
+        index=0,
+        start=0,
+        end=len(text),
+        text=text,
+        section="一、主要工作",
+    )
+    return Source(n=n, hit=Hit(chunk, report, 1.0, 1.0, 0.0))
+
+
+def test_a_count_keeps_the_reports_counter():
+    source = _source("全年调处涉外纠纷337件,其中聘请翻译调解员16名。")
+    assert counter_problems("调处了337起涉外纠纷[1]", [source])
+    assert counter_problems("调处了337件涉外纠纷，调解员16名[1]", [source]) == []
+
+
+def test_a_figure_after_a_rows_label_must_be_that_rows():
+    source = _source("办理结果\t件数\n予以公开\t21\n部分公开\t6\n不予公开\t4")
+    assert table_problems("予以公开的有4件[1]", [source]) == ["数字 4 不是表格中“予以公开”一行的数字"]
+    assert table_problems("予以公开的有21件，不予公开4件[1]", [source]) == []
+
+
+def test_a_rate_one_part_asks_must_be_given_when_the_cited_clause_states_it():
+    question = "全州复议申请多少件，同比增长多少，纠错率又是多少？"
+    source = _source("全州收到复议申请218件,同比增长31.3%;受理196件,纠错率13.8%。")
+    expect = Expect(terms=["复议", "申请", "纠错率"], exempt=set(), wants_number=True, question=question)
+    assert any(
+        "纠错率" in p for p in draft_problems("收到复议申请218件，同比增长31.3%，纠错率偏高[1]", [source], expect)
+    )
+    assert not any("纠错率" in p for p in draft_problems("申请218件，增长31.3%，纠错率13.8%[1]", [source], expect))
+
+
+def test_a_name_set_in_quotes_is_an_answer_however_short():
+    source = _source("将全县在建工程项目全部纳入“安薪仙居”监管平台。")
+    expect = Expect(terms=["欠薪", "监管平台"], exempt=set(), question="那个欠薪监管平台叫什么名字？")
+    assert "回答没有实质内容" not in draft_problems("安薪仙居[1]", [source], expect)
+    assert "回答没有实质内容" in draft_problems("平台[1]", [source], expect)
+
+
+def test_a_kind_no_source_names_is_not_answered_by_the_whole():
+    texts = ["县矛盾纠纷调处化解中心受理纠纷584件,化解率95.9%。"]
+    assert unnamed_kind(measure_asked("平遥县2024年调处了多少起涉外纠纷？"), texts) == "涉外"
+    assert unnamed_kind(measure_asked("平遥县2024年受理了多少件纠纷？"), texts) is None

@@ -155,6 +155,7 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("行署那份2024年度报告，发文字号是多少？成文和发布各是哪天？", ["doc_number", "date", "published"]),
         ("瑞丽2024年度法治政府建设报告上标的日期是哪一天？", ["date"]),
         ("这份政府工作报告是哪天、在第几届人代会上作的？", ["date", "meeting"]),
+        ("安溪这份政府工作报告是哪天、在县人大第几届第几次会议上作的？", ["date", "meeting"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],

@@ -59,6 +59,9 @@ def test_a_name_set_in_quotes_is_an_answer_however_short():
     expect = Expect(terms=["欠薪", "监管平台"], exempt=set(), question="那个欠薪监管平台叫什么名字？")
     assert "回答没有实质内容" not in draft_problems("安薪仙居[1]", [source], expect)
     assert "回答没有实质内容" in draft_problems("平台[1]", [source], expect)
+    ranked = _source("在全省法治政府建设年度考评中,林区排名第3。")
+    assert "回答没有实质内容" not in draft_problems("林区排名第3[1]", [ranked], expect)  # a figure with its words
+    assert "回答没有实质内容" in draft_problems("[1] 第3", [ranked], expect)
 
 
 def test_a_kind_no_source_names_is_not_answered_by_the_whole():

@@ -337,7 +337,9 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
         problems.append(f"问题问的是多少{counted.group(1)}，回答只给了百分比")
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
-    if len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text))) < _MIN_HAN and not _quoted_name(text, sources):
+    han = len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text)))
+    # a figure with a few words is an answer ("林区排名第3"); a bare "[1] 100%" or a short phrase is not
+    if han < _MIN_HAN and not _quoted_name(text, sources) and not (han >= 4 and figures_in(strip_citations(text))):
         problems.append("回答没有实质内容")
     elif expect.wants_number and not (number_set(text) - expect.exempt):
         problems.append("问题问的是数量或比例，回答中没有数字")

@@ -189,6 +189,7 @@ def test_a_province_ending_in_州_is_read_whole_and_customary_short_names_are_kn
         ("认真落实株洲市委部署", ["株洲市"]),
         ("预计全年实现地区生产总值增长6%", []),
         ("积极融入促进中部地区崛起", []),
+        ("陇南市要求各县(区)每年报告进展情况", ["陇南市"]),  # 各县 is every county
     ],
 )
 def test_a_chain_holds_names_not_the_clause_or_the_government_around_them(text, chains):

@@ -1,10 +1,10 @@
 """What a model draft must respect beyond its numbers being in its sources (qa/checks.py): the
-report's counter, the row a table cell is in, a rate each part asks, and a name may be short."""
+row a table cell is in, a rate each part asks, and a name may be short."""
 
 from __future__ import annotations
 
 from assistant.core.types import Chunk, Hit, Report
-from assistant.qa.checks import Expect, counter_problems, draft_problems, table_problems, unnamed_kind
+from assistant.qa.checks import Expect, draft_problems, table_problems, unnamed_kind
 from assistant.qa.sources import Source
 from assistant.text.measures import measure_asked
 
@@ -30,12 +30,6 @@ def _source(text: str, n: int = 1) -> Source:
         section="一、主要工作",
     )
     return Source(n=n, hit=Hit(chunk, report, 1.0, 1.0, 0.0))
-
-
-def test_a_count_keeps_the_reports_counter():
-    source = _source("全年调处涉外纠纷337件,其中聘请翻译调解员16名。")
-    assert counter_problems("调处了337起涉外纠纷[1]", [source])
-    assert counter_problems("调处了337件涉外纠纷，调解员16名[1]", [source]) == []
 
 
 def test_a_figure_after_a_rows_label_must_be_that_rows():

@@ -143,26 +143,6 @@ def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]
     return problems + table_problems(text, sources) + attribution_problems(text, sources, expect)
 
 
-_COUNTER = "人次|件|起|宗|个|名|人|次|项|家|户|条|场|期|所|卷"
-
-
-def counter_problems(text: str, sources: list[Source]) -> list[str]:
-    """A count keeps the report's counter: "调处337起" for the report's 337件 says what the report
-    does not (a 起 is not always a 件), so the draft is sent back."""
-    ids = cited_ids(text)
-    cited = [s.text for s in sources if s.n in ids]
-    problems = []
-    for m in re.finditer(rf"(?<![\d.])(\d+(?:\.\d+)?)(万|亿)?({_COUNTER})", strip_citations(text)):
-        number, magnitude, counter = m.groups()
-        figure = re.compile(rf"(?<![\d.]){re.escape(number)}{magnitude or ''}(?![\d.])({_COUNTER})?")
-        written = [w.group(1) for src in cited for w in figure.finditer(src)]
-        if written and all(written) and counter not in written:
-            problems.append(
-                f"数字 {number} 在资料中是“{number}{magnitude or ''}{written[0]}”，回答写成了“{m.group(0)}”"
-            )
-    return problems
-
-
 def table_problems(text: str, sources: list[Source]) -> list[str]:
     """A figure the answer gives right after a table row's label must be that row's: "予以公开的有4件"
     over "予以公开\t21 / 不予公开\t4" reads the wrong row (a model shown a table often does)."""
@@ -330,7 +310,6 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
-    problems += counter_problems(text, sources)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"

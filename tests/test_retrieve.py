@@ -164,13 +164,12 @@ def test_auto_scope_off_searches_every_report(seeded):
 def _bm25_order(store, question: str, report_ids: list[str]) -> list[tuple[str, float]]:
     """BM25 by hand. Inside a scope, the query leaves out the names of the places searched: every
     chunk of 乌海市's report is about 乌海市, and its title names it most."""
-    from assistant.text.places import name_variants
+    from assistant.text.places import name_variants, without_names
 
     lexical = store.lexical()
     reports = [store.find_report(rid) for rid in report_ids]
     owners = {r.version[:16] for r in reports}
-    for name in sorted(name_variants([r.place for r in reports] + [r.parent for r in reports]), key=len, reverse=True):
-        question = question.replace(name, " ")
+    question = without_names(question, name_variants([r.place for r in reports] + [r.parent for r in reports]))
     scores = lexical.scores(question)
     ranked = [
         (cid, float(s)) for cid, s in zip(lexical.ids, scores) if s > 0 and (not owners or cid.split(":")[0] in owners)

@@ -19,7 +19,7 @@ from assistant.index.store import Store
 from assistant.qa.about import fields_asked
 from assistant.qa.scope import detect_scope
 from assistant.qa.verify import coverage
-from assistant.text.places import name_variants
+from assistant.text.places import name_variants, without_names
 from assistant.text.words import key_terms
 
 _CANDIDATES = 30
@@ -112,7 +112,5 @@ def _unplaced(question: str, report_ids: list[str], snap: Snapshot) -> str:
     if not report_ids or fields_asked(question):
         return question  # a question about the report itself is answered by its header and signature lines
     reports = [snap.by_id[rid] for rid in report_ids if rid in snap.by_id]
-    names = name_variants([r.place for r in reports] + [r.parent for r in reports])
-    for name in sorted(names, key=len, reverse=True):
-        question = question.replace(name, " ")
-    return question if question.strip(" ？?。，,") else question
+    rest = without_names(question, name_variants([r.place for r in reports] + [r.parent for r in reports]))
+    return rest if rest.strip(" ？?。，,") else question  # a question that is only a name keeps it

@@ -25,7 +25,7 @@ from assistant.index.store import Store
 from assistant.qa.citing import span_citation
 from assistant.qa.direct import COUNTER_ASKED, RATE_ASKED, question_parts
 from assistant.text.numerals import canonical
-from assistant.text.places import name_variants, place_stem, split_place
+from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
 from assistant.text.years import years_in
 
@@ -195,8 +195,7 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     # the row 交通运输行政处罚案件 by 交通运输.
     units = [u for p in (report.place, report.parent) if p for u in split_place(p)]
     names = name_variants([report.place, report.parent]) | set(units) | {place_stem(u) for u in units}
-    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
-        question = question.replace(name, "，")
+    question = without_names(question, (n for n in names if len(n) >= 2), "，")
     parts = question_parts(question)
     for table in found_tables:
         # a question of several parts is answered here only when the table answers every part

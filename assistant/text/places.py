@@ -340,6 +340,13 @@ _DEPARTMENT_SHORT = (
 )
 
 
+def without_names(text: str, names: Iterable[str], gap: str = " ") -> str:
+    """`text` with every one of `names` replaced by `gap`, longest first (深圳市光明区 before 光明区)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, gap)
+    return text
+
+
 def name_variants(places: Iterable[str | None]) -> set[str]:
     """Every name a question may use for any of `places` (see short_names)."""
     return {name for p in set(places) if p for name in _short_names(p)}

@@ -329,4 +329,4 @@ def _quoted_name(text: str, sources: list[Source]) -> bool:
     """A short draft that is a name a source sets in quotes or title marks (“安薪仙居”, 《…条例》):
     the answer to "叫什么名字", however few its characters."""
     name = re.sub(r"[“”\"《》「」\s。.]", "", strip_citations(text))
-    return len(name) >= 2 and any(re.search(f'[“"《「]{re.escape(name)}[”"》」]', s.hit.chunk.text) for s in sources)
+    return len(name) >= 2 and any(re.search(f'[“"《「]{re.escape(name)}[”"》」]', s.text) for s in sources)

@@ -577,19 +577,18 @@ _DENIED = re.compile(
 
 
 def _yes_or_no(part: str, text: str) -> str | None:
-    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（and that clause）;
+    """ "有没有出现…上访？" over "全县未发生一起影响全县稳定的重大群体性信访案件": 没有（全县未发生一起…信访案件）;
     "有没有发生森林火灾？" over "全年发生森林火灾1起,…,未发生较大以上安全生产事故": 有（全年发生森林火灾1起）
     — the clause about what is asked decides, not any denial in the text."""
     terms = key_terms(part)
     said = [(coverage(c, terms), c) for c in CLAUSE.findall(text)]
-    denials = [(n, m.group(0)) for n, c in said if (m := _DENIED.search(c))]
+    denials = [(n, c.strip(" ，,。；;")) for n, c in said if _DENIED.search(c)]
     counted = [(n, c.strip(" ，,。；;")) for n, c in said if not _DENIED.search(c) and _figures(c)]
     no = max(denials, key=lambda s: s[0], default=(0, ""))
     yes = max(counted, key=lambda s: s[0], default=(0, ""))
     if yes[0] > no[0]:
         return f"有（{yes[1]}）"
-    denial = next((c.strip(" ，,。；;") for n, c in said if n == no[0] and _DENIED.search(c)), no[1])
-    return f"没有（{denial}）" if no[0] > 0 else None
+    return f"没有（{no[1]}）" if no[0] > 0 else None
 
 
 # An extractive answer quotes its sentence after a label: "根据磴口县2021年报告：“2020年有1件…失效。”";

@@ -16,6 +16,7 @@ from assistant.qa.sources import Source
 from assistant.qa.verify import coverage
 from assistant.text.measures import Measure, names_measure
 from assistant.text.numerals import figures_in
+from assistant.text.outline import heading_level
 from assistant.text.sentences import clauses, sentence_spans
 
 EXTRACTIVE_MIN = 0.5  # key-term coverage an extractive quote needs (tuned on the gold questions)
@@ -51,7 +52,14 @@ def _said(sources: list[Source], doing: list[str], names: Callable[[str], bool] 
     return next((w for w in doing if any(w in c for c in numeric)), None)
 
 
-_HEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)[^，,；;。]*[。]?$")
+_ONE_PHRASE = re.compile(r"[^，,；;。]*。?")
+
+
+def _is_heading(sentence: str) -> bool:
+    """A section's own title ("(一)收取信息处理费情况。"), short and of one phrase: it names what the
+    sentence after it says."""
+    s = sentence.strip()
+    return heading_level(s) in (1, 2) and len(s) <= 24 and bool(_ONE_PHRASE.fullmatch(s))
 
 
 def best_sentence(
@@ -102,9 +110,7 @@ def best_sentence(
                 cov = max(max(numeric), 0.5 * around)
             else:
                 cov = coverage(sentence, terms)
-            # a heading ("(一)收取信息处理费情况。") names what the sentence after it says
-            heading = bool(_HEADING.match(sentence.strip())) and len(sentence.strip()) <= 24
-            score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1) - (0.2 if heading else 0)
+            score = cov + (0.15 if wants_number else 0) + 0.05 / (rank + 1) - (0.2 if _is_heading(sentence) else 0)
             if score > best_score:
                 best, best_score = Quote(src, s, e, cov), score
     return best

@@ -37,7 +37,7 @@ def test_a_verified_model_answer_is_returned_with_exact_citation_offsets(model_p
     assert "98.4%" in answer.citations[0].quote
     assert answer.scope.report_ids == ["wuhai-2023"]
     assert_citations_slice_back(store, answer)
-    assert answer.prompt == "answer_lean@3"
+    assert answer.prompt == "answer_lean@4"
 
 
 def test_lean_sources_show_the_sentences_naming_the_questions_terms_with_their_section(model_path):
@@ -49,11 +49,21 @@ def test_lean_sources_show_the_sentences_naming_the_questions_terms_with_their_s
         "乌海市注册公职律师有多少人？", store, full, settings.model_copy(update={"lean": False, "instant": False})
     )
     (lean_system, lean_user), (full_system, full_user) = lean.calls[0], full.calls[0]
-    assert answer.prompt == "answer@1" and len(lean_system["content"]) < len(full_system["content"])
+    assert answer.prompt == "answer@2" and len(lean_system["content"]) < len(full_system["content"])
     # The one sentence naming 公职律师, under its section path cut to each heading's first clause.
     assert "[1] 乌海市2023年报告｜一、主要工作开展情况 > (二)聚焦依法决策：…" in lean_user["content"]
     assert "注册公职律师63人。…" in lean_user["content"] and "[2]" not in lean_user["content"]
     assert "[4]" in full_user["content"] and len(lean_user["content"]) < len(full_user["content"]) / 3
+
+
+def test_the_model_is_told_the_reports_words_for_a_questions_lay_words(model_path):
+    store, settings = model_path
+    llm = ScriptedLLM("报告中未提及")
+    ask("乌海市打行政官司输了几件？", store, llm, settings)
+    assert llm.calls[0][1]["content"].endswith("（报告用语：官司即诉讼，输了即败诉）")
+    plain = ScriptedLLM("报告中未提及")
+    ask("乌海市注册公职律师有多少人？", store, plain, settings)
+    assert "报告用语" not in plain.calls[0][1]["content"]
 
 
 def test_a_paraphrased_question_keeps_its_top_sources_whole():

@@ -1,10 +1,11 @@
 """What a model draft must respect beyond its numbers being in its sources (qa/checks.py): the
-row a table cell is in, a rate each part asks, and a name may be short."""
+row a table cell is in, a rate each part asks, a total rather than its 其中 part, a kind of
+thing no source names, and a name may be short."""
 
 from __future__ import annotations
 
 from assistant.core.types import Chunk, Hit, Report
-from assistant.qa.checks import Expect, draft_problems, table_problems, unnamed_kind
+from assistant.qa.checks import Expect, draft_problems, table_problems, total_problems, unnamed_kind
 from assistant.qa.sources import Source
 from assistant.text.measures import measure_asked
 
@@ -62,3 +63,28 @@ def test_a_kind_no_source_names_is_not_answered_by_the_whole():
     texts = ["县矛盾纠纷调处化解中心受理纠纷584件,化解率95.9%。"]
     assert unnamed_kind(measure_asked("平遥县2024年调处了多少起涉外纠纷？"), texts) == "涉外"
     assert unnamed_kind(measure_asked("平遥县2024年受理了多少件纠纷？"), texts) is None
+
+
+def test_a_loosely_named_rate_is_not_answered_by_a_rate_of_another_kind():
+    texts = ["全区人民调解组织412个,调解矛盾纠纷3180件,调解成功率98.5%。"]
+    asked = measure_asked("大兴安岭地区2024年行政复议案件里调解和解的比例有多高？")
+    assert unnamed_kind(asked, texts) == "和解"
+    expect = Expect(terms=["调解", "和解"], exempt=set(), wants_number=True, measure=asked, question="")
+    assert "资料中没有说到“和解”" in " ".join(draft_problems("调解和解的比例为98.5%[1]", [_source(texts[0])], expect))
+    # the asker's words for what the report names otherwise, and the place's own name, need not be in it
+    settled = ["县劳动人事争议仲裁院审结仲裁案件598件,仲裁结案率97.7%。"]
+    assert unnamed_kind(measure_asked("仙居劳动仲裁院办结的比例是多少？"), settled, ("仙居县",)) is None
+    court = ["行政机关负责人出庭应诉率98.4%。"]
+    assert unnamed_kind(measure_asked("瑞丽负责人到庭应诉的比例是多少？"), court, ("瑞丽市",)) is None
+
+
+def test_a_total_asked_is_not_answered_by_its_其中_part():
+    source = _source("三是为1318名劳动者追发工资等待遇2365万元,其中为农民工追发工资1960万元;")
+    question = "人社局帮多少名劳动者追回了工资待遇？一共多少钱？"
+    expect = Expect(terms=["劳动者", "工资"], exempt=set(), wants_number=True, question=question)
+    assert total_problems("帮1318名劳动者追回工资，其中为农民工追发1960万元[1]", [source], expect) == [
+        "问题问的是总数，1960万元是“其中”的一部分，所引资料中的总数是2365万元"
+    ]
+    assert total_problems("1318名劳动者，共2365万元[1]", [source], expect) == []
+    unasked = Expect(terms=["农民工"], exempt=set(), question="为农民工追发了多少工资？")
+    assert total_problems("为农民工追发工资1960万元[1]", [source], unasked) == []

@@ -37,6 +37,13 @@ def test_the_measure_is_what_is_counted_or_rated_not_a_word_that_stands_for_it()
     assert measure_asked("优秀案卷占比是多少？").precise  # a share is named as precisely as a rate
 
 
+def test_a_rate_asked_as_x_的比例_is_the_x_loosely_named():
+    loose = measure_asked("大兴安岭地区2024年行政复议案件里调解和解的比例有多高？")
+    assert loose.phrase == "调解和解的比例" and not loose.precise  # 比例 is not read as "比…" (a comparison)
+    assert measure_asked("负责人到庭应诉的比例从2022年到2024年有什么变化？").phrase == "负责人到庭应诉的比例"
+    assert measure_asked("比上年多了百分之几？") is None  # a change of a measure named elsewhere
+
+
 def test_a_rank_in_chinese_numerals_is_a_figure_and_the_size_of_the_field_is_not_a_rank():
     assert number_set("我区位列全市第二名。") == {"2"} and number_set("位列第十二位") == {"12"}
     assert number_set("第二次会议") == set()  # an ordinal that is not a rank stays out
@@ -143,7 +150,7 @@ def test_有多高_asks_a_measure_and_a_count_led_by_the_words_asked_answers_its
     assert not measure_problems("调解成功207起，其中山林权属纠纷41起。[1]", [source], expect)
 
 
-def test_the_words_before_多少_never_override_the_measure_and_的比例_names_none():
+def test_the_words_before_多少_never_override_the_measure_and_的比例_names_what_comes_before_it():
     question = "到2025年全市地区生产总值要达到多少？"
     from assistant.qa.checks import parts_matcher
     from assistant.qa.direct import doing_words, question_parts
@@ -152,7 +159,10 @@ def test_the_words_before_多少_never_override_the_measure_and_的比例_names_
     names = parts_matcher(question_parts(question))
     found = best_sentence(sources, key_terms(question), True, names, doing=doing_words(question))
     assert found is not None and "7800亿元" in found.text  # 达到 does not name 地区生产总值
-    assert measure_asked("长阳县2022年行政机关负责人出庭应诉的比例有多高？") is None
+    loose = measure_asked("长阳县2022年行政机关负责人出庭应诉的比例有多高？")
+    assert loose.phrase == "行政机关负责人出庭应诉的比例"
+    # the asker's words for a rate ("通过的比例" for 合格率) are no test of its clause: none is applied
+    assert measure_matcher("通过的比例是多少？", measure_asked("通过的比例是多少？")) is None
 
 
 def test_an_items_number_before_a_year_is_not_a_decimal():

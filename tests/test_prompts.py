@@ -31,16 +31,21 @@ def test_rendering_refuses_missing_or_unexpected_variables():
     with pytest.raises(ConfigError, match="missing"):
         prompt.render(sources=[])
     with pytest.raises(ConfigError, match="unexpected"):
-        prompt.render(sources=[], question="q", extra=1)
+        prompt.render(sources=[], question="q", glossary="", extra=1)
 
 
 def test_rendered_answer_prompt_numbers_its_sources_and_keeps_the_system_prompt_fixed():
     prompt = load("answer")
     a = prompt.render(
-        sources=[{"n": 1, "label": "乌海市2023年报告", "section": "一、", "text": "甲。"}], question="问1"
+        sources=[{"n": 1, "label": "乌海市2023年报告", "section": "一、", "text": "甲。"}], question="问1", glossary=""
     )
-    b = prompt.render(sources=[{"n": 1, "label": "武威市2021年报告", "section": "", "text": "乙。"}], question="问2")
+    b = prompt.render(
+        sources=[{"n": 1, "label": "武威市2021年报告", "section": "", "text": "乙。"}],
+        question="问2",
+        glossary="赢的即胜诉",
+    )
     assert "[1] 来源：乌海市2023年报告" in a[1]["content"] and a[1]["content"].endswith("问题：问1")
+    assert b[1]["content"].endswith("问题：问2（报告用语：赢的即胜诉）")  # the report's word for a lay one
     # The identical system message is what lets llama.cpp reuse its KV cache between questions.
     assert a[0] == b[0]
 

@@ -60,7 +60,7 @@ from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import figures_in, number_set, numbers_in
 from assistant.text.places import names_place
 from assistant.text.sentences import sentences
-from assistant.text.words import key_terms
+from assistant.text.words import glossary, key_terms
 from assistant.text.years import years_in
 
 NOT_MENTIONED = "报告中未提及"
@@ -348,7 +348,9 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         q.timings.prompt_ms += (time.perf_counter() - t) * 1000
     guard = StreamGuard([s.full for s in q.sources], q.terms, q.expect.exempt, q.listener)
     t = time.perf_counter()
-    messages = prompt.render(sources=[s.prompt_vars() for s in q.sources], question=q.question, **extra)
+    messages = prompt.render(
+        sources=[s.prompt_vars() for s in q.sources], question=q.question, glossary=glossary(q.question), **extra
+    )
     q.timings.prompt_ms += (time.perf_counter() - t) * 1000
     s = q.settings
     completion = q.llm.complete(
@@ -435,7 +437,7 @@ def _quote(q: Asking) -> Answer | None:
         ),
         EXTRACTIVE_MIN,
     )
-    if unnamed_kind(expect.measure, [s.text for s in q.sources]):
+    if unnamed_kind(expect.measure, [s.text for s in q.sources], expect.places):
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None

@@ -30,12 +30,12 @@ from assistant.qa.direct import (
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
-from assistant.text.measures import Measure, measure_asked, names_measure
+from assistant.text.measures import LOOSE_RATE, Measure, measure_asked, names_measure
 from assistant.text.numerals import figures_in, number_set, ranks_in
 from assistant.text.places import name_variants, names_place
 from assistant.text.sentences import clauses, sentences
 from assistant.text.tables import name_of, tables_in
-from assistant.text.words import key_terms
+from assistant.text.words import ALIASES, key_terms
 from assistant.text.years import years_in
 
 _MIN_HAN = 6  # Chinese characters below which an answer says nothing
@@ -63,8 +63,8 @@ def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], b
     """A test of whether a clause names the measure asked: a precise measure's head (应诉率);
     for an indicator the report's own words for it (调委会 for 人民调解委员会); otherwise the
     measure's content words (法律援助 of 法律援助案件). None when the question names no measure."""
-    if measure is None:
-        return None
+    if measure is None or measure.phrase.endswith(LOOSE_RATE):
+        return None  # a loosely named rate ("通过的比例" for 合格率) is checked by `unnamed_kind`, not word by word
     if measure.precise:
         return lambda clause: names_measure(clause, measure)
     # Every indicator the question names: "人大代表建议和政协提案" names the pair and each of
@@ -83,14 +83,29 @@ def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], b
 
 
 def measure_words(measure: Measure) -> list[str]:
-    """The content words of a measure's name: 涉外, 纠纷 of 涉外纠纷 (not 案件, 数量)."""
-    return [t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2]
+    """The content words of a measure's name: 涉外, 纠纷 of 涉外纠纷 (not 案件, 数量; not the 比例 of a
+    loosely named rate, which any share is)."""
+    loose = measure.phrase.endswith(LOOSE_RATE)
+    return [
+        t for t in key_terms(measure.phrase) if t not in _COUNT_NOUNS and len(t) >= 2 and not (loose and t == "比例")
+    ]
 
 
-def unnamed_kind(measure: Measure | None, texts: list[str]) -> str | None:
+# Words a loosely named rate carries that name no kind of it ("最后被纠错的比例")
+_FILLER = frozenset("最后 最终 实际 真正 大概 大约 一般".split())
+
+
+def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, ...] = ()) -> str | None:
     """The word that makes the measure a kind of its head when no source says it: 涉外 of "多少起涉外
-    纠纷" over sources that speak of 纠纷 only. A sentence on all 纠纷 does not answer for 涉外纠纷."""
+    纠纷" over sources that speak of 纠纷 only — a sentence on all 纠纷 does not answer for 涉外纠纷; and
+    for a loosely named rate, any word of it no source says: 和解 of "调解和解的比例" over sources that
+    give only a 调解成功率."""
     words = measure_words(measure) if measure and not measure.precise else []
+    if measure and measure.phrase.endswith(LOOSE_RATE):
+        # a lay word a report writes otherwise is looked for in the report's words (办结的比例: 结案率)
+        lay = [k for k in ALIASES if k in measure.phrase]
+        named = [w for w in words if w not in _GENERIC_TERMS | _FILLER and not any(w in k for k in (*lay, *places))]
+        return next((w for w in named if not any(w in t for t in texts)), None)
     if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
         return None
     return None if any(words[0] in t for t in texts) else words[0]
@@ -280,6 +295,31 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
     return problems
 
 
+_TOTAL_ASKED = re.compile(r"一共|总共|共计|合计|总计|总[额数量]|总金额|共有|(?<!公)共(?=多少|几|有多|计)")
+
+
+def _unit(figure: str) -> str:
+    return re.sub(r"^[^\d]*[\d.,]+", "", figure)
+
+
+def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A total asked ("一共多少钱") is not the figure of its 其中 part: "追发工资等待遇2365万元,其中为农民工
+    追发工资1960万元" gives 2365万元 as the total, 1960万元 as a part of it."""
+    if not expect.question or not _TOTAL_ASKED.search(expect.question):
+        return []
+    ids = cited_ids(text)
+    given = number_set(strip_citations(text)) - expect.exempt
+    problems = []
+    for sentence in [c for s in sources if s.n in ids for c in sentences(s.text)]:
+        at = sentence.find("其中")
+        whole = figures_of(sentence[:at]) if at > 0 else []
+        for part, number in figures_of(sentence[at:]) if whole else []:
+            totals = [f for f, n in whole if n not in given and _unit(f) == _unit(part)]
+            if number in given and totals:
+                problems.append(f"问题问的是总数，{part}是“其中”的一部分，所引资料中的总数是{totals[-1]}")
+    return problems
+
+
 # What a report plans, not what it did: "力争纠错率控制在6%以内", "将继续…调解和解率达到35%以上";
 # and a question that asks about plans.
 PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
@@ -310,10 +350,13 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
+    problems += total_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"
         problems.append(f"问题问的是多少{counted.group(1)}，回答只给了百分比")
+    if kind := unnamed_kind(expect.measure, [s.text for s in sources], expect.places):
+        problems.append(f"问题问的是{expect.measure.phrase}，资料中没有说到“{kind}”")
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
     han = len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text)))

@@ -24,10 +24,10 @@ _ASK_AFTER = re.compile(
     r"|(?:是)?(?:怎么变|如何变|怎么走|有什么变化|有啥变化|有何变化)"  # "纠错率这两年是怎么变的" asks the 纠错率 of each year
 )
 # "比上一年多了百分之几": a change of the measure another part names, not a measure of its own.
-_COMPARED = re.compile(r"^(?:比|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
+_COMPARED = re.compile(r"^(?:比(?![例重])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
 # "排第几" / "排在第几位" / "第几名": a rank, however the question words it.
 _RANK_ASKED = re.compile(r"(?:排|排在|排名|位列|位居|居)第几|第几名|名次|位次")
-_SPAN_WORDS = re.compile(r"(?:这|近|最近)[两几三四五]年$|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年$")
+_SPAN_WORDS = re.compile(r"从?(?:(?:这|近|最近)[两几三四五]年|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年)$")
 _COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})([^，,？?。；;]{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
     rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计|目前|现在|当前|现有)+"
@@ -44,6 +44,9 @@ _RANK_WRITTEN = re.compile(r"排名|名次|位次|位列|位居|排在|排第|�
 _SPLIT = re.compile(r"[，,、；;：:（）()\s]|的")
 
 
+LOOSE_RATE = "的比例"  # how a loosely named rate's phrase ends: 调解和解的比例
+
+
 @dataclass(frozen=True)
 class Measure:
     phrase: str  # what the question calls it: 行政复议纠错率
@@ -53,7 +56,7 @@ class Measure:
 
 def measure_asked(question: str) -> Measure | None:
     q = question.strip().rstrip("？?。.!！")
-    phrase = None
+    phrase, before = None, ""
     if m := _COUNTED.search(question) or _COUNTED_BARE.search(question):
         phrase = m.group(1)
     elif m := _ASK_AFTER.search(q):
@@ -71,7 +74,11 @@ def measure_asked(question: str) -> Measure | None:
     if _RANK_ASKED.search(q) and not _PRECISE.search(phrase):
         phrase = re.sub(r"(?:排在|排名|排|位列|位居|居|里|中)+$", "", phrase) or phrase
         return Measure(phrase, "排名", True)
-    if len(phrase) < 2 or phrase == "比例":  # "出庭应诉的比例有多高" names its measure before 的比例
+    if phrase == "比例":  # "调解和解的比例有多高" names its measure before 的比例, in the asker's words
+        pieces = _SPLIT.split(before)
+        what = _LEADING.sub("", re.split(r"里|当中", pieces[-2])[-1]) if len(pieces) > 1 else ""
+        return Measure(f"{what}{LOOSE_RATE}", "比例", False) if len(what) >= 2 else None
+    if len(phrase) < 2:
         return None
     if precise := _PRECISE.search(phrase):
         return Measure(phrase, precise.group(0), True)

@@ -502,7 +502,10 @@ class HeldOutSet:
     earlier_generators: the scripts whose absent and not-held claims must still hold with this set in the library.
     earlier_named: how resemblance messages name the seeds and earlier sets ("the seeds or the earlier sets").
     numeral_dates: a document's date may also stand in Chinese numerals only (二〇二五年一月二十日, as a signature
-    writes it; see metadata_errors). Off unless a set asks for it, so the earlier sets are checked as before."""
+    writes it; see metadata_errors). Off unless a set asks for it, so the earlier sets are checked as before.
+    new_parents: each document's parent, too, must be neither a place nor a parent in the seeds or an earlier set.
+    library: how many documents the library checked against must hold (seeds, earlier sets and this set), as the
+    set's README says; None: not checked. Both off unless a set asks for them."""
 
     out: Path
     docs: list[dict]
@@ -515,6 +518,8 @@ class HeldOutSet:
     earlier_generators: tuple[Path, ...]
     earlier_named: str
     numeral_dates: bool = False
+    new_parents: bool = False
+    library: int | None = None
 
     @property
     def reports(self) -> Path:
@@ -565,8 +570,15 @@ class HeldOutSet:
         for m in my_metas:
             if m["place"] in earlier_places:
                 err(f"{m['id']}: place {m['place']} is already held (or is a parent) in the seeds or an earlier set")
+            if self.new_parents and m["parent"] in earlier_places:
+                err(f"{m['id']}: parent {m['parent']} is already a place or a parent in the seeds or an earlier set")
         (run, pair), (share, doc) = resemblance.longest, resemblance.largest
         print(f"resemblance: longest common run {run} ({pair}), largest shingle share {share:.1%} ({doc})")
+        if self.library is not None:
+            held = f"seeds {len(seeds)}, earlier sets {len(before)}, this set {len(mine)}"
+            print(f"library: {len(texts)} documents ({held})")
+            if len(texts) != self.library:
+                err(f"the library holds {len(texts)} documents, the README says {self.library}")
 
         # the earlier sets' claims still hold with this set in the library
         for name, q in earlier_claims(self.earlier_generators):

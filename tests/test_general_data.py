@@ -28,6 +28,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout5_eval.py",
         # the sixth (general/holdout6/): 省's 地区, 县级市 2022/2024, 县人社局, numeral-year county, 自治州, 工作要点, 信息公开年报, 省政府工作报告, 中期评估
         "build_holdout6_eval.py",
+        # the seventh (general/holdout7/): 计划单列市 2020, 兵团师市, 新技术开发区, 同名鼓楼区 ×2 (述法), 复议应诉报告, 整改报告, 省局 2025, 区政府工作报告, 县级市的街道
+        "build_holdout7_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

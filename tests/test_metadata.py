@@ -256,3 +256,47 @@ def test_a_report_on_a_plans_mid_term_review_is_not_the_annual_report():
     )
     meta = extract(text)
     assert (meta.kind, meta.year) == ("其他", None)
+
+
+def test_a_兵团_division_reports_to_the_corps_and_signs_with_its_own_name():
+    # 师市合一: the division and its city are one government, so "第八师石河子市" alone is the signature.
+    text = (
+        "第八师石河子市2023年法治政府建设情况报告\n兵团党委、兵团：\n"
+        "2023年，第八师石河子市在新疆生产建设兵团党委、兵团和师市党委的领导下，推进依法行政。\n"
+        "第八师石河子市\n2024年1月30日"
+    )
+    meta = extract(text)
+    assert (meta.place, meta.parent) == ("第八师石河子市", "新疆生产建设兵团")
+    assert (meta.addressee, meta.issuer) == ("兵团党委、兵团", "第八师石河子市")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "临泽县人民政府主要负责人2024年度述法报告",
+        "临泽县人民政府关于2024年法治政府建设督察反馈问题整改情况的报告",
+        "临泽县人民政府关于2024年度行政复议和行政应诉工作情况的报告",
+    ],
+)
+def test_a_report_on_one_matter_is_titled_but_is_not_the_annual_report(title):
+    text = (
+        f"{title}\n中共临泽县委全面依法治县委员会：\n"
+        "2024年，临泽县推进法治政府建设，坚持依法行政，落实法治政府建设责任。存在的问题：依法行政能力不足。"
+        "下一步，持续推进法治政府建设。\n临泽县人民政府\n2025年1月20日"
+    )
+    meta = extract(text)
+    assert (meta.title, meta.kind, meta.year) == (title, "其他", 2024)
+
+
+def test_a_report_to_a_congress_standing_committee_is_dated_by_its_delivery_line():
+    # No signature: the speech ends with its salutation; the province comes from "省直管".
+    text = (
+        "济源市人民政府关于2024年度行政复议和行政应诉工作情况的报告\n"
+        "——2025年4月23日在济源市第十一届人民代表大会常务委员会第十七次会议上\n济源市司法局局长\n"
+        "主任、各位副主任、秘书长、各位委员：\n受济源市人民政府委托，现将2024年度全市行政复议工作情况报告如下。\n"
+        "济源是河南省直管的县级市，市政府是全市唯一的行政复议机关。\n"
+        "主任、各位副主任、秘书长、各位委员，我们将认真落实市人大常委会的审议意见，推动我市行政复议工作再上新台阶。"
+    )
+    meta = extract(text)
+    assert (meta.place, meta.parent, meta.kind, meta.year) == ("济源市", "河南省", "其他", 2024)
+    assert (meta.date, meta.issuer, meta.addressee) == ("2025-04-23", "济源市人民政府", None)

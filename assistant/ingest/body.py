@@ -33,9 +33,18 @@ _DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
 _SALUTATION = re.compile(r"^[^。；;]{4,80}[：:]$")
 _TO_EACH = re.compile(r"^各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|管委会|镇|街)")
-# Superiors named without a place: "党中央、国务院：", "自治区党委、自治区人民政府：".
-_SUPERIOR = r"(?:中共)?(?:党中央|国务院|(?:自治区|省|市|州|盟|县|区|旗)(?:党委|委员会|委|人民政府|政府))"
-_TO_SUPERIORS = re.compile(rf"^{_SUPERIOR}(?:[、,，]{_SUPERIOR})*[：:]$")
+# Superiors named without a place: "党中央、国务院：", "自治区党委、自治区人民政府：", and a 兵团 unit's
+# "兵团党委、兵团：" (the corps' government is called 兵团 alone, a division's 师市).
+_UNNAMED_SUPERIOR = (
+    r"(?:中共)?(?:党中央|国务院|(?:兵团|师市)(?:党委)?|(?:自治区|省|市|州|盟|县|区|旗)(?:党委|委员会|委|人民政府|政府))"
+)
+_TO_SUPERIORS = re.compile(rf"^{_UNNAMED_SUPERIOR}(?:[、,，]{_UNNAMED_SUPERIOR})*[：:]$")
+# The 新疆生产建设兵团 is no admin unit, yet it is the superior of its divisions (第八师石河子市) and
+# 团场: a report addressed to it ("兵团党委、兵团：") or led by it ("在新疆生产建设兵团党委…领导下").
+_CORPS = "新疆生产建设兵团"
+_CORPS_NAMED = re.compile(r"(?:新疆生产建设)?兵团(?:党委|委员会)?(?:[、,，和]|的?(?:领导|指导)|$)")
+# A city no prefecture holds: "济源是河南省直管的县级市", "仙桃市为湖北省直管市".
+_PROVINCE_RUN = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区))(?:直管|直辖)")
 # The opening names the superiors a report answers to: "在巴彦淖尔市委、市政府的坚强领导下",
 # "根据省委、省政府印发的《四川省…方案》".
 _SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|落实)[^。；;]*")
@@ -162,7 +171,8 @@ def _merge(scores: Counter[str]) -> Counter[str]:
 def _parent(place: str, body: str, addressee: str | None) -> str | None:
     """The enclosing unit: from the place's own name, else a chain in the body that ends in
     it ("巴彦淖尔市磴口县"), else the addressee's place, else a superior the opening names
-    ("在巴彦淖尔市委、市政府的坚强领导下") — one ranked above the place."""
+    ("在巴彦淖尔市委、市政府的坚强领导下") — one ranked above the place — else the 兵团 for its own
+    units, else the province a directly administered city says holds it ("河南省直管的县级市")."""
     if parent := parent_of(place):
         return parent
     for _, _, chain in find_chains(body):
@@ -190,6 +200,13 @@ def _parent(place: str, body: str, addressee: str | None) -> str | None:
             return _fullest(same[0], body)
         if chosen := higher or [p for p in city if level_of(p) in ("州", "盟", "地区")]:
             return _fullest(chosen[0], body)
+        if _CORPS_NAMED.search(clause):
+            return _CORPS
+    if addressee and _CORPS_NAMED.search(addressee):
+        return _CORPS
+    for m in _PROVINCE_RUN.finditer(body[: _OPENING * 10]):
+        if provinces := [p for p in _named(m.group(1)) if level_of(p) in ("省", "自治区")]:
+            return provinces[-1]
     return None
 
 

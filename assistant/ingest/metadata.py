@@ -20,10 +20,11 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 11
+METADATA_VERSION = 12
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
-    r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|"
+    r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|述法报告$|"
+    r"关于.{2,60}的报告$|"  # a report on any other matter: "…关于2024年度行政复议和行政应诉工作情况的报告"
     r"(?:实施方案|工作方案|行动方案|规划|意见|办法|通知|通报|决定|纲要|工作要点)$"
 )
 _ISSUER_LINE = re.compile(
@@ -108,14 +109,18 @@ def find_date(signature: list[str], page_meta: dict[str, str], head: list[str] =
     for line in head:
         if (m := _DATE_UNDER_TITLE.fullmatch(line.strip())) and (date := iso_date(m.group(1))):
             return date
+    if given := delivered(head):  # "——2025年4月23日在济源市第十一届人民代表大会常务委员会…上"
+        return given[1]
     for key in ("成文日期", "发文日期", "发布日期", "发布时间"):
         if date := iso_date(page_meta.get(key, ""), (ISO_DATE,)):
             return date
     return None
 
 
-def find_issuer(title: str | None, signature: list[str]) -> str | None:
-    issuers = [ln for ln in signature if _ISSUER_LINE.match(ln) and "印发" not in ln]
+def find_issuer(title: str | None, signature: list[str], place: str | None = None) -> str | None:
+    """The bodies that sign; a 兵团 division signs with its name alone ("第八师石河子市": 师市合一,
+    the division and the city are one government), so the reporting place itself counts."""
+    issuers = [ln for ln in signature if (_ISSUER_LINE.match(ln) and "印发" not in ln) or (place and ln == place)]
     if issuers:
         return "、".join(dict.fromkeys(issuers))
     if title:
@@ -158,13 +163,12 @@ def extract(text: str, page_meta: dict[str, str] | None = None) -> ReportMetadat
     # The signature's date is when the report was signed, not the year it reports on.
     content = lines[: len(lines) - len(signature)] if len(signature) < len(lines) else lines
     # The page's 发文机关 names the issuing body (its 发布机构 is often only the site that posted it).
-    issuer = find_issuer(title, signature) or page_meta.get("发文机关") or None
+    issuer = find_issuer(title, signature, body.place) or page_meta.get("发文机关") or None
     if kind == RULE_OF_LAW or kind is None:
         year = find_year(title, content, date)
     else:  # a work report or a plan names many years (2035年远景目标): only its title block counts
         given = delivered(lines) if kind == WORK_REPORT else None
         year = title_year(title) or (given[0] if given else None)
-        date = date or (given[1] if given else None)
         issuer = issuer or (work_report_issuer(lines) if kind == WORK_REPORT else None)
         if year is None:
             unsure["year"] = "标题没有写明年份；正文中的年份（如规划目标年）不作为报告年度"

@@ -201,3 +201,28 @@ def test_of_two_parents_named_the_one_its_children_cannot_stand_for_is_refused()
     ]
     scope = detect_scope("湖南和湖北两个省交通运输厅2024年的行政复议案件各有多少？", library)
     assert scope.report_ids == [] and "报告库中没有湖北省本级的报告" in scope.missing
+
+
+def test_two_places_of_one_name_are_told_apart_by_the_parent_the_question_names():
+    library = [
+        report("fuzhou-gulou-2024", "福州市鼓楼区", 2024, "福州市"),
+        report("kaifeng-gulou-2024", "开封市鼓楼区", 2024, "开封市"),
+    ]
+    assert detect_scope("福州鼓楼区2024年收到多少件复议申请？", library).report_ids == ["fuzhou-gulou-2024"]
+    assert detect_scope("福州市鼓楼区的文号是多少？", library).report_ids == ["fuzhou-gulou-2024"]
+    assert detect_scope("开封鼓楼夜市规范了多少个摊位？", library).report_ids == ["kaifeng-gulou-2024"]
+    # named by the name both share: both are in scope, each answering under its own name
+    assert sorted(detect_scope("鼓楼区2024年收到多少件复议申请？", library).report_ids) == [
+        "fuzhou-gulou-2024",
+        "kaifeng-gulou-2024",
+    ]
+
+
+def test_a_corps_division_and_a_zone_are_known_by_their_customary_names():
+    library = [
+        report("shihezi-2023", "第八师石河子市", 2023, "新疆生产建设兵团"),
+        report("donghu-2024", "武汉东湖新技术开发区", 2024, "武汉市"),
+    ]
+    for question in ("兵团第八师和周边县市联合调解了多少起纠纷？", "石河子一四三团有多少持证执法人员？"):
+        assert detect_scope(question, library).report_ids == ["shihezi-2023"]
+    assert detect_scope("东湖高新区的免罚清单有多少项？", library).report_ids == ["donghu-2024"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.types import WORK_REPORT, Report, Scope
-from assistant.text.places import PlaceIndex, find_chains, level_of, place_stem, split_place
+from assistant.text.places import PlaceIndex, find_chains, level_of, split_place
 from assistant.text.years import YEAR
 
 _CONTENT_BEFORE = re.compile(rf"(?:截至|截止|截至到|自|从|比|较|同|与|至|到)\s*({YEAR})\s*年")
@@ -65,9 +65,15 @@ def _held(reports: list[Report]) -> str:
 
 
 def _named_places(question: str, places: PlaceIndex) -> list[str]:
-    named = sorted(places.named(question), key=len, reverse=True)
-    # Drop a place that only matched inside a longer matched one (乌海市 inside 乌海市司法局).
-    return [p for p in named if not any(p != q and (p in q or place_stem(p) in q) for q in named)]
+    spans = places.named_at(question)
+    named = sorted(spans, key=len, reverse=True)
+
+    def inside(p: str, q: str) -> bool:  # every name of p in the question lies within a longer name of q
+        return all(any(a <= i and j <= b and (a, b) != (i, j) for a, b in spans[q]) for i, j in spans[p])
+
+    # Drop a place that only matched inside a longer matched one: 乌海市 inside 乌海市司法局, and of two
+    # 鼓楼区, 开封市鼓楼区 by its 鼓楼区 inside "福州鼓楼区" (a place of the same name, told by its parent).
+    return [p for p in named if not any(p != q and (inside(p, q) or p in q) for q in named)]
 
 
 def _unheld(question: str, places: PlaceIndex) -> str | None:

@@ -61,7 +61,7 @@ _NEXT_SUFFIX = "市县区旗盟州省镇乡"
 # Name parts that make a generic word, not a place: 城市, 中心区, 全市, 各县区, 示范区 …
 _GENERIC_NAME = re.compile(
     r"^(?:[各我该此每某市县区省][\u4e00-\u9fff]*|[\u4e00-\u9fff]*依法治[\u4e00-\u9fff]*|[全本其两多几一二三四五六七八九十上下前后外内省市县区乡镇盟旗州]|城|都|大都|中心|核心|重点|"
-    r"辖|社|园|景|片|库|老|山|牧|林|矿|灾|城乡|乡村|农村|城镇|城区|市区|县区|县市|市县|街|小|校|示范|试验|先行|自贸|"
+    r"辖|社|园|景|片|库|老|山|牧|林|矿|灾|夜|城乡|乡村|农村|城镇|城区|市区|县区|县市|市县|街|小|校|示范|试验|先行|自贸|"
     r"功能|产业|工业|保税|综合|实验|新|周边|边境|贫困|脱贫|革命|民族|少数民族|地|特|直辖|省辖|计划单列|副省级|地级|县级|"
     r"国家级|省级|自治|行政|管理|服务|执法|司法|公安)$"
 )
@@ -297,10 +297,18 @@ def short_names(place: str) -> set[str]:
         if unit.startswith(province) and len(unit) - len(province) >= 3 and unit[len(province)] not in "省市区":
             rest = unit[len(province) :]
             names |= {rest, place_stem(rest)}
-    zones = (("经济技术开发区", ("经开区", "开发区")), ("高新技术产业开发区", ("高新区",)), ("工业园区", ("园区",)))
-    for full, short in zones:
+    for full, short in _ZONE_SHORT:
         if unit.endswith(full) and len(unit) > len(full):
             names |= {unit[: -len(full)] + s for s in short}  # 合肥经济技术开发区 -> 合肥经开区
+            if len(lead := unit[: -len(full)]) == 4:  # 武汉东湖新技术开发区: the city's name, then the zone's own
+                names |= {lead[2:] + s for s in (full, *short)}  # 东湖新技术开发区, 东湖高新区
+            break
+    if m := _DIVISION.match(unit):  # 第八师石河子市 (师市合一) -> 第八师, 兵团第八师, 石河子市, 石河子
+        names |= {m.group(1), "兵团" + m.group(1), m.group(2), place_stem(m.group(2))}
+    units = split_place(place)
+    if len(units) >= 2 and not is_department(place):  # 开封市鼓楼区 -> 开封鼓楼区, 开封鼓楼: the parent's stem first
+        lead = place_stem(units[-2])
+        names |= {lead + unit} | ({lead + place_stem(place)} if place_stem(place) != unit else set())
     if is_department(place):
         area, dept = split_place(place)[:-1], split_place(place)[-1]
         names.add(place_stem("".join(area)) + dept)
@@ -309,6 +317,18 @@ def short_names(place: str) -> set[str]:
                 names |= {n.replace(full, short) for n in names if full in n}
                 break
     return {n for n in names if len(n) >= 2}
+
+
+# A zone's customary short forms (the longest name first: 高新技术产业开发区 before 开发区)
+_ZONE_SHORT = (
+    ("高新技术产业开发区", ("高新区",)),
+    ("新技术产业开发区", ("高新区",)),
+    ("新技术开发区", ("高新区",)),
+    ("经济技术开发区", ("经开区", "开发区")),
+    ("工业园区", ("园区",)),
+)
+# A 兵团 division and its city, one government (师市合一): 第八师石河子市
+_DIVISION = re.compile(r"^(第[一二三四五六七八九十]{1,3}师)([\u4e00-\u9fff]{2,5}市)$")
 
 
 # How people shorten a department's name (longest first: 城市管理综合行政执法 before 城市管理).
@@ -383,14 +403,14 @@ class PlaceIndex:
         return names
 
     @staticmethod
-    def _scan(text: str, names: dict[str, set[str]]) -> set[str]:
-        found = set()
+    def _scan(text: str, names: dict[str, set[str]]) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = {}
         for i in range(len(text)):
             for j in range(i + 2, min(len(text), i + PlaceIndex._LONGEST) + 1):
                 for place in names.get(text[i:j], ()):
                     name = text[i:j]
                     if name == place or name.endswith(PLACE_SUFFIXES) or not _starts_other_place(text, i, j - i, place):
-                        found.add(place)
+                        found.setdefault(place, []).append((i, j))
         return found
 
     def names_of(self, place: str) -> frozenset[str]:
@@ -398,11 +418,15 @@ class PlaceIndex:
 
     def named(self, text: str) -> set[str]:
         """The library's places `text` names (by full name, innermost unit or stem)."""
+        return set(self._scan(text, self._by_name))
+
+    def named_at(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """`named`, with the spans of `text` that name each place."""
         return self._scan(text, self._by_name)
 
     def named_parents(self, text: str) -> set[str]:
         """Parents of library places that `text` names."""
-        return self._scan(text, self._by_parent_name)
+        return set(self._scan(text, self._by_parent_name))
 
     def knows(self, chain: str) -> bool:
         """Is a place chain found in a question one of the library's places, a part of one,

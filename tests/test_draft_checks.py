@@ -5,7 +5,16 @@ thing no source names, and a name may be short."""
 from __future__ import annotations
 
 from assistant.core.types import Chunk, Hit, Report
-from assistant.qa.checks import Expect, draft_problems, table_problems, total_problems, unnamed_kind
+from assistant.qa.checks import (
+    Expect,
+    draft_problems,
+    growth_problems,
+    share_problems,
+    table_problems,
+    total_problems,
+    unnamed_kind,
+)
+from assistant.qa.citing import as_written
 from assistant.qa.sources import Source
 from assistant.text.measures import measure_asked
 
@@ -88,3 +97,24 @@ def test_a_total_asked_is_not_answered_by_its_其中_part():
     assert total_problems("1318名劳动者，共2365万元[1]", [source], expect) == []
     unasked = Expect(terms=["农民工"], exempt=set(), question="为农民工追发了多少工资？")
     assert total_problems("为农民工追发工资1960万元[1]", [source], unasked) == []
+
+
+def test_a_count_keeps_the_counter_the_report_gives_it():
+    source = _source("建立兵地矛盾纠纷联合调处机制,兵地联合调解纠纷137件。")
+    assert as_written("兵地一起调解了137起纠纷。[1]", [source]) == "兵地一起调解了137件纠纷。[1]"
+    assert as_written("调解了137件纠纷，另有12起。[1]", [source]) == "调解了137件纠纷，另有12起。[1]"  # 12 is not in it
+
+
+def test_a_share_is_not_a_head_count_and_a_growth_is_not_a_rate():
+    rate = _source("乡镇综合执法人员持证率由71%提高到96%。")
+    counted = Expect(terms=["持证"], exempt=set(), question="全县有多少名持证行政执法人员？")
+    assert share_problems("有96名持证行政执法人员[1]", [rate], counted) == [
+        "数字 96名 在资料中是“96%”，是比例，不是数量"
+    ]
+    growth = _source("一是全市行政复议机关收到复议申请2846件,同比增长9.7%;")
+    asked = Expect(terms=["复议"], exempt=set(), question="申请复议的有多少件？被纠错的比例是多少？")
+    assert growth_problems("2846件，纠错的比例是9.7%[1]", [growth], asked) == [
+        "数字 9.7% 在资料中是“同比增长9.7%”，是增减幅度，不是问题问的比例"
+    ]
+    grew = Expect(terms=["复议"], exempt=set(), question="复议申请同比增长率是多少？")
+    assert growth_problems("增长9.7%[1]", [growth], grew) == []  # a growth asked is answered by one

@@ -168,3 +168,20 @@ def test_the_words_before_多少_never_override_the_measure_and_的比例_names_
 def test_an_items_number_before_a_year_is_not_a_decimal():
     assert number_set("1.2024年9月底前,设立受理点") == {"1", "2024", "9"}
     assert number_set("增长1.5%") == {"1.5"}
+
+
+def test_a_five_year_plans_name_is_not_a_number():
+    assert number_set("十三五时期制定修改市政府规章52件") == {"52"}
+    assert number_set("一百四十七件，十五个") == {"147", "15"}
+
+
+def test_words_that_ask_a_rank_or_stand_for_a_reports_word_are_read_as_meant():
+    assert "里排" not in key_terms("流沙东街道在全市镇街的法治考评里排第几？")  # 排第几 only asks
+    assert "违法建设" in key_terms("其中违建的有几宗？")  # 违建 is what the report calls 违法建设
+
+
+def test_days_asked_are_not_the_day_of_a_date():
+    from assistant.qa.direct import counter_test
+
+    days = counter_test("一件行政复议案子平均要办多少天？")
+    assert not days("2024年1月1日新修订的行政复议法施行。") and days("平均审结用时42天。")

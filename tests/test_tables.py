@@ -43,6 +43,14 @@ def test_a_table_is_read_with_its_header_whether_bars_or_spaces_divide_its_cells
     assert REPORT[spaced.rows[2].start : spaced.rows[2].end] == "人民调解成功率 97.2% 98.1%"
 
 
+def test_box_drawing_bars_divide_cells_too():
+    (table,) = tables_in("团场│持证执法人员(名)│调解成功率\n一四三团│92│99.1%\n一五二团│47│97.2%\n")
+    assert table.header.cells == ("团场", "持证执法人员(名)", "调解成功率") and table.rows[0].cells[1:] == (
+        "92",
+        "99.1%",
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -74,6 +82,10 @@ def county(tmp_path_factory, embedder):
         # each part from the table, in order; a part naming nothing asks the figure just given
         ("河口县哪个镇受理申请最多？调解结案最多的是哪个镇？", "莲花镇，67件；桥头镇，15件", "桥头镇 | 53 | 15"),
         ("河口县哪个镇受理的申请最多？有多少件？", "莲花镇，67件", "莲花镇 | 67 | 9"),
+        # a later part that names no row ("那里") asks about the row the part before it named
+        ("河口县桥头镇受理了多少件申请？那里调解结案多少件？", "53件；15件", "桥头镇 | 53 | 15"),
+        # a rate moves by percentage points, not by per cent
+        ("河口县人民调解成功率比上年提高了多少？", "提高0.9个百分点（2023年97.2%，2024年98.1%）", "98.1%"),
         # the rows that fell between the two years, less the one set aside
         (
             "除了法律援助案件，河口县2024年比2023年变多的还有哪一项？",

@@ -40,7 +40,7 @@ from assistant.qa.checks import (
     problems_with,
     unnamed_kind,
 )
-from assistant.qa.citing import cite, quote_citation, spelled_out, with_citations
+from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
     asking_clause,
     counter_test,
@@ -365,13 +365,11 @@ def _model_draft(q: Asking, method: Method, prompt: Prompt, **extra: str) -> Ans
         guard.withdraw()
         q.declined = True  # the sources do not answer: no retry, the quote rung checks
         return None
-    text = with_citations(text, q.sources, q.terms)
+    text = as_written(with_citations(text, q.sources, q.terms), q.sources)
     # "46名，92项": each figure as the clause holding it — for several parts, only a figure for each
     # part that asks one ("1403家" alone answers one of two: it is asked again)
     asking = sum(bool(_WANTS_NUMBER.search(p)) for p in question_parts(q.question))
-    if q.expect.measure or (
-        q.expect.names_measure and len(number_set(strip_citations(text)) - q.expect.exempt) >= asking
-    ):
+    if q.expect.measure or len(number_set(strip_citations(text)) - q.expect.exempt) >= asking:
         text = spelled_out(text, q.sources, q.expect.names_measure)
     problems = draft_problems(text, q.sources, q.expect)
     if problems:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from assistant.qa.direct import (
     CHANGE_ASKED,
     COUNTER_ASKED,
+    RATE_ASKED,
     doing_words,
     figures_of,
     item_figures,
@@ -320,6 +321,41 @@ def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     return problems
 
 
+def growth_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A rate asked ("被纠错的比例是多少") is not a change of something else: "收到复议申请2846件,同比增长9.7%"
+    gives 9.7% as a growth, and a question that does not ask how much something grew is not answered by it."""
+    parts = question_parts(expect.question) if expect.question else []
+    if not any(RATE_ASKED.search(p) for p in parts) or _GROWTH_ASKED.search(expect.question):
+        return []  # (增长率, 同比, 多了多少: a change is asked)
+    ids = cited_ids(text)
+    stated = [f for s in sources if s.n in ids for f in figures_of(s.text)]
+    problems = []
+    for shown, number in figures_of(strip_citations(text)):
+        as_stated = [f for f, n in stated if n == number]
+        if shown.endswith(("%", "％")) and as_stated and all(re.match(_GROWTH, f) for f in as_stated):
+            problems.append(f"数字 {shown} 在资料中是“{as_stated[0]}”，是增减幅度，不是问题问的比例")
+    return problems
+
+
+def share_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A count is not a share: "96名持证行政执法人员" over "持证率由71%提高到96%" turns a rate into a head count."""
+    ids = cited_ids(text)
+    stated = [f for s in sources if s.n in ids for f in figures_of(s.text)]
+    problems = []
+    for shown, number in figures_of(strip_citations(text)):
+        as_stated = [f for f, n in stated if n == number]
+        counted = not re.search(r"[%％‰]|百分点", shown) and re.search(r"\d(?:余|多)?(?:万|亿)?[\u4e00-\u9fff]", shown)
+        if counted and as_stated and all(re.search(r"[%％‰]", f) for f in as_stated):
+            problems.append(f"数字 {shown} 在资料中是“{as_stated[0]}”，是比例，不是数量")
+    return problems
+
+
+_GROWTH = r"(?:同比|较上年|比上年)?(?:增长|增加|下降|减少|提高|降低|上升)"
+_GROWTH_ASKED = re.compile(
+    rf"{CHANGE_ASKED.pattern}|增长|下降|提高|降低|减少|增加|上升|增速|增幅|降幅|同比|变化|多了|少了|涨|降"
+)
+
+
 # What a report plans, not what it did: "力争纠错率控制在6%以内", "将继续…调解和解率达到35%以上";
 # and a question that asks about plans.
 PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|确保(?:到|在)")
@@ -350,7 +386,8 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     contrast, keeps its whole sentence, so its other figures are context)."""
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
-    problems += total_problems(text, sources, expect)
+    problems += total_problems(text, sources, expect) + growth_problems(text, sources, expect)
+    problems += share_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"

@@ -4,7 +4,8 @@ A cited source contributes the sentence that holds most of the answer's numbers 
 of the question's key terms), and the sentences holding the answer's other numbers it has. Small models often forget the [n] markers, so
 `with_citations` adds them: the source holding all the answer's numbers, else each source
 holding some (up to three), else — for an answer without numbers — the best-matching one.
-A draft that is only a figure is spelled out as the clause that holds it (`spelled_out`).
+A draft that is only a figure is spelled out as the clause that holds it (`spelled_out`), and a
+count keeps the report's counter (`as_written`: 137件, not the model's 137起).
 """
 
 from __future__ import annotations
@@ -108,6 +109,25 @@ def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] |
         clause = _ENUMERATOR.sub("", found[1].strip("，,。；; "))  # "1.镇综合行政执法队…" without its "1."
         parts.append(f"{clause} [{found[0]}]")
     return "；".join(dict.fromkeys(parts)) + "。"
+
+
+# Counters a model swaps for one another ("137件" retold as 137起, "19项" as 19个); amounts and rates are never swapped.
+_COUNT_WORDS = "件次|人次|户次|件|起|宗|个|项|次|条|家|户|名|人|处|场"
+_COUNT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_COUNT_WORDS})")
+
+
+def as_written(text: str, sources: list[Source]) -> str:
+    """Each count of the answer with the counter its cited sources give that number, when they give
+    it one counter only: "调解了137起纠纷" over "联合调解…137件" becomes 137件 — the figure as the
+    report writes it, which is what a reader checks against the quote."""
+    ids = cited_ids(text)
+    cited = [s.text for s in sources if s.n in ids]
+
+    def written(m: re.Match) -> str:
+        said = {c for t in cited for n, c in _COUNT.findall(t) if n == m.group(1)}
+        return m.group(1) + said.pop() if len(said) == 1 and m.group(2) not in said else m.group(0)
+
+    return _COUNT.sub(written, text) if cited else text
 
 
 def span_citation(n: int, report: Report, text: str, start: int, end: int, chunks: list[Chunk]) -> Citation:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
-from assistant.text.numerals import CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
+from assistant.text.numerals import CN_NUMERAL, CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
 from assistant.text.places import find_chains
 from assistant.text.sentences import CLAUSE, clauses, sentences
 from assistant.text.words import key_terms
@@ -31,7 +31,7 @@ FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
     rf"(?P<bound>突破|超过|不足|不到)?"  # 突破5000亿元 is not 5000亿元
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
-    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL_CHARS}]{{2,}}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
+    rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|{CN_NUMERAL}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
     rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
 )
 _ASKS = re.compile(
@@ -329,6 +329,8 @@ def counter_test(question: str) -> Callable[[str], bool] | None:
         return None
     if asked.group(1) in _PERSONS:
         return lambda clause: any(_in(f, _PERSONS, "余多万") for f in _figures(clause))
+    if asked.group(1) == "天":  # "平均要办多少天": days (15天, 10个工作日), not the 1 of a date's 1月1日
+        return lambda clause: bool(re.search(r"\d+(?:\.\d+)?(?:个)?(?:工作日|天)", clause))
     return lambda clause: any(not re.match(r"[%‰]|个百分点", f.group("tail")) for f in _figures(clause))
 
 

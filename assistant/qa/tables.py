@@ -177,7 +177,18 @@ def _change(question: str, table: Table, row: Row) -> tuple[list[int], str, str]
     if a is None or b is None or len(units) != 1 or not all(_fits(question, table, row, c) for c in chosen):
         return None
     unit = units.pop()
-    word = "增加" if b > a else "减少" if b < a else "持平"
+    rates = all(re.search(r"[%％]$", row.cells[c]) for c in chosen)
+    if rates:  # a rate moves by percentage points: 5.8% -> 3.6% is 下降2.2个百分点, not 2.2%
+        unit = "个百分点"
+    word = (
+        ("提高" if b > a else "下降" if b < a else "持平")
+        if rates
+        else "增加"
+        if b > a
+        else "减少"
+        if b < a
+        else "持平"
+    )
     delta = "" if b == a else _number(abs(b - a))
     return chosen, f"{word}{delta}{unit if delta else ''}", delta
 
@@ -223,9 +234,11 @@ def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:
     """ "哪个区收的申请最多？纠错率最高的是哪个区？": each part from the table, in order — a part that
     names nothing in it ("有多少件？") asks the figure the part before it has given."""
     found: list[Found] = []
+    row = None  # the row an earlier part named: "…一四三团有多少持证执法人员？那里调解成功率是多少？"
     for part in parts:
-        if got := _answer(part, table, report):
+        if got := _answer(part, table, report) or (row and _answer(name_of(row.label) + part, table, report)):
             found.append(got)
+            row = _row(part, table) or row
         elif not (found and _names_nothing(part, table)):
             return None
     if not found:

@@ -19,7 +19,10 @@ CN_NUMERAL_CHARS = CN_DIGIT_CHARS + "十百千万亿"
 CN_ORDINAL_CHARS = "一二三四五六七八九十"
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}
-_CN_NUMBER = re.compile(f"[{CN_NUMERAL_CHARS}]{{2,}}")
+# A Chinese numeral of two or more characters, read from its first: not the plan period 十三五 / 十四五
+# (the 13th and 14th five-year plans, never 15 or 135).
+CN_NUMERAL = rf"(?<![{CN_NUMERAL_CHARS}])(?!十[一二三四五六七八九]五)[{CN_NUMERAL_CHARS}]{{2,}}"
+_CN_NUMBER = re.compile(CN_NUMERAL)
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 # The counters (量词) a count is given in, longest first where one begins another (人次 before 人,
 # 场次 before 场): what "多少场次" asks for and what "470场次" counts in.

@@ -1,6 +1,6 @@
 """Tables in report text: rows of cells under a header row, with where each row stands.
 
-Reports set small tables out as lines, either with bars ("城区 | 收到复议申请(件) | 调解和解(件)" over
+Reports set small tables out as lines, either with bars (|, ｜, or a box-drawing │: "城区 | 收到复议申请(件) | 调解和解(件)" over
 "柳南区 | 176 | 44") or with spaces ("指标 2023年 2024年" over "受理矛盾纠纷(件) 436 512"). Read as
 prose, "受理矛盾纠纷(件) 436 512" says nothing of which figure is which year; read as a table, 436 is
 2023's and 512 is 2024's. A block is a table only when it has a header and at least two rows
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BAR = re.compile(r"\s*[|｜]\s*")
+_BAR = re.compile(r"\s*[|｜│┃]\s*")
 _SPACE = re.compile(r"[ \t\u3000]+")
 _RULE = re.compile(r":?-{2,}:?")
 # A figure cell: 436, 1,769, 98.5%, 3.2万, 1.05亿元, -2.3 — a number and at most a short unit.
@@ -76,7 +76,7 @@ def is_figure(cell: str) -> bool:
 
 def _cells(line: str) -> tuple[tuple[str, ...], bool]:
     """A line's cells and whether bars divide them (else spaces do)."""
-    if "|" in line or "｜" in line:
+    if _BAR.search(line):
         cells = _BAR.split(line.strip())
         if cells and not cells[0]:
             cells = cells[1:]

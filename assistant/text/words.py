@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-4"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-5"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -50,6 +50,8 @@ ALIASES = {
     "结案的比例": "结案率",
     "涨了": "增长",
     "到庭": "出庭",
+    "违建": "违法建设",
+    "镇街": "镇（街道）",
 }
 
 
@@ -72,6 +74,7 @@ def tokenize(text: str) -> list[str]:
 # How a question asks, not what it asks about: "烧了多大面积" asks about 面积 (not 大面积), "结了几件"
 # about what was 结 (not 几件), "有啥变化" about the thing that changed.
 _ASKING = re.compile(
+    r"(?:里|中)?(?:排在|排名|排)第几[名位]?|"  # "考评里排第几" asks about 考评 (not 里排)
     r"(?:是|有|为|在)?(?:什么时候|何时|哪一?天|至少|最少|多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|"
     r"什么变化|何变化|变化)|(?<=[了过])没有?(?=[？?，,。]|$)"  # "输了没有" asks about 输了 (败诉)
 )
@@ -88,6 +91,8 @@ def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
         if len(t) < 2 or t in ignore or any(t in p for p in ignore) or re.fullmatch(r"\d+|年度", t):
             continue
         terms.append(t)
+    # what a lay word stands for, whole: "违建" asks about 违法建设, more than about 违法 (建设 is everywhere)
+    terms += [m for k, m in ALIASES.items() if k in question and re.fullmatch(r"[\u4e00-\u9fff]{3,}", m)]
     return list(dict.fromkeys(terms))
 
 

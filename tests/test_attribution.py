@@ -156,6 +156,10 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("瑞丽2024年度法治政府建设报告上标的日期是哪一天？", ["date"]),
         ("这份政府工作报告是哪天、在第几届人代会上作的？", ["date", "meeting"]),
         ("安溪这份政府工作报告是哪天、在县人大第几届第几次会议上作的？", ["date", "meeting"]),
+        ("那份法治政府建设报告落款几号？网页上的发布日期又是哪天？", ["date", "published"]),
+        ("这份述法报告落款是哪天？网上是哪天登出来的？", ["date", "published"]),
+        ("述法报告是交给哪个机构评议的？", ["addressee"]),
+        ("这份政府工作报告是在哪一次人代会上作的？日期是哪天？", ["meeting", "date"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],

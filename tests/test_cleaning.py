@@ -345,3 +345,9 @@ def test_the_first_value_of_a_repeated_key_wins(seeds_dir):
     assert cleaned.page_meta["发布时间"] == "2024-01-22"
     assert cleaned.text == "一、工作情况\n全年办理案件5件。"
     assert cleaned.dropped_lines == 2
+
+
+def test_a_share_bar_on_a_metadata_line_is_not_part_of_its_value():
+    from assistant.ingest.cleaning import parse_meta_line
+
+    assert parse_meta_line("发布日期：2025-1-24　　分享到：微信　微博　QQ空间") == {"发布日期": "2025-1-24"}

@@ -185,3 +185,10 @@ def test_days_asked_are_not_the_day_of_a_date():
 
     days = counter_test("一件行政复议案子平均要办多少天？")
     assert not days("2024年1月1日新修订的行政复议法施行。") and days("平均审结用时42天。")
+
+
+def test_a_ratio_is_given_whole():
+    from assistant.qa.direct import direct_answer, figures_of
+
+    assert figures_of("行政复议收案与一审行政诉讼案件之比达到2.1:1") == [("2.1:1", "2.1")]
+    assert direct_answer("复议收案和一审行政官司的数量比是多少？", "之比达到2.1:1 [1]。") == "2.1:1"

@@ -221,3 +221,37 @@ def test_a_scoped_dense_search_is_exact_and_agrees_with_chromas_filtered_index(s
     assert [round(s, 4) for _, s in exact] == [round(1.0 - d, 4) for d in chroma["distances"][0]]
     owned = {c.chunk_id for c in store.chunk_records("wuhai-2023")}
     assert {cid for cid, _ in exact} <= owned
+
+
+ZONE = """武汉东湖新技术开发区管理委员会关于2024年度法治政府建设工作情况的报告
+武汉市人民政府：
+2024年，管委会把法治作为光谷最好的营商环境来打造，法治政府建设各项年度任务全部完成。
+一、主要工作
+（一）光谷科创大走廊建设中，出台支持科技成果转化的规定3件。
+（二）在光谷设立知识产权巡回审判点，审理技术类案件126件。
+（三）光谷企业法律服务站全年服务企业1020家。
+武汉东湖新技术开发区管理委员会
+2025年1月17日
+"""
+PREFECTURE = """海西州人民政府关于2023年度法治政府建设情况的报告
+青海省人民政府：
+一、主要工作
+全州人民调解组织620个,调解矛盾纠纷5420件,调解成功率98.2%。
+海西州人民政府
+2024年1月20日
+"""
+
+
+def test_a_word_only_one_report_calls_itself_by_scopes_a_question_naming_no_place(tmp_path, make_store):
+    from assistant.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "donghu-2024.txt").write_text(ZONE, "utf-8")
+    (folder / "haixi-2023.txt").write_text(PREFECTURE, "utf-8")
+    store, settings = make_store()
+    ingest_paths([folder], store, progress=False)
+    _, scope = retrieve("光谷2024年人民调解的成功率有多高？", store, settings)
+    assert scope.report_ids == ["donghu-2024"] and "光谷" in scope.reason  # never 海西州's 98.2%
+    _, scope = retrieve("人民调解的成功率有多高？", store, settings)
+    assert scope.report_ids == []  # words every report may use scope nothing

@@ -113,6 +113,7 @@ def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_i
         "河口县2024年法律援助案件的结案率是多少？",  # a rate the table does not give: a count is no answer
         "河口县2024年审结了多少件行政复议案件？",  # in the prose, not in a table row
         "河口县2024年办了多少名法律援助律师的培训？",  # counted in 名, where the row counts 件
+        "河口县法律援助案件和公证办证的数量比是多少？",  # a ratio (比是多少) is no change between years
     ],
 )
 def test_a_question_no_cell_answers_goes_on_down_the_ladder(county, question):

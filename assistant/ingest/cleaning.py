@@ -78,7 +78,9 @@ _ANYWHERE = [
     re.compile(r"^(?:【?打印(?:本页)?】?|【?关闭(?:窗口)?】?|【?收藏】?|分享到[:：]?.*)(?:\s+.*)?$"),
     re.compile(r"^(?:浏览次数|访问量|阅读次数)\s*[:：]?\s*\d*\s*次?$"),
 ]
-_INLINE_WIDGETS = re.compile(r"字体\s*[\[［【]\s*大\s*中\s*小\s*[\]］】]")
+# Page widgets inside a metadata line: the font switch, and a share bar that runs to the line's end
+# ("发布日期：2025-1-24　　分享到：微信　微博　QQ空间").
+_INLINE_WIDGETS = re.compile(r"字体\s*[\[［【]\s*大\s*中\s*小\s*[\]］】]|\s*分享到\s*[:：]?.*$")
 # Hosting footers: only stripped from the tail of the page.
 _FOOTER = re.compile(
     r"主办|承办|维护|ICP|公网安备|网站标识码|版权所有|技术支持|邮编|Produced By|网站地图|联系我们|"

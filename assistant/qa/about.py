@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.core.types import WORK_REPORT, Citation, Report
+from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
 from assistant.qa.direct import question_parts
@@ -31,7 +31,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         "published",
         re.compile(
             r"(?:网上|网站上?|网页上?)的?发布|发布(?:的)?(?:日期|时间)|(?:什么时候|哪天|哪一天|何时)(?:在网上|在网站上?)?(?:发布|公开)|"
-            r"(?:网上|网站上?)又?是?(?:哪天|哪一天|什么时候)(?:发布|公开|发的|发出|挂出)|"
+            r"(?:网上|网站上?|网页上?)又?是?(?:哪天|哪一天|什么时候)(?:发布|公开|发的|发出|挂出|登出|登的|挂的|贴出)|"
             r"(?:挂|放|贴|登|传)(?:到|在|上)?(?:网上|网站上?)(?:又|的)?是?(?:哪天|哪一天|什么时候|何时)|"
             r"(?<=成文[和与、及跟])发布"  # "成文和发布各是哪天" asks both dates
         ),
@@ -40,7 +40,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     (
         "date",
         re.compile(
-            rf"(?:成文|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|落款[^？?，,。]{{0,4}}?(?:哪天|哪一天|何时|什么时候)|"
+            rf"(?:成文|印发|签发|报送|落款|出台)(?:的)?(?:日期|时间)|落款[^？?，,。]{{0,4}}?(?:哪天|哪一天|几号|何时|什么时候)|"
+            rf"(?<![发布])日期(?:是|为)?(?:哪天|哪一天|几号|什么时候)|"
             rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,20}}作的|"
             rf"(?:^|[？?，,、])(?:是|在)?(?:哪天|哪一天)[？?]*$|(?:报告|通知|方案|文件)(?:是|在)?(?:哪天|哪一天)(?=[？?，,]|$)|"
             r"成文(?=(?:日期|时间)?[和与、及跟]发布)|(?:标|写|署|注)(?:的|着的|明的)(?:日期|时间)"
@@ -50,7 +51,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     (
         "addressee",
         re.compile(
-            r"报送对象|报送机关|报送单位|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?|(?:写给|(?<![颁分下印])发给|送给)(?:了)?(?:哪|谁)|"
+            r"报送对象|报送机关|报送单位|报送给|报给|向谁报告|上报给|主送(?:机关|单位)?|(?:写给|(?<![颁分下印])发给|送给|交给)(?:了)?(?:哪|谁)|"
             r"报送(?:的)?(?:是|了)?(?:哪|谁)"
         ),
         "报送对象",
@@ -151,8 +152,8 @@ def _value(report: Report, field: str, text: str) -> str | None:
     """The field's value: the record's, or read by rule (a work report's meeting, the page's date)."""
     if field == "published":
         return next((report.page_meta[k] for k in _PAGE_KEYS["published"] if report.page_meta.get(k)), None)
-    if field == "meeting":  # stated in a work report's title block only
-        m = _MEETING.search("\n".join(text.split("\n")[:10])) if report.kind == WORK_REPORT else None
+    if field == "meeting":  # stated in the title block of a report delivered to a congress or its standing committee
+        m = _MEETING.search("\n".join(text.split("\n")[:10]))
         return m.group(1) if m else None
     value = getattr(report, field)
     return str(value) if value else None

@@ -112,7 +112,7 @@ def spelled_out(text: str, sources: list[Source], names: Callable[[str], bool] |
 
 
 # Counters a model swaps for one another ("137件" retold as 137起, "19项" as 19个); amounts and rates are never swapped.
-_COUNT_WORDS = "件次|人次|户次|件|起|宗|个|项|次|条|家|户|名|人|处|场"
+_COUNT_WORDS = "件次|人次|户次|件|起|宗|个|项|次|条|家|户|名|人|处|场|部"
 _COUNT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)({_COUNT_WORDS})")
 
 

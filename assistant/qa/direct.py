@@ -32,7 +32,7 @@ FIGURE = re.compile(
     rf"(?P<bound>突破|超过|不足|不到)?"  # 突破5000亿元 is not 5000亿元
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|{CN_NUMERAL}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
-    rf"(?P<tail>(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"
+    rf"(?P<tail>[:：]1(?![\d.])|(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"  # a ratio: 2.1:1
 )
 _ASKS = re.compile(
     r"多少|几|哪|什么|啥|谁|何时|何地|是否|有没有|有无|多大|多高|多长|多远|怎么|如何|怎样|吗|呢|多久|多长时间|"

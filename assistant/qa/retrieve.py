@@ -50,6 +50,8 @@ def retrieve(
     scope = detect_scope(question, reports, report, snap.places) if (settings.auto_scope or report) else Scope()
     if report and not scope.report_ids:
         store.find_report(report)  # raises with the list of valid reports
+    if settings.auto_scope and not (report or scope.report_ids or scope.missing):
+        scope = _own_word(question, store, snap) or scope
     if scope.missing and scope.year is None:
         return [], scope  # refused before any search
     query = store.embedder.encode([question])[0] if settings.dense_weight > 0 else None
@@ -64,6 +66,28 @@ def retrieve(
         hits += _search(question, query, store, settings, group, per_group, snap)
     hits.sort(key=lambda h: h.score, reverse=True)
     return hits[: max(k, per_group * len(groups))], scope
+
+
+_OPENING = 300  # characters: a report's title and first sentences, where it names itself
+
+
+def _own_word(question: str, store: Store, snap: Snapshot) -> Scope | None:
+    """ "光谷2024年人民调解的成功率有多高？": a question naming no place, led by a word only one report of
+    the library uses — three times or more, and in its opening, where a report names itself (东湖高新区's
+    "把法治作为光谷最好的营商环境"). It is about that report: answered from it or refused, never from a
+    report of another place that happens to state a 调解成功率."""
+    lexical = store.lexical(snap)
+    # only the question's first word, where a place's name would stand: its subject, not a measure it asks
+    for term in key_terms(question, ignore=snap.place_names)[:1]:
+        rows = lexical.top(term, _CANDIDATES) if len(term) >= 2 else []
+        owners = {lexical.ids[row][:16] for row, _ in rows}
+        if len(owners) != 1:
+            continue
+        found = next((r for r in snap.reports if r.version[:16] in owners), None)
+        text = store.report_text(found.report_id) if found else ""
+        if term in text[:_OPENING] and text.count(term) >= 3:
+            return Scope(report_ids=[found.report_id], reason=f"问题提到“{term}”：库中只有{found.label}这样称呼")
+    return None
 
 
 def _latest_first(question, query, store: Store, settings: Settings, scope: Scope, k: int, snap: Snapshot):

@@ -81,7 +81,7 @@ def test_a_retrieval_only_run_writes_results_summary_and_report(seeded_store, tm
     assert (tmp_path / "run1" / "report.md").read_text(encoding="utf-8").startswith("# Evaluation report")
     lines = (tmp_path / "run1" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == summary["retrieval"]["questions"] and "retrieval_rank" in json.loads(lines[0])
-    assert summary["config"]["prompts"] == ["answer_lean@3"] and summary["config"]["lean"]
+    assert summary["config"]["prompts"] == ["answer_lean@4"] and summary["config"]["lean"]
     assert set(summary["retrieval_by_report"]) >= {"乌海市"}
 
 

@@ -118,3 +118,13 @@ def test_a_share_is_not_a_head_count_and_a_growth_is_not_a_rate():
     ]
     grew = Expect(terms=["复议"], exempt=set(), question="复议申请同比增长率是多少？")
     assert growth_problems("增长9.7%[1]", [growth], grew) == []  # a growth asked is answered by one
+
+
+def test_a_change_right_after_a_count_is_that_counts_not_another():
+    from assistant.qa.checks import measure_matcher, measure_problems
+
+    question = "瑞丽2024年市政府收到多少件行政复议申请？"
+    asked = measure_asked(question)
+    source = _source("1.市政府收到行政复议申请83件，同比增长22.1%。")
+    expect = Expect(terms=["复议", "申请"], exempt=set(), measure=asked, names_measure=measure_matcher(question, asked))
+    assert measure_problems("收到行政复议申请83件，同比增长22.1%[1]", [source], expect) == []

@@ -242,7 +242,11 @@ def measure_problems(text: str, sources: list[Source], expect: Expect) -> list[s
 
 
 _CHANGE_ASKED = re.compile(rf"{CHANGE_ASKED.pattern}|变化(?:了)?多少|变化情况")
-_BEFORE_FIGURE = re.compile(r"(?:我[市县区省]|全[市县区省]|共|累计|总计|合计|已|达到?|为|约|近|超过?|\s)+$")
+# Words before a figure that name no count of their own: where it stands (全市), that it adds up (共), how it
+# moved ("…83件,同比增长22.1%": a change of the count before it, not another count)
+_BEFORE_FIGURE = re.compile(
+    r"(?:我[市县区省]|全[市县区省]|共|累计|总计|合计|已|达到?|为|约|近|超过?|同比|较上年|比上年|增长|下降|增加|减少|提高|降低|\s)+$"
+)
 
 
 def _names_other_count(clause: str, number: str) -> bool:

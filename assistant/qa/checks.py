@@ -331,27 +331,30 @@ def growth_problems(text: str, sources: list[Source], expect: Expect) -> list[st
     parts = question_parts(expect.question) if expect.question else []
     if not any(RATE_ASKED.search(p) for p in parts) or _GROWTH_ASKED.search(expect.question):
         return []  # (增长率, 同比, 多了多少: a change is asked)
-    ids = cited_ids(text)
-    stated = [f for s in sources if s.n in ids for f in figures_of(s.text)]
-    problems = []
-    for shown, number in figures_of(strip_citations(text)):
-        as_stated = [f for f, n in stated if n == number]
-        if shown.endswith(("%", "％")) and as_stated and all(re.match(_GROWTH, f) for f in as_stated):
-            problems.append(f"数字 {shown} 在资料中是“{as_stated[0]}”，是增减幅度，不是问题问的比例")
-    return problems
+    return [
+        f"数字 {shown} 在资料中是“{as_stated[0]}”，是增减幅度，不是问题问的比例"
+        for shown, as_stated in _as_stated(text, sources)
+        if shown.endswith(("%", "％")) and as_stated and all(re.match(_GROWTH, f) for f in as_stated)
+    ]
 
 
 def share_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A count is not a share: "96名持证行政执法人员" over "持证率由71%提高到96%" turns a rate into a head count."""
+    return [
+        f"数字 {shown} 在资料中是“{as_stated[0]}”，是比例，不是数量"
+        for shown, as_stated in _as_stated(text, sources)
+        if not re.search(r"[%％‰]|百分点", shown)
+        and re.search(r"\d(?:余|多)?(?:万|亿)?[\u4e00-\u9fff]", shown)
+        and as_stated
+        and all(re.search(r"[%％‰]", f) for f in as_stated)
+    ]
+
+
+def _as_stated(text: str, sources: list[Source]) -> list[tuple[str, list[str]]]:
+    """Each figure of the answer, with the figures of its cited sources that have its number, as they write them."""
     ids = cited_ids(text)
     stated = [f for s in sources if s.n in ids for f in figures_of(s.text)]
-    problems = []
-    for shown, number in figures_of(strip_citations(text)):
-        as_stated = [f for f, n in stated if n == number]
-        counted = not re.search(r"[%％‰]|百分点", shown) and re.search(r"\d(?:余|多)?(?:万|亿)?[\u4e00-\u9fff]", shown)
-        if counted and as_stated and all(re.search(r"[%％‰]", f) for f in as_stated):
-            problems.append(f"数字 {shown} 在资料中是“{as_stated[0]}”，是比例，不是数量")
-    return problems
+    return [(shown, [f for f, n in stated if n == number]) for shown, number in figures_of(strip_citations(text))]
 
 
 _GROWTH = r"(?:同比|较上年|比上年)?(?:增长|增加|下降|减少|提高|降低|上升)"

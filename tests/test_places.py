@@ -50,6 +50,11 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("蓝田县在西安市年度考核中", ["蓝田县", "西安市"]),  # a joining word splits two places
         ("盐城市和思明区", ["盐城市", "思明区"]),  # a name ending in 城 is a place (主城区 is not)
         ("宁夏乡镇街道执法人员的持证率", []),  # 乡镇 is no 宁夏乡
+        # a 和 inside a name's run joins two words: no place "兵团和师市" (师市 is 师市合一's word, 地方县 any county)
+        ("兵团和师市2022年的行政复议案件", []),
+        ("兵团第八师和周边地方县", []),
+        ("北京和上海市", ["上海市"]),
+        ("呼和浩特市、安徽省太和县和人和镇", ["呼和浩特市", "安徽省太和县", "人和镇"]),  # real names holding 和
         # the words before a province are not its name
         ("阿克苏地区行政公署在新疆维吾尔自治区党委的领导下", ["阿克苏地区", "新疆维吾尔自治区"]),
     ],

@@ -61,7 +61,7 @@ _NEXT_SUFFIX = "市县区旗盟州省镇乡"
 # Name parts that make a generic word, not a place: 城市, 中心区, 全市, 各县区, 示范区 …
 _GENERIC_NAME = re.compile(
     r"^(?:[各我该此每某市县区省][\u4e00-\u9fff]*|[\u4e00-\u9fff]*依法治[\u4e00-\u9fff]*|[全本其两多几一二三四五六七八九十上下前后外内省市县区乡镇盟旗州]|城|都|大都|中心|核心|重点|"
-    r"辖|社|园|景|片|库|老|山|牧|林|矿|灾|夜|城乡|乡村|农村|城镇|城区|市区|县区|县市|市县|街|小|校|示范|试验|先行|自贸|"
+    r"辖|社|师|园|景|片|库|老|山|牧|林|矿|灾|夜|城乡|乡村|农村|城镇|城区|市区|县区|县市|市县|街|小|校|示范|试验|先行|自贸|"
     r"功能|产业|工业|保税|综合|实验|新|周边|边境|贫困|脱贫|革命|民族|少数民族|地|特|直辖|省辖|计划单列|副省级|地级|县级|"
     r"国家级|省级|自治|行政|管理|服务|执法|司法|公安)$"
 )
@@ -82,7 +82,9 @@ PROVINCES = frozenset(
 
 # Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区 (but a name
 # merely ending in 城 is a place: 鲤城区, 盐城市, 聊城市).
-_GENERIC_PART = re.compile(r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡)$")
+_GENERIC_PART = re.compile(
+    r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡|地方)$"
+)
 # A clause, not a name: "认真贯彻落实市委…", "基本完成县…", "预计全年实现地区生产总值" run into a suffix.
 _CLAUSE_PART = re.compile(
     r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|要求|"
@@ -100,11 +102,21 @@ def _joins(text: str, i: int) -> bool:
     return text[i : i + 1] in _JOINERS and text[i : i + 2] != "和田"
 
 
+def _inner_and(unit: str) -> int | None:
+    """Where a 和 two or more characters into a unit's name joins words ("兵团和师市"), or None. A 和
+    that real names hold comes first or second (和田, 呼和浩特, 太和县, 人和镇)."""
+    at = unit.find("和", 2)
+    return at if at >= 0 and unit[at : at + 2] != "和田" and not unit[at:].startswith(PLACE_SUFFIXES) else None
+
+
 def _scan(text: str, i: int) -> list[tuple[int, int]]:
     """Consecutive units from offset i, as (start, end). A one-character name takes the
     suffix character after it too: 甘州区 is one unit, not 甘州 + 区 (and 郑州市 not 郑州 + 市)."""
     spans = []
     while (not spans or not _joins(text, i)) and (m := _ONE_UNIT.match(text, i)):
+        if (inner := _inner_and(m.group(0))) is not None:
+            i += inner + 1  # "兵团和师市", "第八师和周边地方县": 和 joins two words, the first no unit
+            continue
         end = m.end()
         name = len(m.group(0)) - len(next(sfx for sfx in PLACE_SUFFIXES if m.group(0).endswith(sfx)))
         if name == 1 and end < len(text) and text[end] in "市县区旗盟":

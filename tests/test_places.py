@@ -207,3 +207,17 @@ def test_a_department_is_known_by_the_short_name_people_use_for_it():
     assert {"仙居县人社局", "仙居人社局"} <= short_names("仙居县人力资源和社会保障局")
     assert {"湖南省交通厅", "湖南交通厅"} <= short_names("湖南省交通运输厅")
     assert "乌海司法局" in short_names("乌海市司法局")  # a name with no customary short form keeps its own
+
+
+def test_a_city_is_known_by_the_nickname_people_call_it_and_a_district_is_not():
+    from types import SimpleNamespace
+
+    from assistant.text.places import PlaceIndex, short_names
+
+    report = lambda place, parent=None: SimpleNamespace(place=place, parent=parent)  # noqa: E731
+
+    assert "鹏城" in short_names("深圳市") and "鹏城" not in short_names("深圳市光明区")
+    assert "光谷" in short_names("武汉东湖新技术开发区")
+    index = PlaceIndex([report("深圳市"), report("深圳市光明区", parent="深圳市")])
+    assert index.named("鹏城2023年行政复议案件多少件？") == {"深圳市"}
+    assert index.named_parents("鹏城各区的复议案件") == {"深圳市"}

@@ -315,6 +315,7 @@ def short_names(place: str) -> set[str]:
             if len(lead := unit[: -len(full)]) == 4:  # 武汉东湖新技术开发区: the city's name, then the zone's own
                 names |= {lead[2:] + s for s in (full, *short)}  # 东湖新技术开发区, 东湖高新区
             break
+    names |= {n for full, nicknames in _NICKNAMES.items() if unit.endswith(full) for n in nicknames}
     if m := _DIVISION.match(unit):  # 第八师石河子市 (师市合一) -> 第八师, 兵团第八师, 石河子市, 石河子
         names |= {m.group(1), "兵团" + m.group(1), m.group(2), place_stem(m.group(2))}
     units = split_place(place)
@@ -341,6 +342,25 @@ _ZONE_SHORT = (
 )
 # A 兵团 division and its city, one government (师市合一): 第八师石河子市
 _DIVISION = re.compile(r"^(第[一二三四五六七八九十]{1,3}师)([\u4e00-\u9fff]{2,5}市)$")
+
+
+# What people call a place that its name does not say (鹏城 is 深圳市, 光谷 武汉东湖新技术开发区). Only
+# nicknames no other place or district bears: not 江城 (武汉, 吉林, 江城区), 山城, 鹿城, 姑苏 (苏州's 姑苏区).
+_NICKNAMES = {
+    "深圳市": ("鹏城",),
+    "广州市": ("羊城", "花城"),
+    "成都市": ("蓉城",),
+    "昆明市": ("春城",),
+    "哈尔滨市": ("冰城",),
+    "济南市": ("泉城",),
+    "福州市": ("榕城",),
+    "长沙市": ("星城",),
+    "厦门市": ("鹭岛",),
+    "拉萨市": ("日光城",),
+    "上海市": ("申城", "魔都"),
+    "南京市": ("金陵",),
+    "东湖新技术开发区": ("光谷",),
+}
 
 
 # How people shorten a department's name (longest first: 城市管理综合行政执法 before 城市管理).

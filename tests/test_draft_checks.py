@@ -13,25 +13,26 @@ from assistant.qa.checks import (
     table_problems,
     total_problems,
     unnamed_kind,
+    years_problems,
 )
 from assistant.qa.citing import as_written
 from assistant.qa.sources import Source
 from assistant.text.measures import measure_asked
 
 
-def _source(text: str, n: int = 1) -> Source:
+def _source(text: str, n: int = 1, year: int = 2024) -> Source:
     report = Report(
-        report_id="qingxi-2024",
-        source="qingxi-2024.txt",
+        report_id=f"qingxi-{year}",
+        source=f"qingxi-{year}.txt",
         version="v1",
         raw_sha256="",
         encoding="utf-8",
         place="青溪县",
-        year=2024,
+        year=year,
     )
     chunk = Chunk(
-        chunk_id="c1",
-        report_id="qingxi-2024",
+        chunk_id=f"c{n}",
+        report_id=f"qingxi-{year}",
         version="v1",
         index=0,
         start=0,
@@ -128,3 +129,17 @@ def test_a_change_right_after_a_count_is_that_counts_not_another():
     source = _source("1.市政府收到行政复议申请83件，同比增长22.1%。")
     expect = Expect(terms=["复议", "申请"], exempt=set(), measure=asked, names_measure=measure_matcher(question, asked))
     assert measure_problems("收到行政复议申请83件，同比增长22.1%[1]", [source], expect) == []
+
+
+def test_a_question_about_two_years_of_a_place_is_answered_for_each_year_the_library_holds():
+    question = "青溪县持证行政执法人员2023年和2024年分别有多少名？"
+    earlier = _source("全县持证行政执法人员2140名,全年组织执法人员培训6期。", 1, 2023)
+    later = _source("全县持证行政执法人员2235名,组织执法人员培训8期。", 2, 2024)
+    expect = Expect(terms=["持证"], exempt=set(), question=question, scope_ids=("qingxi-2023", "qingxi-2024"))
+    assert years_problems("全县持证行政执法人员2140名[1]。", [earlier, later], expect) == [
+        "问题问了2023年、2024年，回答没有2024年的数字"
+    ]
+    assert years_problems("2023年2140名[1]，2024年2235名[2]。", [earlier, later], expect) == []
+    # a year the library does not hold for the place is not asked of the draft
+    alone = Expect(terms=["持证"], exempt=set(), question=question, scope_ids=("qingxi-2023",))
+    assert years_problems("全县持证行政执法人员2140名[1]。", [earlier], alone) == []

@@ -28,6 +28,7 @@ from assistant.qa.direct import (
     question_parts,
     span_before,
 )
+from assistant.qa.scope import covers, selector_years
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
@@ -370,6 +371,27 @@ PLAN_ASKED = re.compile(r"计划|打算|力争|目标|预期|拟|下一步|明�
 _PLAN_SECTION = re.compile(r"打算|下一步|工作安排|工作计划|工作思路|努力方向")
 
 
+def years_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A question about several years of one place ("2022年和2023年分别有多少名") is answered for each
+    year the library's reports in scope speak for: a draft citing only the 2022 report answers half of
+    it (the quote rung gives each year's sentence). A year the draft names itself is answered, its
+    figure held to a cited source that says that year by `attribution_problems`."""
+    asked = selector_years(expect.question) if expect.question else set()
+    ids = cited_ids(text)
+    cited = [s.hit.report for s in sources if s.n in ids]
+    if len(asked) < 2 or not cited or len({r.place for r in cited}) > 1:
+        return []
+    scoped = {s.hit.report.report_id: s.hit.report for s in sources if s.hit.report.report_id in expect.scope_ids}
+    held = {y for y in asked for r in scoped.values() if r.place == cited[0].place and covers(r, y)}
+    said = years_in(strip_citations(text))
+    missing = sorted(y for y in held - said if not any(covers(r, y) for r in cited))
+    if not missing:
+        return []
+    return [
+        f"问题问了{'、'.join(f'{y}年' for y in sorted(asked))}，回答没有{'、'.join(f'{y}年' for y in missing)}的数字"
+    ]
+
+
 def plan_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A figure the report gives only as a plan ("二是…调解和解率达到35%以上" under 2025年工作打算)
     does not answer what was done, when the sources state the measure as done too."""
@@ -394,7 +416,7 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
     problems += total_problems(text, sources, expect) + growth_problems(text, sources, expect)
-    problems += share_problems(text, sources, expect)
+    problems += share_problems(text, sources, expect) + years_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"

@@ -225,11 +225,11 @@ def test_a_scoped_dense_search_is_exact_and_agrees_with_chromas_filtered_index(s
 
 ZONE = """武汉东湖新技术开发区管理委员会关于2024年度法治政府建设工作情况的报告
 武汉市人民政府：
-2024年，管委会把法治作为光谷最好的营商环境来打造，法治政府建设各项年度任务全部完成。
+2024年，管委会把法治作为硅谷最好的营商环境来打造，法治政府建设各项年度任务全部完成。
 一、主要工作
-（一）光谷科创大走廊建设中，出台支持科技成果转化的规定3件。
-（二）在光谷设立知识产权巡回审判点，审理技术类案件126件。
-（三）光谷企业法律服务站全年服务企业1020家。
+（一）硅谷科创大走廊建设中，出台支持科技成果转化的规定3件。
+（二）在硅谷设立知识产权巡回审判点，审理技术类案件126件。
+（三）硅谷企业法律服务站全年服务企业1020家。
 武汉东湖新技术开发区管理委员会
 2025年1月17日
 """
@@ -251,7 +251,11 @@ def test_a_word_only_one_report_calls_itself_by_scopes_a_question_naming_no_plac
     (folder / "haixi-2023.txt").write_text(PREFECTURE, "utf-8")
     store, settings = make_store()
     ingest_paths([folder], store, progress=False)
+    # 硅谷: a word of the report's own, no nickname the product knows
+    _, scope = retrieve("硅谷2024年人民调解的成功率有多高？", store, settings)
+    assert scope.report_ids == ["donghu-2024"] and "硅谷" in scope.reason  # never 海西州's 98.2%
+    # 光谷: a nickname people call the zone by, known whether or not the report uses it
     _, scope = retrieve("光谷2024年人民调解的成功率有多高？", store, settings)
-    assert scope.report_ids == ["donghu-2024"] and "光谷" in scope.reason  # never 海西州's 98.2%
+    assert scope.report_ids == ["donghu-2024"] and "武汉东湖新技术开发区" in scope.reason
     _, scope = retrieve("人民调解的成功率有多高？", store, settings)
     assert scope.report_ids == []  # words every report may use scope nothing

@@ -127,6 +127,12 @@ class Expect:
     question: str = ""
 
 
+def cited_sources(text: str, sources: list[Source]) -> list[Source]:
+    """The sources a text's [n] markers cite, in source order."""
+    ids = cited_ids(text)
+    return [s for s in sources if s.n in ids]
+
+
 def problems_with(text: str, sources: list[Source], expect: Expect) -> list[str]:
     problems = []
     bare = re.sub(r"[\s。.，,:：]", "", strip_citations(text))
@@ -164,9 +170,8 @@ def table_problems(text: str, sources: list[Source]) -> list[str]:
     """A figure the answer gives right after a table row's label must be that row's: "予以公开的有4件"
     over "予以公开\t21 / 不予公开\t4" reads the wrong row (a model shown a table often does)."""
     said = strip_citations(text)
-    ids = cited_ids(text)
     problems = []
-    for source in [s for s in sources if s.n in ids]:
+    for source in cited_sources(text, sources):
         for table in tables_in(source.text):
             labels = sorted({name_of(r.label): r for r in table.rows}.items(), key=lambda lr: -len(lr[0]))
             taken: list[tuple[int, int]] = []
@@ -185,8 +190,7 @@ def table_problems(text: str, sources: list[Source]) -> list[str]:
 
 
 def attribution_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
-    ids = cited_ids(text)
-    cited = [s for s in sources if s.n in ids]
+    cited = cited_sources(text, sources)
     if not cited:
         return []
     problems = []
@@ -266,8 +270,7 @@ def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[
     """What a draft leaves out that its sources state: the figure of each item asked ("法治宣传和
     法治讲座" has two, 200余场次 and 100场次), and the span a count is over (11件 "2019年至今" is not
     one year's 11件)."""
-    ids = cited_ids(text)
-    cited = [s for s in sources if s.n in ids]
+    cited = cited_sources(text, sources)
     given = number_set(strip_citations(text))
     problems = []
     for part in question_parts(expect.question) if expect.question else []:
@@ -313,10 +316,9 @@ def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     追发工资1960万元" gives 2365万元 as the total, 1960万元 as a part of it."""
     if not expect.question or not _TOTAL_ASKED.search(expect.question):
         return []
-    ids = cited_ids(text)
     given = number_set(strip_citations(text)) - expect.exempt
     problems = []
-    for sentence in [c for s in sources if s.n in ids for c in sentences(s.text)]:
+    for sentence in [c for s in cited_sources(text, sources) for c in sentences(s.text)]:
         at = sentence.find("其中")
         whole = figures_of(sentence[:at]) if at > 0 else []
         for part, number in figures_of(sentence[at:]) if whole else []:
@@ -353,8 +355,7 @@ def share_problems(text: str, sources: list[Source], expect: Expect) -> list[str
 
 def _as_stated(text: str, sources: list[Source]) -> list[tuple[str, list[str]]]:
     """Each figure of the answer, with the figures of its cited sources that have its number, as they write them."""
-    ids = cited_ids(text)
-    stated = [f for s in sources if s.n in ids for f in figures_of(s.text)]
+    stated = [f for s in cited_sources(text, sources) for f in figures_of(s.text)]
     return [(shown, [f for f, n in stated if n == number]) for shown, number in figures_of(strip_citations(text))]
 
 
@@ -377,12 +378,11 @@ def years_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     it (the quote rung gives each year's sentence). A year the draft names itself is answered, its
     figure held to a cited source that says that year by `attribution_problems`."""
     asked = selector_years(expect.question) if expect.question else set()
-    ids = cited_ids(text)
-    cited = [s.hit.report for s in sources if s.n in ids]
+    cited = [s.hit.report for s in cited_sources(text, sources)]
     if len(asked) < 2 or not cited or len({r.place for r in cited}) > 1:
         return []
-    scoped = {s.hit.report.report_id: s.hit.report for s in sources if s.hit.report.report_id in expect.scope_ids}
-    held = {y for y in asked for r in scoped.values() if r.place == cited[0].place and covers(r, y)}
+    scoped = [s.hit.report for s in sources if s.hit.report.report_id in expect.scope_ids]
+    held = {y for y in asked for r in scoped if r.place == cited[0].place and covers(r, y)}
     said = years_in(strip_citations(text))
     missing = sorted(y for y in held - said if not any(covers(r, y) for r in cited))
     if not missing:
@@ -397,8 +397,7 @@ def plan_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
     does not answer what was done, when the sources state the measure as done too."""
     if not expect.question or PLAN_ASKED.search(expect.question):
         return []
-    ids = cited_ids(text)
-    cited = [s for s in sources if s.n in ids]
+    cited = cited_sources(text, sources)
     problems = []
     for number in sorted(number_set(strip_citations(text)) - expect.exempt):
         holding = [(s, c) for s in cited for c in sentences(s.text) if number in number_set(c)]

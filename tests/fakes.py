@@ -3,6 +3,8 @@ of a feature: tests/test_answer.py also runs the real packaged model)."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.backends.base import Completion
 from assistant.text.tokens import count_tokens
 
@@ -37,3 +39,25 @@ class ScriptedLLM:
             generate_ms=1.0,
             model=self.name,
         )
+
+
+def cite_the_source_holding(number: str, claim: str):
+    """A scripted reply that states `claim` citing whichever source holds `number`."""
+
+    def reply(messages):
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        n = next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if re.match(r"\[\d+\]", s) and number in s)
+        return f"{claim}[{n}]"
+
+    return reply
+
+
+def cite_each_source_holding(numbers: tuple[str, ...], claim: str):
+    """A scripted reply that states `claim` citing, in order, the source holding each number."""
+
+    def reply(messages):
+        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
+        ns = [next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if num in s) for num in numbers]
+        return claim + " ".join(f"[{n}]" for n in ns)
+
+    return reply

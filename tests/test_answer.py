@@ -6,7 +6,7 @@ from assistant.backends.registry import get_backend
 from assistant.qa.answer import NOT_MENTIONED, Listener, ask
 
 from .conftest import one_report_library
-from .fakes import ScriptedLLM
+from .fakes import ScriptedLLM, cite_the_source_holding
 
 WUHAI_Q = "2023年乌海市行政机关负责人出庭应诉率是多少？"
 
@@ -325,6 +325,7 @@ TONGLU = """桐庐县人民政府关于2024年度法治政府建设情况的报�
 (一)化解行政争议。县政府收到行政复议申请526件,受理488件,纠错率7.9%,调解和解率31.6%。
 (二)野生动物保护。巡护里程累计达到1.6万公里,救护受伤野生动物138只。
 (三)发展目标。到2025年全县地区生产总值突破900亿元,城乡居民收入稳步增长。
+(四)统计口径。本报告统计数据的时段为上年11月1日至本年10月31日,2024年度统计时段为2023年11月1日至2024年10月31日。
 二、2025年工作打算
 2025年,县政府将继续推进法治政府建设:一是深化执法改革;二是调解和解率达到35%以上。
 桐庐县人民政府
@@ -351,6 +352,14 @@ def test_a_figure_given_without_its_bound_is_asked_again(tonglu):
     answer = ask("桐庐县到2025年地区生产总值要做到多少？", store, ScriptedLLM(unbounded, unbounded), settings)
     assert any("突破" in p for p in answer.problems)
     assert answer.answer == "突破900亿元"
+
+
+def test_a_span_asked_for_is_answered_whole_from_the_quote_the_model_cited_in_part(tonglu):
+    store, settings = tonglu
+    generic = cite_the_source_holding("10月31日", "本报告统计数据的时段为上年11月1日至本年10月31日。")
+    answer = ask("桐庐县2024年度报告的统计时段是从哪天到哪天？", store, ScriptedLLM(generic), settings)
+    assert answer.answer == "2023年11月1日至2024年10月31日"  # as the cited sentence writes it, both years
+    assert any(answer.answer in c.quote for c in answer.citations)
 
 
 def test_an_amount_asked_is_not_answered_with_a_count_of_other_things(tonglu):

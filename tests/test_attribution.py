@@ -4,8 +4,6 @@ measure the report does not give is said to be missing before any related figure
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant.backends.registry import get_backend
@@ -13,7 +11,7 @@ from assistant.core.types import Chunk, Hit, Report
 from assistant.ingest.pipeline import ingest_paths
 from assistant.qa.answer import ask
 from tests.conftest import SEEDS_DIR
-from tests.fakes import ScriptedLLM
+from tests.fakes import ScriptedLLM, cite_each_source_holding, cite_the_source_holding
 
 GUANGMING = """深圳市光明区2021年法治政府建设情况报告
 2021年,光明区坚持以习近平法治思想为指导,深入推进依法行政,法治政府建设取得新成效。
@@ -41,28 +39,6 @@ def library(tmp_path_factory, embedder):
     store = Store(settings, embedder=embedder)
     ingest_paths([SEEDS_DIR, folder], store, progress=False)
     return store, settings
-
-
-def cite_the_source_holding(number: str, claim: str):
-    """A scripted reply that states `claim` citing whichever source holds `number`."""
-
-    def reply(messages):
-        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
-        n = next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if re.match(r"\[\d+\]", s) and number in s)
-        return f"{claim}[{n}]"
-
-    return reply
-
-
-def cite_each_source_holding(numbers: tuple[str, ...], claim: str):
-    """A scripted reply that states `claim` citing, in order, the source holding each number."""
-
-    def reply(messages):
-        sources = re.split(r"\n(?=\[\d+\] )", messages[-1]["content"])
-        ns = [next(re.match(r"\[(\d+)\]", s).group(1) for s in sources if num in s) for num in numbers]
-        return claim + " ".join(f"[{n}]" for n in ns)
-
-    return reply
 
 
 def test_a_figure_of_another_report_is_never_shown_under_the_place_asked(library):

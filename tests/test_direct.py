@@ -207,3 +207,17 @@ def test_a_bare_rank_is_given_as_the_cited_report_writes_it():
     two = ["考评中位列第5。", "考评中位列第2,较上年前移3位"]
     assert ranks_as_written("名次分别是多少？", "2022年：第5；2024年：第2", two) == "2022年：位列第5；2024年：位列第2"
     assert ranks_as_written("办了多少件？", "第4", quotes) == "第4"  # not a rank asked: untouched
+
+
+def test_a_question_asking_from_which_day_to_which_gets_the_whole_span_a_quote_writes_out():
+    from assistant.qa.direct import spans_as_written
+
+    quotes = ["报告及统计数据的时段为上年11月1日至本年10月31日,2009年度报告的统计时段为2008年11月1日至2009年10月31日。"]
+    asked = "陇南市2009年度报告的统计时段是从哪天到哪天？"
+    assert spans_as_written(asked, "11月1日", quotes) == "2008年11月1日至2009年10月31日"
+    two = ["2008年度为2007年11月1日至2008年10月31日,2009年度为2008年11月1日至2009年10月31日"]
+    assert spans_as_written(asked, "11月1日", two) == "2008年11月1日至2009年10月31日"  # the year asked
+    assert spans_as_written("统计时段从哪天到哪天？", "11月1日", two) == "11月1日"  # two spans, none asked: as it was
+    assert spans_as_written("报告是哪天印发的？", "11月1日", quotes) == "11月1日"  # one day asked: untouched
+    whole = "2008年11月1日至2009年10月31日"
+    assert spans_as_written(asked, whole, quotes) == whole

@@ -49,6 +49,7 @@ from assistant.qa.direct import (
     figures_of,
     question_parts,
     ranks_as_written,
+    spans_as_written,
 )
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
@@ -116,7 +117,10 @@ class Asking:
         )
         if short is None:
             short = text if refused else self._direct(text, citations)
-        if not number_set(short) <= number_set(text) | self.expect.exempt:
+        if not number_set(short) <= number_set(text) | self.expect.exempt and not any(
+            short in c.quote
+            for c in citations  # or is, verbatim, what a cited quote says (a whole span)
+        ):
             short = text  # the direct answer repeats the verified text, never adds to it
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
         return Answer(
@@ -144,6 +148,7 @@ class Asking:
         if len(self.scope.report_ids) > 1 and len(cited) > 1:
             return ranks_as_written(self.question, self._direct_per_source(text, citations), quotes)
         short = ranks_as_written(self.question, direct_answer(self.question, text), quotes)
+        short = spans_as_written(self.question, short, quotes)
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
         if len(places) > 1 and citations:
             return f"{citations[0].report}：{short}"

@@ -84,6 +84,30 @@ def ranks_as_written(question: str, short: str, quotes: list[str]) -> str:
     return _BARE_RANK.sub(lambda m: one.get(m.group(1), m.group(0)), short)
 
 
+# "统计时段是从哪天到哪天", "起止时间": both ends asked, so the answer is a whole span of dates
+_SPAN_ASKED = re.compile(
+    r"从(?:哪|何|什么)[^？?，,。]{0,6}到(?:哪|何|什么)|起止|起讫|时段(?:是|为)?(?:什么|多久|多长|怎样)"
+)
+_DAY = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+_WHOLE_SPAN = re.compile(
+    rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日(?:至|到|—|－|-|~){_DAY}|{_DAY}(?:至|到|—|－|-|~)\d{{4}}年\d{{1,2}}月\d{{1,2}}日"
+)
+
+
+def spans_as_written(question: str, short: str, quotes: list[str]) -> str:
+    """A question asking from which day to which ("统计时段是从哪天到哪天") answered with less than
+    a whole dated span ("11月1日", from "上年11月1日至本年10月31日") gets the span a cited quote
+    writes out in full ("2008年11月1日至2009年10月31日") — the one naming a year the question
+    names, when several do."""
+    if not _SPAN_ASKED.search(question) or _WHOLE_SPAN.search(short) or len(question_parts(question)) > 1:
+        return short  # a question of several parts keeps its other answers
+    spans = list(dict.fromkeys(m.group(0) for quote in quotes for m in _WHOLE_SPAN.finditer(quote)))
+    years = set(re.findall(r"(?:19|20)\d{2}", question))
+    named = [span for span in spans if years & set(re.findall(r"(?:19|20)\d{2}", span))]
+    chosen = named or spans
+    return chosen[0] if len(chosen) == 1 else short
+
+
 _FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排){_RANK.pattern}")
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"

@@ -239,6 +239,16 @@ def test_one_sentence_about_two_years_of_a_place_is_answered_year_by_year(genera
     assert answer.method == "model" and answer.answer == "磴口县2021年：578件；磴口县2022年：713件"
 
 
+def test_how_much_a_figure_rose_between_two_years_is_computed_from_both_quotes_and_shown_beside_them(general_store):
+    store, settings = general_store
+    question = "磴口县2023年转办12345热线群众来电比上一年增加了多少件？"
+    answer = ask(question, store, ScriptedLLM(), settings.model_copy(update={"instant": False}))
+    assert answer.method == "extractive"  # the model declined: each year's sentence is quoted
+    assert answer.answer == "增加193件（2022年713件，2023年906件）"
+    assert {c.report_id for c in answer.citations} == {"dengkou-2022", "dengkou-2023"}
+    assert all(f in " ".join(c.quote for c in answer.citations) for f in ("713件", "906件"))
+
+
 def test_the_problems_and_plans_a_report_enumerates_are_read_off_its_sections(library):
     store, settings = library
     problems = ask("磴口县法治政府建设存在哪些问题？", store, ScriptedLLM(), settings)

@@ -221,3 +221,21 @@ def test_a_question_asking_from_which_day_to_which_gets_the_whole_span_a_quote_w
     assert spans_as_written("报告是哪天印发的？", "11月1日", quotes) == "11月1日"  # one day asked: untouched
     whole = "2008年11月1日至2009年10月31日"
     assert spans_as_written(asked, whole, quotes) == whole
+
+
+def test_a_change_asked_between_two_years_is_computed_only_from_two_bare_figures_of_one_unit():
+    from assistant.qa.direct import moved_between
+
+    asked = "跟2023年相比，2024年的收案量涨了多少件？"
+    assert moved_between(asked, (2023, "1384件"), (2024, "1769件")) == (
+        "增加385件（2023年1384件，2024年1769件）",
+        "385",
+    )
+    assert moved_between("纠错率比上年下降了多少？", (2023, "9.2%"), (2024, "7%")) == (
+        "下降2.2个百分点（2023年9.2%，2024年7%）",
+        "2.2",
+    )
+    assert moved_between(asked, (2023, "1384件"), (2024, "1384件"))[0].startswith("持平")
+    assert moved_between(asked, (2023, "1300余件"), (2024, "1769件")) is None  # a bound is not a value
+    assert moved_between(asked, (2023, "1384件"), (2024, "17.6万元")) is None  # two units: two things
+    assert moved_between("2024年收了多少件？", (2023, "1384件"), (2024, "1769件")) is None  # no change asked

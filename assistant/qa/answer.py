@@ -47,6 +47,7 @@ from assistant.qa.direct import (
     direct_answer,
     doing_words,
     figures_of,
+    moved_between,
     question_parts,
     ranks_as_written,
     spans_as_written,
@@ -103,6 +104,7 @@ class Asking:
         refused: bool = False,
         citations: list[Citation] | None = None,
         short: str | None = None,
+        derived: frozenset[str] = frozenset(),
     ) -> Answer:
         """The Answer for `text`: its direct answer first (`short`, else read off `text`; a
         refusal or a comparison is already direct), `text` as the explanation behind it."""
@@ -117,7 +119,7 @@ class Asking:
         )
         if short is None:
             short = text if refused else self._direct(text, citations)
-        if not number_set(short) <= number_set(text) | self.expect.exempt and not any(
+        if not number_set(short) <= number_set(text) | self.expect.exempt | derived and not any(
             short in c.quote
             for c in citations  # or is, verbatim, what a cited quote says (a whole span)
         ):
@@ -455,9 +457,16 @@ def _quote(q: Asking) -> Answer | None:
     # several years of one place are told apart by their years alone (2023年：排名第7)
     one_place = len({qt.source.hit.report.place for qt in quotes}) == 1
     label = lambda qt: f"{qt.source.hit.report.year}年" if one_place and qt.source.hit.report.year else qt.source.label  # noqa: E731
-    short = "；".join(f"{label(qt)}：{direct_answer(q.question, qt.text)}" for qt in quotes) if len(years) > 1 else None
+    said = [(qt, direct_answer(q.question, qt.text)) for qt in quotes]
+    short = "；".join(f"{label(qt)}：{answer}" for qt, answer in said) if len(years) > 1 else None
+    derived: frozenset[str] = frozenset()
+    if one_place and len(years) == 2 == len(said) and all(qt.source.hit.report.year for qt in quotes):
+        # "涨了多少件": the change, computed from the two years' quoted figures and shown beside them
+        moved = moved_between(q.question, *((qt.source.hit.report.year, answer) for qt, answer in said))
+        if moved:
+            short, derived = moved[0], frozenset({moved[1]})
     q.listener.emit(text)
-    return q.finish(text, "extractive", short=short)
+    return q.finish(text, "extractive", short=short, derived=derived)
 
 
 def _other_parts(q: Asking, found: Quote) -> list[Quote]:

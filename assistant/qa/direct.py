@@ -55,6 +55,40 @@ _QUOTED = re.compile(r"“[^”]{2,40}”")
 _LIST = re.compile(r"[\u4e00-\u9fff“”《》\w]{2,30}(?:[、和及与][\u4e00-\u9fff“”《》\w]{2,30}){1,12}")
 # "有什么变化": a change, answered with its figure (checks.py holds drafts to it too).
 CHANGE_ASKED = re.compile(r"有什么变化|有啥变化|有何变化|怎么变|如何变化|怎么走|同比(?:怎样|怎么样|如何|情况|呢)")
+# "涨了多少", "比上年增加了多少", "2024年比2023年多了多少": the change between two figures is asked
+CHANGE_BY_ASKED = re.compile(
+    r"比(?![是例重率值])(?:.{0,12}?)(?:多|少|增加|减少|增长|下降|提高|降低)|(?:增加|减少|增长|下降|多|少|涨|降)了?多少"
+    r"|变化|怎么变|如何变|相比|增减"
+)
+_BARE_FIGURE = re.compile(r"(\d+(?:\.\d+)?)((?:万|亿)?(?:[\u4e00-\u9fff]{1,2}|%|％))")
+
+
+def change_between(a: float, b: float, unit: str) -> tuple[str, str]:
+    """How a figure moved from a to b, in words, and the difference computed ("" when level):
+    1384 → 1769 件 is ("增加385件", "385"); a rate moves by percentage points, 5.8% → 3.6% is
+    ("下降2.2个百分点", "2.2")."""
+    rate = unit in ("%", "％")
+    up, down = ("提高", "下降") if rate else ("增加", "减少")
+    word = up if b > a else down if b < a else "持平"
+    delta = "" if b == a else canonical(f"{abs(b - a):.4f}")
+    return f"{word}{delta}{('个百分点' if rate else unit) if delta else ''}", delta
+
+
+def moved_between(question: str, earlier: tuple[int, str], later: tuple[int, str]) -> tuple[str, str] | None:
+    """ "跟2023年相比，2024年的收案量涨了多少件？" answered for each year with one bare figure of one
+    unit ((2023, "1384件"), (2024, "1769件")): "增加385件（2023年1384件，2024年1769件）" and the
+    figure computed. None when the change is not asked or the figures cannot be compared (余,
+    多, 以上 make a figure a bound; two units are two things)."""
+    if not CHANGE_BY_ASKED.search(question):
+        return None
+    figures = [_BARE_FIGURE.fullmatch(said.strip()) for _, said in (earlier, later)]
+    if not all(figures) or figures[0].group(2) != figures[1].group(2):
+        return None
+    a, b = (float(m.group(1)) for m in figures)
+    phrase, delta = change_between(a, b, figures[0].group(2))
+    return f"{phrase}（{earlier[0]}年{earlier[1]}，{later[0]}年{later[1]}）", delta
+
+
 _NUMERIC = re.compile(
     rf"多少|几|多大|多高|多长|多远|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )

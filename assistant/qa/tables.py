@@ -23,17 +23,13 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
-from assistant.qa.direct import COUNTER_ASKED, RATE_ASKED, question_parts
-from assistant.text.numerals import canonical
+from assistant.qa.direct import CHANGE_BY_ASKED, COUNTER_ASKED, RATE_ASKED, change_between, question_parts
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
 from assistant.text.years import years_in
 
 _MOST = re.compile(r"最多|最高|最大|最长|第一多")
 _LEAST = re.compile(r"最少|最低|最小|最短")
-_CHANGE = re.compile(
-    r"比(?![是例重率值])(?:.{0,12}?)(?:多|少|增加|减少|增长|下降|提高|降低)|(?:增加|减少|增长|下降|多|少)了?多少|变化|怎么变|如何变|相比|增减"
-)
 _ASKS = re.compile(r"多少|几|哪")
 _TOTAL = re.compile(r"^(?:合计|总计|小计|总数|全(?:省|市|县|区|旗|镇|乡|街道))")
 ENOUGH = 0.5  # how much of a row's or column's name the question must hold (see named)
@@ -156,14 +152,10 @@ def _row(question: str, table: Table) -> Row | None:
     return None if found is None else table.rows[found]
 
 
-def _number(x: float) -> str:
-    return canonical(f"{x:.4f}")
-
-
 def _change(question: str, table: Table, row: Row) -> tuple[list[int], str, str] | None:
     """ "2024年比2023年多了多少": the row's cells in the two years (the years asked, else the last two),
     and the change between them — computed only when both are figures in the same unit."""
-    if not _CHANGE.search(question):
+    if not CHANGE_BY_ASKED.search(question):
         return None
     years = [c for c in table.columns() if table.year(c)]
     asked = [c for c in years if table.year(c) in years_in(question)]
@@ -177,20 +169,10 @@ def _change(question: str, table: Table, row: Row) -> tuple[list[int], str, str]
     if a is None or b is None or len(units) != 1 or not all(_fits(question, table, row, c) for c in chosen):
         return None
     unit = units.pop()
-    rates = all(re.search(r"[%％]$", row.cells[c]) for c in chosen)
-    if rates:  # a rate moves by percentage points: 5.8% -> 3.6% is 下降2.2个百分点, not 2.2%
-        unit = "个百分点"
-    word = (
-        ("提高" if b > a else "下降" if b < a else "持平")
-        if rates
-        else "增加"
-        if b > a
-        else "减少"
-        if b < a
-        else "持平"
-    )
-    delta = "" if b == a else _number(abs(b - a))
-    return chosen, f"{word}{delta}{unit if delta else ''}", delta
+    if all(re.search(r"[%％]$", row.cells[c]) for c in chosen):
+        unit = "%"  # a rate moves by percentage points: 5.8% -> 3.6% is 下降2.2个百分点, not 2.2%
+    phrase, delta = change_between(a, b, unit)
+    return chosen, phrase, delta
 
 
 Found = tuple[str, str, Row, set[str]]  # the explanation, the direct answer, the last row used, derived figures

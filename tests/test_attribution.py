@@ -214,7 +214,8 @@ def test_markers_after_the_last_sentence_cite_the_sentences_before_them_place_by
     no_cards = settings.model_copy(update={"instant": False})
     answer = ask("乌海市司法局和雄安新区2023年各收到多少件行政复议申请？哪个多？", store, ScriptedLLM(both), no_cards)
     assert answer.method == "model"
-    assert answer.answer == "乌海市司法局2023年：186件；河北雄安新区2023年：147件"
+    # "哪个多" is answered from the two figures, whatever the model's own sentence says
+    assert answer.answer == "乌海市司法局2023年：186件；河北雄安新区2023年：147件；乌海市司法局2023年更多"
 
 
 def test_a_list_the_report_states_as_its_headings_is_read_off_its_outline(general_store):

@@ -239,3 +239,17 @@ def test_a_change_asked_between_two_years_is_computed_only_from_two_bare_figures
     assert moved_between(asked, (2023, "1300余件"), (2024, "1769件")) is None  # a bound is not a value
     assert moved_between(asked, (2023, "1384件"), (2024, "17.6万元")) is None  # two units: two things
     assert moved_between("2024年收了多少件？", (2023, "1384件"), (2024, "1769件")) is None  # no change asked
+
+
+def test_which_figure_is_larger_is_read_off_the_figures_given_not_the_models_word():
+    from assistant.qa.direct import which_is_more
+
+    pieces = [("武威市2021年", "147件"), ("醴陵市2023年", "122件")]
+    assert which_is_more("分别是多少？哪个多？", pieces) == "武威市2021年更多"
+    assert which_is_more("分别是多少？谁的少？", pieces) == "醴陵市2023年更少"
+    rates = [("乌海市", "98.4%"), ("磴口县", "100%"), ("武威市", "96%")]
+    assert which_is_more("出庭应诉率哪个最高？", rates) == "磴口县最高"
+    assert which_is_more("哪个多？", [("甲", "147件"), ("乙", "147件")]) == "两者相同，均为147件"
+    assert which_is_more("哪个多？", [("甲", "147件"), ("乙", "120余件")]) is None  # a bound cannot be ranked
+    assert which_is_more("哪个多？", [("甲", "147件"), ("乙", "98.4%")]) is None  # two units
+    assert which_is_more("分别是多少？", pieces) is None  # not asked

@@ -51,6 +51,7 @@ from assistant.qa.direct import (
     question_parts,
     ranks_as_written,
     spans_as_written,
+    which_is_more,
 )
 from assistant.qa.guard import Listener, StreamGuard
 from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
@@ -148,7 +149,11 @@ class Asking:
         quotes = [c.quote for c in citations]
         cited = {c.report_id for c in citations}
         if len(self.scope.report_ids) > 1 and len(cited) > 1:
-            return ranks_as_written(self.question, self._direct_per_source(text, citations), quotes)
+            short = ranks_as_written(self.question, self._direct_per_source(text, citations), quotes)
+            pieces = [tuple(p.split("：", 1)) for p in short.split("；")] if short != text else []
+            if all(len(p) == 2 for p in pieces) and (verdict := which_is_more(self.question, pieces)):
+                return f"{short}；{verdict}"  # "哪个多": read off the figures given, never the model's say
+            return short
         short = ranks_as_written(self.question, direct_answer(self.question, text), quotes)
         short = spans_as_written(self.question, short, quotes)
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}

@@ -89,6 +89,31 @@ def moved_between(question: str, earlier: tuple[int, str], later: tuple[int, str
     return f"{phrase}（{earlier[0]}年{earlier[1]}，{later[0]}年{later[1]}）", delta
 
 
+# "哪个多？", "谁的更高", "哪个地方最少": which of the figures given is the larger (smaller) asked
+MORE_ASKED = re.compile(r"(?:哪个|哪一个|哪家|哪里|哪边|谁)的?(?:更|比较|较)?[多高大]|[更最较][多高大]|[高多大]于")
+LESS_ASKED = re.compile(r"(?:哪个|哪一个|哪家|哪里|哪边|谁)的?(?:更|比较|较)?[少低小]|[更最较][少低小]|[低少小]于")
+
+
+def which_is_more(question: str, pieces: list[tuple[str, str]]) -> str | None:
+    """ "…分别是多少？哪个多？" answered "武威市2021年：147件；醴陵市2023年：122件": which label's
+    figure is the larger ("武威市2021年更多"), read off the figures given — only when each is one
+    bare figure of one unit (a bound or another unit cannot be ranked)."""
+    more, less = MORE_ASKED.search(question), LESS_ASKED.search(question)
+    if bool(more) == bool(less) or len(pieces) < 2:
+        return None
+    figures = [_BARE_FIGURE.fullmatch(said.strip()) for _, said in pieces]
+    if not all(figures) or len({m.group(2) for m in figures}) != 1:
+        return None
+    values = [float(m.group(1)) for m in figures]
+    best = (max if more else min)(values)
+    winners = [label for (label, _), v in zip(pieces, values) if v == best]
+    if len(winners) == len(pieces):
+        return f"两者相同，均为{pieces[0][1]}" if len(pieces) == 2 else f"均为{pieces[0][1]}"
+    rate = figures[0].group(2) in ("%", "％")
+    word = ("最" if len(pieces) > 2 else "更") + (("高" if rate else "多") if more else ("低" if rate else "少"))
+    return "、".join(winners) + word
+
+
 _NUMERIC = re.compile(
     rf"多少|几|多大|多高|多长|多远|比例|百分|率|数量|金额|排名|名次|第几|[率度](?:怎么样|如何|怎样)|{CHANGE_ASKED.pattern}"
 )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from assistant.core.types import Chunk, Citation, Report
 from assistant.index.store import Store
+from assistant.qa.direct import LESS_ASKED, MORE_ASKED
 from assistant.qa.scope import CHANGE
 from assistant.reports.indicators import BY_KEY, INDICATORS, IndicatorValue, card
 from assistant.reports.trends import change, point
@@ -32,8 +33,6 @@ _SUBSUMES = {
     "appearance_rate": ("litigation",),
     "appearances": ("litigation",),
 }
-_HIGH = re.compile(r"最高|最多|最大|更高|更多|更大|较高|较多|高于|多于")
-_LOW = re.compile(r"最低|最少|最小|更低|更少|更小|较低|较少|低于|少于")
 _ALL = re.compile(r"哪个地方|哪些地方|哪个地区|哪几个|各地|各报告|这几份|所有报告|哪份报告|哪个(?:市|县|区)")
 _QUANTITY = re.compile(r"多少|几|分别|哪个|哪一|哪些|比较|对比|相比|最|更|高于|低于|多于|少于")
 
@@ -100,7 +99,7 @@ def answer(question: str, store: Store, scoped: list[Report], everything: list[R
         return _trend(key, store, scoped)
     if key is None or not _QUANTITY.search(question):
         return None
-    high, low = bool(_HIGH.search(question)), bool(_LOW.search(question))
+    high, low = bool(MORE_ASKED.search(question)), bool(LESS_ASKED.search(question))
     if len(scoped) >= 2:
         reports = scoped
     elif not scoped and (high or low or _ALL.search(question)):
@@ -188,7 +187,7 @@ def single(question: str, store: Store, report: Report, terms: list[str]) -> Ind
     every key term of the question (so 部门规范性文件 is not answered with 市政府规范性文件's
     figure), and a figure that may span years (累计, 2019年至今) only when the question asks so."""
     key = indicator_in(question)
-    if key is None or not _QUANTITY.search(question) or _HIGH.search(question) or _LOW.search(question):
+    if key is None or not _QUANTITY.search(question) or MORE_ASKED.search(question) or LESS_ASKED.search(question):
         return None
     if len(re.findall(r"[？?]", question)) > 1 or "其中" in question:
         return None

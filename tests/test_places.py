@@ -29,6 +29,8 @@ from assistant.text.places import find_chains, level_of, names_place, parent_of,
         ("醴陵市", ["醴陵市"], None, "市", "醴陵"),
         ("苏州工业园区", ["苏州工业园区"], None, "开发区", "苏州"),  # one unit, not 苏州 (a 州) + 工业园区
         ("湖北省神农架林区", ["湖北省", "神农架林区"], "湖北省", "县", "神农架"),  # a county-level 林区
+        # a people whose name holds a unit's suffix: 东乡族自治县 is one unit, not 东乡 (a 乡) + 族自治县
+        ("临夏回族自治州东乡族自治县", ["临夏回族自治州", "东乡族自治县"], "临夏回族自治州", "县", "东乡族"),
     ],
 )
 def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):

@@ -119,7 +119,13 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
             continue
         end = m.end()
         name = len(m.group(0)) - len(next(sfx for sfx in PLACE_SUFFIXES if m.group(0).endswith(sfx)))
-        if name == 1 and end < len(text) and text[end] in "市县区旗盟":
+        if (
+            text[end : end + 1] == "族"
+            and (people := _ONE_UNIT.match(text, end))
+            and people.group(0).endswith(_SELF_GOVERNING)
+        ):
+            end = people.end()  # 东乡族自治县 is one unit, not 东乡 (a 乡) + 族自治县
+        elif name == 1 and end < len(text) and text[end] in "市县区旗盟":
             end += 1
         elif name == 1 and (zone := _ONE_UNIT.match(text, end)) and zone.group(0).endswith(_ZONES):
             end = zone.end()  # 苏州工业园区 is one unit, not 苏州 (a 州) + 工业园区
@@ -132,6 +138,7 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
     return spans
 
 
+_SELF_GOVERNING = ("自治区", "自治州", "自治县", "自治旗")
 _CITY_ZONES = ("经济技术开发区", "高新技术产业开发区", "工业园区", "开发区")
 _ZONES = ("园区", "开发区", "新区")  # 苏州工业园区, 苏州园区
 

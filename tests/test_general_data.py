@@ -30,6 +30,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout6_eval.py",
         # the seventh (general/holdout7/): 计划单列市 2020, 兵团师市, 新技术开发区, 同名鼓楼区 ×2 (述法), 复议应诉报告, 整改报告, 省局 2025, 区政府工作报告, 县级市的街道
         "build_holdout7_eval.py",
+        # the eighth (general/holdout8/): 地级市 2019, 县 2022/2023, 民族乡自查报告, 省会的区, 市公安局, 县级市政府工作报告, 示范创建自评, 自治县督察方案, 新区工作要点
+        "build_holdout8_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

@@ -300,3 +300,36 @@ def test_a_report_to_a_congress_standing_committee_is_dated_by_its_delivery_line
     meta = extract(text)
     assert (meta.place, meta.parent, meta.kind, meta.year) == ("济源市", "河南省", "其他", 2024)
     assert (meta.date, meta.issuer, meta.addressee) == ("2025-04-23", "济源市人民政府", None)
+
+
+def test_a_self_assessment_is_other_and_its_title_is_read_without_a_year_to_guess():
+    # "2021年以来" opens the body: a 自查报告 on a plan names no year it reports on
+    title = "坂中畲族乡人民政府关于“八五”普法中期工作的自查报告"
+    text = (
+        f"{title}\n福安市普法依法治理领导小组办公室：\n对2021年以来全乡“八五”普法工作进行了全面自查。\n"
+        "2021年以来，乡党委研究法治政府建设7次，推进依法行政。存在的问题：法治政府建设不平衡。下一步，继续推进法治政府建设。\n"
+        "坂中畲族乡人民政府\n2023年9月12日"
+    )
+    meta = extract(text)
+    assert (meta.title, meta.kind, meta.year) == (title, "其他", None) and "year" in meta.unsure
+
+
+def test_a_work_reports_delivery_line_in_brackets_gives_its_year_and_date():
+    text = (
+        "政府工作报告\n（2024年1月9日在江阴市第十八届人民代表大会第四次会议上）\n江阴市人民政府\n各位代表：\n"
+        "现在，我代表江阴市人民政府，向大会报告政府工作，请予审议。\n一、2023年工作回顾\n到2035年基本实现现代化。"
+    )
+    meta = extract(text)
+    assert (meta.place, meta.kind, meta.year, meta.date) == ("江阴市", "政府工作报告", 2024, "2024-01-09")
+
+
+def test_a_new_areas_notice_to_its_own_units_has_them_as_addressee_and_its_city_as_parent():
+    text = (
+        "南京江北新区管理委员会办公室关于印发2025年法治政府建设工作要点的通知\n宁新区管办发〔2025〕7号\n"
+        "新区各部门、各街道，各直属单位：\n《南京江北新区2025年法治政府建设工作要点》已经审议通过，现印发给你们。\n"
+        "南京江北新区管理委员会办公室\n2025年3月6日\n南京江北新区2025年法治政府建设工作要点\n"
+        "1.配合南京市人大常委会做好江北新区条例实施情况评估。"
+    )
+    meta = extract(text)
+    assert (meta.place, meta.parent, meta.kind, meta.year) == ("南京江北新区", "南京市", "其他", 2025)
+    assert meta.addressee == "新区各部门、各街道，各直属单位"

@@ -81,6 +81,7 @@ def test_places_in_text_skip_generic_words_and_leading_function_words(text, foun
         ("新疆…", "新疆维吾尔自治区", True),
         ("广西壮族自治区2024年…", "宁夏回族自治区", False),  # 自治区 alone names no region
         ("苏州园区2024年…", "苏州工业园区", True),
+        ("截至2024年底江北新区…", "南京江北新区", True),  # a 新区 by its own name, its city's left off
         ("苏州2024年…", "苏州工业园区", False),  # a city's name is not its zone's
     ],
 )

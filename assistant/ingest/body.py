@@ -32,7 +32,10 @@ _GOVERNMENT = re.compile(
 _DEPT_AFTER = re.compile(f"^{DEPARTMENT}")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fff]{2,20}?)第[一二三四五六七八九十]+届人民代表大会")
 _SALUTATION = re.compile(r"^[^。；;]{4,80}[：:]$")
-_TO_EACH = re.compile(r"^各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|管委会|镇|街)")
+# a notice to its own units, led by the issuer's level: "新区各部门、各街道，各直属单位："
+_TO_EACH = re.compile(
+    r"^(?:新区|园区|开发区|市|县|区|旗)?各[^。；;，,]{1,20}?(?:人民政府|政府|部门|单位|机构|委员会|管委会|镇|街)"
+)
 # Superiors named without a place: "党中央、国务院：", "自治区党委、自治区人民政府：", and a 兵团 unit's
 # "兵团党委、兵团：" (the corps' government is called 兵团 alone, a division's 师市).
 _UNNAMED_SUPERIOR = (
@@ -170,7 +173,7 @@ def _merge(scores: Counter[str]) -> Counter[str]:
 
 def _parent(place: str, body: str, addressee: str | None) -> str | None:
     """The enclosing unit: from the place's own name, else a chain in the body that ends in
-    it ("巴彦淖尔市磴口县"), else the addressee's place, else a superior the opening names
+    it ("巴彦淖尔市磴口县"), else for a zone the city its name starts with, else the addressee's place, else a superior the opening names
     ("在巴彦淖尔市委、市政府的坚强领导下") — one ranked above the place — else the 兵团 for its own
     units, else the province a directly administered city says holds it ("河南省直管的县级市")."""
     if parent := parent_of(place):
@@ -179,6 +182,10 @@ def _parent(place: str, body: str, addressee: str | None) -> str | None:
         units = split_place(chain)
         if len(units) > 1 and units[-1] == place:
             return "".join(units[:-1])
+    # a zone named for its city, which the body names: 南京江北新区 and 南京市
+    named_for = (place[:n] + "市" for n in (2, 3) if len(place) > n + 2 and place[:n] + "市" in body)
+    if level_of(place) in ("新区", "开发区") and (city := next(named_for, None)):
+        return city
     rank = _RANK.get(level_of(place) or "", 0)
 
     def ranked(p: str) -> int:

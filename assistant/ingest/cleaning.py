@@ -70,7 +70,7 @@ _META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
 
 # Widgets and navigation that can appear anywhere on a page and never in a report.
 _ANYWHERE = [
-    re.compile(r"^(?:首页|当前位置[:：].*|您的位置[:：].*)$"),
+    re.compile(r"^(?:首页|当前位置[:：].*|您(?:现在|当前)?的?位置[:：].*)$"),
     re.compile(r"^\s*>.*>.*$|^首页\s*>.*$"),
     re.compile(r"^(?:上一条|下一条|上一篇|下一篇)\s*[:：]?.{0,60}$"),
     re.compile(r"扫一扫在手机(?:上)?打开当前页"),

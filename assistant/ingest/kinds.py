@@ -26,8 +26,11 @@ _OTHER_TITLE = re.compile(
 )
 # A report on one matter — how a plan or a body fared ("…实施方案中期评估情况的报告", "…督察情况的报告"),
 # how the findings were put right ("…督察反馈问题整改情况的报告"), a leader's 述法报告, the 行政复议 and
-# 应诉 work reported to a 人大常委会 — is not the annual report, however often it says 法治政府建设.
-_REVIEW_TITLE = re.compile(r"(?:评估|督察|督查|审计|调研|整改|述法|述职|行政复议|行政应诉)(?:工作)?(?:情况)?的?报告$")
+# 应诉 work reported to a 人大常委会, a 自查/自评报告 of a plan or a 示范创建 — is not the annual report, however often
+# it says 法治政府建设.
+_REVIEW_TITLE = re.compile(
+    r"(?:评估|督察|督查|审计|调研|整改|述法|述职|行政复议|行政应诉)(?:工作)?(?:情况)?的?报告$|(?:自查|自评|自检)(?:情况)?报告$"
+)
 _CONGRESS = re.compile(r"各位代表|人民代表大会")
 _PLANS = re.compile(r"(?:存在|面临)的?(?:问题|不足|困难)|下一步|(?:\d{4}|明)年(?:工作)?(?:打算|安排|计划|思路)")
 

@@ -24,7 +24,7 @@ METADATA_VERSION = 14
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|述法报告$|"
-    r"关于.{2,60}的报告$|"  # a report on any other matter: "…关于2024年度行政复议和行政应诉工作情况的报告"
+    r"关于.{2,60}的(?:自查|自评)?报告$|"  # a report on any other matter: "…关于2024年度行政复议和行政应诉工作情况的报告"
     r"(?:实施方案|工作方案|行动方案|规划|意见|办法|通知|通报|决定|纲要|工作要点)$"
 )
 _ISSUER_LINE = re.compile(
@@ -35,8 +35,11 @@ _OPENING_YEAR = re.compile(rf"^({YEAR})年(?:度|以来|,|，|是|里|全年)")
 
 
 _PERIOD = re.compile(r"[(（]\s*\d{4}\s*年?\s*[-—–~至到]\s*\d{4}\s*年?\s*[)）]")  # "(2021-2025年)", anywhere in it
-# A work report's title block: "——2017年12月29日在漳浦县第十七届人民代表大会第二次会议上".
-_DELIVERED = re.compile(rf"^[—-]*\s*({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在.{{2,30}}人民代表大会")
+# A work report's title block: "——2017年12月29日在漳浦县第十七届人民代表大会第二次会议上", or in brackets:
+# "（2024年1月9日在江阴市第十八届人民代表大会第四次会议上）".
+_DELIVERED = re.compile(
+    rf"^(?:[—-]*|[（(])\s*({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在.{{2,30}}人民代表大会"
+)
 _GOVERNMENT = re.compile(
     r"^([\u4e00-\u9fff]{2,20}?人民政府)(?:县长|市长|区长|州长|旗长|盟长|省长|主席|代县长|代市长)|我代表([\u4e00-\u9fff]{2,20}?人民政府)"
     r"|受([\u4e00-\u9fff]{2,20}?人民政府)委托"

@@ -70,7 +70,7 @@ _GENERIC_NAME = re.compile(
 # Words a chain can start with that are not part of the name ("关于醴陵市", "2023年乌海市",
 # "在深圳市", the end of a date: "2月7日在洛阳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
 _LEAD = re.compile(
-    r"^(?:关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|认真|预计|基本|完成|实现|开展|深化|"
+    r"^(?:[年月](?:底|末|初)|关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|认真|预计|基本|完成|实现|开展|深化|"
     r"[年度在的了是对由到给据较被把让使为与及等]|[日月](?=[在于])|和(?!田))+"
 )
 # Provincial-level names: a 省 or 自治区 unit must be one of these (so "落实省委" holds no province).
@@ -297,7 +297,8 @@ def short_names(place: str) -> set[str]:
     """The names a question may use for a place: the place, its innermost unit, that unit's
     stem, and the customary short forms — 阿拉善左旗 -> 阿左旗; 延边朝鲜族自治州 -> 延边州, 延边;
     锡林郭勒盟 -> 锡盟; 云梯畲族乡 -> 云梯乡, 云梯; 宁夏回族自治区 -> 宁夏; 苏州工业园区 -> 苏州园区;
-    河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 合肥经济技术开发区 -> 合肥经开区;
+    河北雄安新区 -> 雄安新区, 雄安 (a province's name before a unit); 南京江北新区 -> 江北新区 (a city's);
+    合肥经济技术开发区 -> 合肥经开区;
     乌海市司法局 -> 乌海司法局."""
     unit = local_name(place)
     # The stem of a city's zone is the city's name: "苏州" is not 苏州工业园区, nor "合肥" 合肥经开区.
@@ -322,6 +323,8 @@ def short_names(place: str) -> set[str]:
             if len(lead := unit[: -len(full)]) == 4:  # 武汉东湖新技术开发区: the city's name, then the zone's own
                 names |= {lead[2:] + s for s in (full, *short)}  # 东湖新技术开发区, 东湖高新区
             break
+    if unit.endswith("新区") and len(unit) >= 6 and not unit.startswith(tuple(PROVINCES)):
+        names.add(unit[2:])  # 南京江北新区: its city's name, then the area's own (江北新区), as people say it
     names |= {n for full, nicknames in _NICKNAMES.items() if unit.endswith(full) for n in nicknames}
     if m := _DIVISION.match(unit):  # 第八师石河子市 (师市合一) -> 第八师, 兵团第八师, 石河子市, 石河子
         names |= {m.group(1), "兵团" + m.group(1), m.group(2), place_stem(m.group(2))}

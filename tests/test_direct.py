@@ -253,3 +253,11 @@ def test_which_figure_is_larger_is_read_off_the_figures_given_not_the_models_wor
     assert which_is_more("哪个多？", [("甲", "147件"), ("乙", "120余件")]) is None  # a bound cannot be ranked
     assert which_is_more("哪个多？", [("甲", "147件"), ("乙", "98.4%")]) is None  # two units
     assert which_is_more("分别是多少？", pieces) is None  # not asked
+
+
+def test_a_change_asked_is_answered_with_where_the_figure_went_and_a_bound_keeps_its_word():
+    from assistant.qa.direct import direct_answer, figures_of
+
+    moved = "新区管委会及其部门的行政诉讼败诉率由2021年的8.7%下降到2024年的3.1%。"
+    assert direct_answer("败诉率从2021年到2024年是怎么变化的？", moved) == "8.7%下降到2024年的3.1%"
+    assert figures_of("全年诉前化解行政争议不少于60件") == [("不少于60件", "60")]

@@ -10,8 +10,11 @@ from assistant.qa.checks import (
     draft_problems,
     growth_problems,
     share_problems,
+    states_no_change,
+    subcount_problems,
     table_problems,
     total_problems,
+    unheld_name,
     unnamed_kind,
     years_problems,
 )
@@ -143,3 +146,28 @@ def test_a_question_about_two_years_of_a_place_is_answered_for_each_year_the_lib
     # a year the library does not hold for the place is not asked of the draft
     alone = Expect(terms=["持证"], exempt=set(), question=question, scope_ids=("qingxi-2023",))
     assert years_problems("全县持证行政执法人员2140名[1]。", [earlier], alone) == []
+
+
+def test_a_part_asking_how_many_of_the_whole_did_one_thing_needs_a_figure_saying_it():
+    question = "全市收到多少件行政复议申请？其中被撤销的有几件？"
+    sources = [
+        _source("全市共收到行政复议申请1186件,同比增长12.4%;受理1093件,其中维持689件、撤销97件。"),
+        _source("对征地拆迁等领域发出行政复议意见书和建议书22份。", n=2),
+    ]
+    expect = Expect(terms=["行政复议", "申请", "撤销"], exempt=set(), wants_number=True, question=question)
+    assert subcount_problems("收到1186件[1]，其中被撤销的有22份[2]。", sources, expect)
+    assert subcount_problems("收到1186件，其中撤销97件[1]。", sources, expect) == []
+
+
+def test_a_name_the_question_quotes_must_be_in_the_sources():
+    texts = ["乡人民调解委员会和16个村(社区)调委会共有调解员112名。"]
+    assert unheld_name("坂中畲族乡的“畲乡和事佬”调解队伍有多少人？", texts) == "畲乡和事佬"
+    assert unheld_name("“调委会”有多少个？", texts) is None
+    assert unheld_name("调解员有多少名？", texts) is None
+
+
+def test_how_much_a_figure_grew_is_not_answered_by_the_figure_alone():
+    asked = "2022年行政复议申请同比增长了多少？"
+    assert states_no_change(asked, "2022年全市收到行政复议申请1364件,综合纠错率11.2%;")
+    assert not states_no_change(asked, "全市收到行政复议申请1769件,同比增长27.8%;")
+    assert not states_no_change("2022年收到多少件行政复议申请？", "收到行政复议申请1364件")  # no change asked

@@ -38,6 +38,8 @@ from assistant.qa.checks import (
     draft_problems,
     parts_matcher,
     problems_with,
+    states_no_change,
+    unheld_name,
     unnamed_kind,
 )
 from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
@@ -449,9 +451,13 @@ def _quote(q: Asking) -> Answer | None:
     )
     if unnamed_kind(expect.measure, [s.text for s in q.sources], expect.places):
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
+    if unheld_name(q.question, [s.text for s in q.sources]):
+        return None  # "“畲乡和事佬”调解队伍有多少人", no source naming it
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
+    if len(q.scope.report_ids) <= 1 and states_no_change(q.question, found.text):
+        return None  # "同比增长了多少" over "收到行政复议申请1364件": no change stated
     quotes = [found, *_other_parts(q, found), *_other_years(q, found)]
     quotes = sorted(
         {(qt.source.n, qt.start): qt for qt in quotes}.values(),
@@ -512,7 +518,9 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     "计划增加到多少名". A part naming one year passes over sentences of other years."""
     other_year = _other_year(part)
     wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), counter_test(part)
-    best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts)
+    # "其中被撤销的有几件": the sentence saying 撤销 (维持689件、撤销97件), not the whole's again
+    doing = doing_words(part) if part.startswith("其中") else []
+    best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts, doing=doing)
     # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%" — but not a
     # part asking the plan, "计划增加到几个", when the sentence says what is)
     if best and best.text in used and (len(figures_in(best.text)) < 2 or PLAN_ASKED.search(part)):
@@ -523,6 +531,7 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
             names,
             avoid=_any_of(used.__contains__, other_year),
             counts=counts,
+            doing=doing,
         )
         if fresh and fresh.coverage >= best.coverage:
             return fresh

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.qa.direct import (
+    BOUND,
     CHANGE_ASKED,
     COUNTER_ASKED,
     RATE_ASKED,
@@ -111,6 +112,23 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
     if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
         return None
     return None if any(words[0] in t for t in texts) else words[0]
+
+
+def unheld_name(question: str, texts: list[str]) -> str | None:
+    """A name the question quotes (“畲乡和事佬”) that no source says: what the sources say of
+    调解 in general does not answer for it."""
+    return next((n for n in re.findall(r"“([^“”]{2,20})”", question) if not any(n in t for t in texts)), None)
+
+
+_HOW_MUCH_CHANGE = re.compile(r"(?:增长|增加|减少|下降|提高|降低|上升|涨|降)了?多少|增幅|增速|降幅|幅度")
+
+
+def states_no_change(question: str, sentence: str) -> bool:
+    """A question asking how much one report's figure grew ("同比增长了多少") over a sentence that
+    gives the figure but no change of it (收到行政复议申请1364件)."""
+    if not _HOW_MUCH_CHANGE.search(question) or len(question_parts(question)) > 1:
+        return False
+    return not any(re.match(_GROWTH, f) or "百分点" in f for f, _ in figures_of(sentence))
 
 
 @dataclass
@@ -263,7 +281,7 @@ def _names_other_count(clause: str, number: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", lead)) >= 4
 
 
-_BOUND = re.compile(r"突破|超过|不足|不到")
+_BOUND = re.compile(BOUND)
 
 
 def omission_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
@@ -407,6 +425,23 @@ def plan_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
     return problems
 
 
+def subcount_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A part asking how many of the whole did one thing ("其中被撤销的有几件") is answered by a figure
+    whose cited clause says that thing (撤销97件), not by another figure of the same topic
+    (发出行政复议意见书和建议书22份)."""
+    problems = []
+    cited = cited_sources(text, sources)
+    given = number_set(strip_citations(text)) - expect.exempt
+    for part in question_parts(expect.question) if expect.question else []:
+        words = doing_words(part)
+        if not part.startswith("其中") or not words or not COUNTER_ASKED.search(part):
+            continue
+        holding = [c for s in cited for c in clauses(s.text) if number_set(c) & given]
+        if holding and not any(w in c for w in words for c in holding):
+            problems.append(f"问题问了其中{words[-1]}的数字，回答的数字所在分句都没有说“{words[-1]}”")
+    return problems
+
+
 def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """`problems_with`, plus what a model draft must also have: citations and substance, a
     number when the question asks for one, every item's figure and a count's span of years
@@ -416,12 +451,21 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
     problems += total_problems(text, sources, expect) + growth_problems(text, sources, expect)
     problems += share_problems(text, sources, expect) + years_problems(text, sources, expect)
+    problems += subcount_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"
         problems.append(f"问题问的是多少{counted.group(1)}，回答只给了百分比")
     if kind := unnamed_kind(expect.measure, [s.text for s in sources], expect.places):
         problems.append(f"问题问的是{expect.measure.phrase}，资料中没有说到“{kind}”")
+    if (
+        len(expect.scope_ids) <= 1
+        and (as_stated := [f for _, forms in _as_stated(text, sources) for f in forms])
+        and states_no_change(expect.question, "；".join(as_stated))
+    ):
+        problems.append("问题问的是增减了多少，回答的数字在资料中不是增减幅度")  # 1364件 for 同比增长了多少
+    if name := unheld_name(expect.question, [s.text for s in sources]):
+        problems.append(f"问题问的是“{name}”，资料中没有说到它")
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")
     han = len(re.findall(r"[\u4e00-\u9fff]", strip_citations(text)))

@@ -27,9 +27,11 @@ from assistant.text.words import key_terms
 _UNITS = (
     f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|公顷|亩|吨|年|万|亿"
 )
+# Words that make a figure a bound: 突破5000亿元 and 不少于60件 are not 5000亿元 and 60件.
+BOUND = r"突破|超过|不足|不到|不少于|不低于|不超过|不高于|至少"
 FIGURE = re.compile(
     rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
-    rf"(?P<bound>突破|超过|不足|不到)?"  # 突破5000亿元 is not 5000亿元
+    rf"(?P<bound>{BOUND})?"
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|{CN_NUMERAL}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
     rf"(?P<tail>[:：]1(?![\d.])|(?:余|多)?(?:万|亿)?(?:{_UNITS})?(?:以上|以下|以内|之内|余|左右)?)"  # a ratio: 2.1:1
@@ -421,7 +423,8 @@ def doing_words(part: str) -> list[str]:
     """The words right before 多少, longest first: "调解成功" of "调解成功了多少起矛盾纠纷", "求助类"
     of "求助类有多少件" (its 有 says nothing); none when they say nothing (办理, 共有)."""
     m = _VERB.search(part)
-    before = re.sub(r"(?:了|有|是|为|共|达|约)+$", "", m.group(1)) if m else ""
+    before = re.sub(r"(?:了|有|是|为|共|达|约|的)+$", "", m.group(1)) if m else ""
+    before = re.sub(r"^.*?(?:其中|被)", "", before)  # "其中被撤销的有几件": 撤销
     return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
 
 
@@ -633,12 +636,19 @@ def _session(text: str) -> str | None:
     return (chains[-1] if chains else "") + m.group(0)
 
 
+_MOVED_TO = re.compile(
+    r"(?:下降|上升|提高|降低|增加|减少|增长)(?:到|至|为)[^，,。；;]{0,12}?(?<![\d.])(?!(?:19|20)\d{2}年)\d+(?:\.\d+)?(?:%|‰|(?!年)[\u4e00-\u9fff])"
+)
+
+
 def _rest_of_sentence(text: str, figure: str) -> str | None:
     """The figure and the comparison after it in its sentence: "855条,较2022年翻一番" — not the
     sentence's next figure ("7.1%,调解和解结案388件" stays 7.1%)."""
     at = text.find(figure)
     if at < 0:
         return None
+    if moved := _MOVED_TO.match(text, at + len(figure)):
+        return figure + moved.group(0)  # "由2021年的8.7%下降到2024年的3.1%": where it went
     rest = re.split(r"[。；;！!？?]", text[at:], maxsplit=1)[0]
     pieces = re.split(r"([，,])", rest, maxsplit=1)
     if len(pieces) < 3 or not re.match(r"(?:较|比|同比|与上年|环比)", pieces[2]):

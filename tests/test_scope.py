@@ -124,6 +124,19 @@ def test_several_places_are_each_scoped_by_the_year_asked():
     assert set(scope.report_ids) == {"guangming-2021", "dengkou-2022"}  # the latest of each
 
 
+def test_a_place_held_only_by_an_undated_document_is_searched_for_the_year_asked_beside_the_others():
+    undated = [*LIBRARY, report("wuhu-ziping", "芜湖市", None)]  # a 自评报告 names no year it reports on
+    scope = detect_scope("磴口县2021年和芜湖2022年各收到多少件行政复议申请？", undated)
+    assert set(scope.report_ids) == {"dengkou-2021", "wuhu-ziping"} and not scope.missing
+
+
+def test_a_change_asked_against_a_named_year_is_about_change():
+    from assistant.qa.scope import CHANGE
+
+    assert CHANGE.search("蕉岭县的行政复议申请2023年比2022年涨了多少？")
+    assert not CHANGE.search("蕉岭县2023年收到多少件行政复议申请？")
+
+
 def test_several_places_none_with_the_year_asked_is_refused():
     scope = detect_scope("光明区和磴口县2024年各调处了多少件矛盾纠纷？", LIBRARY)
     assert scope.missing and "深圳市光明区2024" in scope.missing and "磴口县2024" in scope.missing

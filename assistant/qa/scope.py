@@ -37,7 +37,7 @@ _RANGE = re.compile(rf"(?:从)?({YEAR})\s*(?:年)?\s*[-—–~至到]\s*({YEAR})
 _SELECTOR = re.compile(rf"({YEAR})\s*年")
 CHANGE = re.compile(  # a question about how something changed over the years
     r"变化|增减|增加了|减少了|增长了|下降了|上升了|提高了|趋势|走势|这几年|近几年|这两年|近两年|这[三四五]年|近[三四五]年|历年|逐年|各年|"
-    r"每年|哪一年|哪年|比上一?年|同比|与上年|较上年|怎么变|如何变|怎么走"
+    r"每年|哪一年|哪年|比上一?年|同比|与上年|较上年|怎么变|如何变|怎么走|涨了|降了|后来|[比较](?:19|20)\d{2}年"
 )
 _MAX_LISTED = 8  # held places named in a refusal
 
@@ -165,13 +165,15 @@ def detect_scope(
         _by_year(question, p, standing.get(p) or [r for r in chosen if r.place == p], own[p] if each else None)
         for p in places
     ]
-    held = [s for s in per_place if not s.missing]
+    # A place held only by undated documents (a 自评报告) may state the year asked: searched, as alone.
+    undated = {r.report_id for r in chosen if r.year is None}
+    held = [s for s in per_place if not s.missing or (s.report_ids and set(s.report_ids) <= undated)]
     if not held:
         return Scope(
             reason="问题提到 / question names " + "、".join(places), missing="；".join(s.missing for s in per_place)
         )
     ids = [rid for s in held for rid in ([s.prefer] if s.prefer else s.report_ids)]
-    lacking = "；".join(s.missing for s in per_place if s.missing)
+    lacking = "；".join(s.missing for s in per_place if s.missing and s not in held)
     return Scope(
         report_ids=ids, reason="问题提到 / question names " + "、".join(places) + (f"（{lacking}）" if lacking else "")
     )

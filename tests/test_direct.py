@@ -261,3 +261,12 @@ def test_a_change_asked_is_answered_with_where_the_figure_went_and_a_bound_keeps
     moved = "新区管委会及其部门的行政诉讼败诉率由2021年的8.7%下降到2024年的3.1%。"
     assert direct_answer("败诉率从2021年到2024年是怎么变化的？", moved) == "8.7%下降到2024年的3.1%"
     assert figures_of("全年诉前化解行政争议不少于60件") == [("不少于60件", "60")]
+
+
+def test_a_part_asking_how_many_of_the_whole_did_a_thing_the_text_never_says_gets_no_figure():
+    from assistant.qa.direct import direct_answer
+
+    text = "全乡培育“法律明白人”148名、“法治带头人”32名。"
+    assert direct_answer("培养了多少名法律明白人？其中畲族的有几个？", text) == "148名"  # not 32名 of 法治带头人
+    whole = "我市行政应诉案件124件,负责人出庭应诉122件。"
+    assert direct_answer("共有多少件行政应诉案件？其中负责人出庭应诉多少件？", whole) == "124件；122件"

@@ -520,7 +520,9 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), counter_test(part)
     # "其中被撤销的有几件": the sentence saying 撤销 (维持689件、撤销97件), not the whole's again
     doing = doing_words(part) if part.startswith("其中") else []
-    best = best_sentence(q.sources, terms, wants, names, avoid=other_year, counts=counts, doing=doing)
+    # what was done, never what the report plans ("再培育…30名，力争…"), unless the part asks the plan
+    plans = None if PLAN_ASKED.search(part) else (lambda sentence: bool(PLANNED.search(sentence)))
+    best = best_sentence(q.sources, terms, wants, names, avoid=_any_of(other_year, plans), counts=counts, doing=doing)
     # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%" — but not a
     # part asking the plan, "计划增加到几个", when the sentence says what is)
     if best and best.text in used and (len(figures_in(best.text)) < 2 or PLAN_ASKED.search(part)):
@@ -529,7 +531,7 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
             terms,
             wants,
             names,
-            avoid=_any_of(used.__contains__, other_year),
+            avoid=_any_of(used.__contains__, other_year, plans),
             counts=counts,
             doing=doing,
         )

@@ -700,6 +700,8 @@ def direct_answer(question: str, text: str) -> str:
     at = 0  # where the last figure given ends in the body
     for part in question_parts(question):
         found = None
+        if part.startswith("其中") and (words := doing_words(part)) and not any(w in body for w in words):
+            continue  # "其中畲族的有几个" over a text saying nothing of 畲族: no figure of it to give
         if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
             found = dates[0]
             if "会议" in part and (meeting := _session(body)):

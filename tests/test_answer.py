@@ -375,3 +375,22 @@ def test_a_bare_figure_for_one_of_two_parts_is_not_taken_for_the_whole_answer(mo
         "磴口县涉企信息归集公示中认领了多少家企业？录入了多少条行政处罚？", store, ScriptedLLM(one, one), settings
     )
     assert answer.method != "model" and "1403" in answer.answer and "1985" in answer.answer
+
+
+def test_a_list_the_report_labels_with_the_noun_asked_is_read_off_that_line(make_store, tmp_path):
+    from assistant.ingest.pipeline import ingest_paths
+
+    store, settings = make_store()
+    notice = (
+        "关于印发《青溪县2024年度法治督察工作方案》的通知\n各乡镇、县直各部门：\n现将方案印发给你们。\n"
+        "一、督察内容\n重点督察行政执法三项制度落实情况，关门山、大石湖等景区周边旅游市场执法情况。\n"
+        "二、督察对象\n（一）乡镇：小市镇、草河口镇、南甸镇；\n（二）县直部门：县公安局、县司法局。\n"
+        "中共青溪县委全面依法治县委员会办公室\n2024年4月2日\n"
+    )
+    (tmp_path / "qingxi-ducha-2024.txt").write_text(notice, "utf-8")
+    ingest_paths([tmp_path / "qingxi-ducha-2024.txt"], store, progress=False)
+    llm = ScriptedLLM()
+    answer = ask("青溪县这次法治督察要去哪几个乡镇？", store, llm, settings)
+    assert answer.method == "headings" and llm.calls == []
+    assert answer.answer == "小市镇、草河口镇、南甸镇"  # not the 景区 the body names beside 乡镇
+    assert answer.citations[0].quote == "小市镇、草河口镇、南甸镇"

@@ -298,9 +298,9 @@ def _about_report(q: Asking) -> Answer | None:
 def _from_headings(q: Asking) -> Answer | None:
     """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段;
     "存在哪些问题？" / "下一步有哪些安排？": the items its 问题 / 下一步 section enumerates; "那项任务
-    由哪些单位负责？": the 责任单位 line under the task."""
+    由哪些单位负责？": the 责任单位 line under the task; "要去哪几个乡镇？": the line labelled 乡镇：."""
     report = _the_report(q) if q.settings.instant else None
-    readers = (headings.answer, headings.enumerated, headings.responsible)
+    readers = (headings.answer, headings.labelled, headings.enumerated, headings.responsible)
     found = next((f for read in readers if (f := read(q.question, q.store, report))), None) if report else None
     if not found:
         return None

@@ -9,7 +9,8 @@ more, in a run under one parent), so a stray heading that happens to end in the 
 a list. "存在哪些问题和不足？" is answered by the 一是…/二是… items of the report's 问题 section,
 and "下一步的主要安排有哪些？" ("…第一项是什么？") by those of its 下一步 section
 (reports/outline.py), each quoted where it stands. In a plan, "那项任务由哪些单位负责？" is
-answered by the 责任单位 line under the task the question names.
+answered by the 责任单位 line under the task the question names, and "要去哪几个乡镇？" by the line
+labelled 乡镇： ("（一）乡镇：小市镇、草河口镇、…").
 """
 
 from __future__ import annotations
@@ -93,6 +94,23 @@ def answer(question: str, store: Store, report: Report) -> HeadingsAnswer | None
     chunks = store.chunk_records(report.report_id)
     citations = [span_citation(n, report, text, start, end, chunks) for n, (start, end, _, _) in enumerate(best, 1)]
     return HeadingsAnswer([name for *_, name in best], citations)
+
+
+def labelled(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
+    """ "这次督察要去哪几个乡镇？": the line the report labels with the noun asked — "（一）乡镇：小市镇、
+    草河口镇、…；" — its items, the line's list quoted where it stands."""
+    asked = _ASKED.search(question.strip())
+    if not asked:
+        return None
+    noun = asked.group(1)
+    text = store.report_text(report.report_id)
+    marker = r"(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[.．、])?"
+    m = re.search(rf"^[ \t　]*{marker}\s*{re.escape(noun)}[:：]([^\n]+?)[；;。]?\s*$", text, re.M)
+    items = [i.strip() for i in re.split(r"[、，,]", m.group(1)) if i.strip()] if m else []
+    if len(items) < 2 or any(len(i) > 20 for i in items):
+        return None  # a sentence after the colon, not a list
+    citation = span_citation(1, report, text, m.start(1), m.end(1), store.chunk_records(report.report_id))
+    return HeadingsAnswer(items, [citation], lead=f"{noun}：")
 
 
 def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | None:

@@ -313,3 +313,15 @@ def test_a_signing_date_written_in_chinese_numerals_is_quoted_as_written():
     start, end, shown = locate("2025-01-20", "date", text)
     assert shown == "二〇二五年一月二十日" and text[start:end] == shown
     assert locate("2025-01-21", "date", text) is None  # another day is not this one
+
+
+def test_a_record_field_the_report_does_not_state_is_refused_though_the_question_describes_another():
+    from assistant.qa.about import unstated
+
+    report = Report(
+        report_id="donghu-2024", source="/x", version="v", raw_sha256="r", encoding="utf-8",
+        place="武汉东湖新技术开发区", year=2024, addressee="武汉市人民政府",
+    )  # fmt: skip
+    # "报给武汉市政府的" describes the report; only the 文号 is asked, and the report has none
+    assert unstated("光谷管委会报给武汉市政府的那份法治报告，文号写的是什么？", report) == ["文号"]
+    assert unstated("这份报告是报给谁的？", report) == []  # stated: answered from the record

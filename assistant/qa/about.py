@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
-from assistant.qa.direct import question_parts
+from assistant.qa.direct import asking_clause, question_parts
 from assistant.text.years import CN_DATE, HAN_DATE, ISO_DATE, iso_date
 
 # (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
@@ -112,8 +112,9 @@ _STATED_ONCE = ("doc_number", "signer", "addressee")
 
 
 def unstated(question: str, report: Report) -> list[str]:
-    """Names of the asked fields the report does not state, when every field asked is such."""
-    asked = fields_asked(question)
+    """Names of the asked fields the report does not state, when every field asked is such —
+    asked by an asking clause: "报给武汉市政府的那份法治报告，文号写的是什么" asks the 文号 only."""
+    asked = [f for part in question_parts(question) for f in fields_asked(asking_clause(part), question)]
     missing = [name for field, name in asked if field in _STATED_ONCE and not getattr(report, field)]
     return missing if asked and len(missing) == len(asked) else []
 

@@ -116,8 +116,9 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
 
 def unheld_name(question: str, texts: list[str]) -> str | None:
     """A name the question quotes (“畲乡和事佬”) that no source says: what the sources say of
-    调解 in general does not answer for it."""
-    return next((n for n in re.findall(r"“([^“”]{2,20})”", question) if not any(n in t for t in texts)), None)
+    调解 in general does not answer for it. A short quoted word is a shorthand the report may spell
+    out (“八五” for 第八个五年规划), so a name counts from four characters."""
+    return next((n for n in re.findall(r"“([^“”]{4,20})”", question) if not any(n in t for t in texts)), None)
 
 
 _HOW_MUCH_CHANGE = re.compile(r"(?:增长|增加|减少|下降|提高|降低|上升|涨|降)了?多少|增幅|增速|降幅|幅度")

@@ -53,6 +53,7 @@ from assistant.qa.direct import (
     question_parts,
     ranks_as_written,
     spans_as_written,
+    subcount_words,
     which_is_more,
 )
 from assistant.qa.guard import Listener, StreamGuard
@@ -519,7 +520,7 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     other_year = _other_year(part)
     wants, names, counts = bool(_WANTS_NUMBER.search(part)), parts_matcher([part]), counter_test(part)
     # "其中被撤销的有几件": the sentence saying 撤销 (维持689件、撤销97件), not the whole's again
-    doing = doing_words(part) if part.startswith("其中") else []
+    doing = subcount_words(part)
     # what was done, never what the report plans ("再培育…30名，力争…"), unless the part asks the plan
     plans = None if PLAN_ASKED.search(part) else (lambda sentence: bool(PLANNED.search(sentence)))
     best = best_sentence(q.sources, terms, wants, names, avoid=_any_of(other_year, plans), counts=counts, doing=doing)

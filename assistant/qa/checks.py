@@ -28,6 +28,7 @@ from assistant.qa.direct import (
     item_figures,
     question_parts,
     span_before,
+    subcount_words,
 )
 from assistant.qa.scope import covers, selector_years
 from assistant.qa.sources import Source
@@ -434,8 +435,8 @@ def subcount_problems(text: str, sources: list[Source], expect: Expect) -> list[
     cited = cited_sources(text, sources)
     given = number_set(strip_citations(text)) - expect.exempt
     for part in question_parts(expect.question) if expect.question else []:
-        words = doing_words(part)
-        if not part.startswith("其中") or not words or not COUNTER_ASKED.search(part):
+        words = subcount_words(part)
+        if not words or not COUNTER_ASKED.search(part):
             continue
         holding = [c for s in cited for c in clauses(s.text) if number_set(c) & given]
         if holding and not any(w in c for w in words for c in holding):

@@ -428,6 +428,12 @@ def doing_words(part: str) -> list[str]:
     return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
 
 
+def subcount_words(part: str) -> list[str]:
+    """For a part asking how many of the whole did one thing ("其中被撤销的有几件"), the words that
+    thing is said in (撤销); none for any other part."""
+    return doing_words(part) if part.startswith("其中") else []
+
+
 def doing(part: str, candidates: list[str]) -> list[str]:
     """The candidate clauses that say what the part does right before 多少 — 调解成功209起 over
     排查矛盾纠纷231起, 达到7800亿元 over 增长7%; empty when none says it."""
@@ -700,7 +706,7 @@ def direct_answer(question: str, text: str) -> str:
     at = 0  # where the last figure given ends in the body
     for part in question_parts(question):
         found = None
-        if part.startswith("其中") and (words := doing_words(part)) and not any(w in body for w in words):
+        if (words := subcount_words(part)) and not any(w in body for w in words):
             continue  # "其中畲族的有几个" over a text saying nothing of 畲族: no figure of it to give
         if _DATE_ASKED.search(part) and (dates := _DATE.findall(body)):
             found = dates[0]

@@ -394,3 +394,43 @@ def test_a_list_the_report_labels_with_the_noun_asked_is_read_off_that_line(make
     assert answer.method == "headings" and llm.calls == []
     assert answer.answer == "小市镇、草河口镇、南甸镇"  # not the 景区 the body names beside 乡镇
     assert answer.citations[0].quote == "小市镇、草河口镇、南甸镇"
+
+
+JIUXI = """九溪县人民政府关于2023年度法治政府建设情况的报告
+一、主要工作
+(一)化解行政争议。全县共收到行政复议申请318件,同比增长9.6%;受理296件,审结281件,其中维持190件、撤销23件、确认违法6件。
+(二)普法。全县培育“法律明白人”420名、“法治带头人”96名,每个村至少配备“法律明白人”5名。
+二、存在的不足
+一是普法形式不够丰富;二是“法律明白人”队伍中少数民族成员偏少,只有58名,会用双语宣讲的不到一半。
+九溪县人民政府
+2024年1月18日
+"""
+
+
+@pytest.fixture(scope="module")
+def jiuxi(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "jiuxi-2023.txt", JIUXI)
+
+
+@pytest.mark.parametrize(
+    "question,short,quoted",
+    [
+        # the 其中 parts go on in the sentence after the whole's: that sentence answers the part
+        ("九溪县全县收到多少件行政复议申请？其中被撤销的有几件？", "318件；23件", "撤销23件"),
+        # a clause that is only its figure (只有58名) counts what the clause before it names
+        ("九溪县培育了多少名法律明白人？其中少数民族的有几个？", "420名；58名", "只有58名"),
+    ],
+)
+def test_a_part_asking_how_many_of_the_whole_did_a_thing_is_answered_from_the_sentence_saying_it(
+    jiuxi, question, short, quoted
+):
+    store, settings = jiuxi
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.answer == short and not answer.refused
+    assert any(quoted in c.quote for c in answer.citations)
+
+
+def test_a_sentence_on_the_topic_that_never_says_the_act_asked_does_not_answer_it(jiuxi):
+    store, settings = jiuxi
+    answer = ask("九溪县行政复议以调解和解方式结案了多少件？", store, ScriptedLLM(), settings)
+    assert answer.refused and "318" not in answer.answer  # 收到…申请318件 is not how many were 结案 so

@@ -268,5 +268,8 @@ def test_a_part_asking_how_many_of_the_whole_did_a_thing_the_text_never_says_get
 
     text = "全乡培育“法律明白人”148名、“法治带头人”32名。"
     assert direct_answer("培养了多少名法律明白人？其中畲族的有几个？", text) == "148名"  # not 32名 of 法治带头人
+    # a clause that is only its figure counts what the clause before it names: 只有37名 畲族成员
+    said = text + "二是“法律明白人”队伍中畲族成员比例偏低，只有37名。"
+    assert direct_answer("培养了多少名法律明白人？其中畲族的有几个？", said) == "148名；37名"
     whole = "我市行政应诉案件124件,负责人出庭应诉122件。"
     assert direct_answer("共有多少件行政应诉案件？其中负责人出庭应诉多少件？", whole) == "124件；122件"

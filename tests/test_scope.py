@@ -161,6 +161,11 @@ def test_compared_with_the_year_before_keeps_that_years_report():
     assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
 
 
+def test_what_came_later_than_the_year_asked_keeps_the_later_years_reports():
+    scope = detect_scope("磴口县2021年赋予镇里的执法事项是多少项，后来调整成了多少项？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}
+
+
 def test_a_years_appraisal_is_looked_for_in_the_next_years_report_too():
     # The 2021年度 考核 result is announced in 2022 and reported in the 2022 report.
     scope = detect_scope("磴口县在2021年度法治政府建设考核中被评为什么等次？", LIBRARY)

@@ -93,6 +93,8 @@ def county(tmp_path_factory, embedder):
             "人民调解成功率 97.2% 98.1%",
         ),
         ("河口县哪一项2024年比2023年减少了？", "公证办证（2023年865件，2024年807件）", "公证办证(件) 865 807"),
+        # the rows under the label column the question names, less none: a list
+        ("河口县受理行政复议申请的情况表列了哪几个乡镇？", "南溪镇、莲花镇、桥头镇", "桥头镇 | 53 | 15"),
     ],
 )
 def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_its_cells(
@@ -114,6 +116,10 @@ def test_a_question_naming_a_tables_row_or_asking_its_largest_is_answered_from_i
         "河口县2024年审结了多少件行政复议案件？",  # in the prose, not in a table row
         "河口县2024年办了多少名法律援助律师的培训？",  # counted in 名, where the row counts 件
         "河口县法律援助案件和公证办证的数量比是多少？",  # a ratio (比是多少) is no change between years
+        # what was done with the cases (以调解方式结案) is not what the row counts (法律援助案件)
+        "河口县2024年法律援助案件以调解方式结案了多少件？",
+        # a second part naming what no row or column holds is no follow-up on the first's figure
+        "河口县2024年法律援助案件有多少件？其中刑事案件有多少件？",
     ],
 )
 def test_a_question_no_cell_answers_goes_on_down_the_ladder(county, question):

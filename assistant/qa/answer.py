@@ -57,11 +57,11 @@ from assistant.qa.direct import (
     which_is_more,
 )
 from assistant.qa.guard import Listener, StreamGuard
-from assistant.qa.quote import EXTRACTIVE_MIN, Quote, best_sentence
+from assistant.qa.quote import EXTRACTIVE_MIN, UNSAID_MIN, Quote, best_sentence
 from assistant.qa.retrieve import retrieve
 from assistant.qa.scope import CHANGE, selector_years
 from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_sentences
-from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers
+from assistant.qa.verify import cited_ids, coverage, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import figures_in, number_set, numbers_in
 from assistant.text.places import names_place
@@ -454,6 +454,8 @@ def _quote(q: Asking) -> Answer | None:
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
     if unheld_name(q.question, [s.text for s in q.sources]):
         return None  # "“畲乡和事佬”调解队伍有多少人", no source naming it
+    if found and found.coverage < UNSAID_MIN and len(parts) == 1 and _act_unsaid(parts[0], found.text):
+        found = None  # "以调解和解方式结案了多少件" over "收到行政复议申请462件": the topic, not the act asked
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
@@ -481,6 +483,13 @@ def _quote(q: Asking) -> Answer | None:
     return q.finish(text, "extractive", short=short, derived=derived)
 
 
+def _act_unsaid(part: str, sentence: str) -> bool:
+    """Does the sentence leave unsaid what the part asks was done — the words right before 多少
+    (qa/direct.doing_words)?"""
+    done = doing_words(part)
+    return bool(done) and not any(w in sentence for w in done)
+
+
 def _other_parts(q: Asking, found: Quote) -> list[Quote]:
     """For a question that asks several things: the best sentence for each other part."""
     parts = question_parts(q.question)
@@ -488,7 +497,12 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
         return []
     more: list[Quote] = []
     for part in parts:
-        other = _part_sentence(q, part, _part_terms(q, part, parts), {found.text, *(m.text for m in more)})
+        terms = _part_terms(q, part, parts)
+        other = _part_sentence(q, part, terms, {found.text, *(m.text for m in more)})
+        if other and subcount_words(part) and _continues(found, other):
+            # "其中被撤销的有几件" after "收到…申请1186件;": the next sentence's 其中 parts are of that
+            # whole, so the two together are what must name the part's terms
+            other = Quote(other.source, other.start, other.end, coverage(found.text + other.text, terms))
         if (
             other
             and other.coverage >= EXTRACTIVE_MIN
@@ -496,6 +510,11 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
         ):
             more.append(other)
     return more
+
+
+def _continues(found: Quote, other: Quote) -> bool:
+    """Is `other` the sentence right after `found`, in the same chunk?"""
+    return other.source is found.source and 0 <= other.start - found.end <= 2
 
 
 _CHANGE_WORDS = frozenset("增加 增长 提高 提升 减少 下降 降低 达到 扩大 现在 目前".split())

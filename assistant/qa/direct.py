@@ -20,7 +20,7 @@ from assistant.qa.verify import coverage, strip_citations
 from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import CN_NUMERAL, CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
 from assistant.text.places import find_chains
-from assistant.text.sentences import CLAUSE, clauses, sentences
+from assistant.text.sentences import CLAUSE, clauses, said_with_subject, sentences
 from assistant.text.words import key_terms
 
 # 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
@@ -358,8 +358,9 @@ def _figure_for(part: str, text: str, measure: Measure | None, after: int = 0) -
     named = [ac for ac in candidates if measure and names_measure(ac[1], measure)]
     verbatim = [ac for ac in named if _says_counted(ac[1], measure, part)]
     pool = verbatim or named or candidates
-    if not (measure and measure.precise) and not verbatim and (found := doing(part, [c for _, c in candidates])):
-        pool = [ac for ac in pool if ac[1] in found] or [ac for ac in candidates if ac[1] in found]
+    said = said_with_subject(text)
+    if not (measure and measure.precise) and not verbatim and (found := doing(part, [said[c] for _, c in candidates])):
+        pool = [ac for ac in pool if said[ac[1]] in found] or [ac for ac in candidates if said[ac[1]] in found]
     _, clause = max(pool, key=lambda ac: (coverage(ac[1], terms), ac[0] + len(ac[1]) > after, -ac[0]))
     best = _after_words(clause, _figures(clause), terms, measure)
     return _spanned(clause, best)
@@ -423,7 +424,7 @@ def doing_words(part: str) -> list[str]:
     """The words right before 多少, longest first: "调解成功" of "调解成功了多少起矛盾纠纷", "求助类"
     of "求助类有多少件" (its 有 says nothing); none when they say nothing (办理, 共有)."""
     m = _VERB.search(part)
-    before = re.sub(r"(?:了|有|是|为|共|达|约|的)+$", "", m.group(1)) if m else ""
+    before = re.sub(r"(?:了|有|是|为|共|达|约|的|各|都|分别)+$", "", m.group(1)) if m else ""
     before = re.sub(r"^.*?(?:其中|被)", "", before)  # "其中被撤销的有几件": 撤销
     return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
 
@@ -499,8 +500,8 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
     measure = measure_asked(part + "？")
     if verbatim := [w for w in wanted if _says_counted(w[1], measure, part)]:
         wanted = verbatim  # "录入了多少条行政处罚" over "录入行政许可4479条,行政处罚1985条": 行政处罚's
-    elif found := doing(part, [c for _, c, _ in wanted]):
-        wanted = [w for w in wanted if w[1] in found]
+    elif found := doing(part, [(said := said_with_subject(text))[c] for _, c, _ in wanted]):
+        wanted = [w for w in wanted if said[w[1]] in found]
     terms = key_terms(part)
     at, clause, first = max(wanted, key=lambda w: (coverage(w[1], terms), w[0] + w[2].start() >= after, -w[0]))
     # a clause of another kind of figure that names what is asked better decides ("予以公开\t21", a table

@@ -180,6 +180,7 @@ def detect_scope(
 
 
 _PREVIOUS = re.compile(r"上一年|上年|去年|前一年|上一年度")
+_LATER = re.compile(r"后来|此后|之后|后面")
 
 
 _APPRAISAL = re.compile(r"((?:19|20)\d{2})年度[^，,。？?]{0,20}?(?:考核|考评|评估|测评|评议|排名)")
@@ -201,6 +202,8 @@ def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | 
         compared = {int(y) for y in _COMPARED.findall(question)}
         if _PREVIOUS.search(question):  # "比上一年增加了多少": the year before each year asked
             compared |= {y - 1 for y in years}
+        if _LATER.search(question):  # "2022年是多少项，后来调整成了多少项": the later years' reports too
+            compared |= {r.year for r in chosen if r.year and r.year > max(years)}
         # "2022年度考核中被评为什么等次": that appraisal is announced, and reported, the year after.
         compared |= {int(y) + 1 for y in _APPRAISAL.findall(question)}
         with_year = [r for r in chosen if any(covers(r, y) for y in years | compared)]

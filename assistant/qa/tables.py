@@ -23,9 +23,17 @@ from dataclasses import dataclass, field
 from assistant.core.types import Citation, Report
 from assistant.index.store import Store
 from assistant.qa.citing import span_citation
-from assistant.qa.direct import CHANGE_BY_ASKED, COUNTER_ASKED, RATE_ASKED, change_between, question_parts
+from assistant.qa.direct import (
+    CHANGE_BY_ASKED,
+    COUNTER_ASKED,
+    RATE_ASKED,
+    change_between,
+    doing_words,
+    question_parts,
+)
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
+from assistant.text.words import key_terms
 from assistant.text.years import years_in
 
 _MOST = re.compile(r"最多|最高|最大|最长|第一多")
@@ -87,6 +95,18 @@ def _fits(question: str, table: Table, row: Row, column: int) -> bool:
         return bool(RATE_ASKED.search(row.label + table.header.cells[column]))
     counter = COUNTER_ASKED.search(question)
     return not (counter and unit and not unit.startswith(counter.group(1)))
+
+
+def _says_done(question: str, table: Table, row: Row, column: int) -> bool:
+    """Does the cell's row or column say what the question asks was done? "以调解和解方式结案了多少件"
+    asks what became of the 申请: the row 行政复议申请 does not say it. The words right before 多少
+    (qa/direct.doing_words) must be in the row's or column's name — unless they only say it came in
+    (收到)."""
+    done = [w for w in doing_words(question) if w[-2:] not in _CAME_IN]
+    return not done or any(w in row.label + table.header.cells[column] for w in done)
+
+
+_CAME_IN = frozenset("收到 接到 收了 共收".split())
 
 
 def _column(question: str, table: Table) -> int | None:
@@ -230,6 +250,10 @@ def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:
 
 
 def _names_nothing(part: str, table: Table) -> bool:
+    """Does the part name nothing at all — in the table or of its own ("有多少件？")? A part naming
+    what the table does not hold ("街道乡镇的综合执法人员占多少") is a part it cannot answer."""
+    if key_terms(part):
+        return False
     names = [table.header.cells[c] for c in table.columns()] + [r.label for r in table.rows]
     return all(named(name_of(n), part) < ENOUGH for n in names)
 
@@ -266,8 +290,26 @@ def _moved(question: str, table: Table, where: str) -> Found | None:
     return text, "；".join(said), max(moved, key=lambda r: r.end), set()
 
 
+_LISTED = re.compile(r"哪些|哪几")
+
+
+def _listed(question: str, table: Table, where: str) -> Found | None:
+    """ "评分表里列了哪些评估项目？": the rows under the label column the question names whole (评估项目),
+    in the table's order, less its totals (合计)."""
+    heading = name_of(table.header.label)
+    if not (_LISTED.search(question) and len(heading) >= 2 and heading in question):
+        return None
+    rows = [r for r in table.rows if not _TOTAL.match(name_of(r.label))]
+    if len(rows) < 2:
+        return None
+    names = "、".join(name_of(r.label) for r in rows)
+    return f"{where}，{heading}有：{names}[1]。", names, rows[-1], set()
+
+
 def _answer(question: str, table: Table, report: Report) -> Found | None:
     where = f"{report.label}的表格中"
+    if listed := _listed(question, table, where):
+        return listed
     if extreme := _extreme(question, table):
         row, column, word = extreme
         value = _with_unit(table, row, column)
@@ -291,6 +333,8 @@ def _answer(question: str, table: Table, report: Report) -> Found | None:
         said = [f"{name_of(table.header.cells[c])}{_with_unit(table, row, c)}" for c in several]
         return f"{where}，{label}：{'，'.join(said)}[1]。", "；".join(said), row, set()
     if column is None or _value(row.cells[column]) is None or not _fits(question, table, row, column):
+        return None
+    if not _says_done(question, table, row, column):
         return None
     year = table.year(column)
     what = f"{year}年" if year else f"的{name_of(table.header.cells[column])}"

@@ -62,5 +62,28 @@ def clauses(text: str) -> list[str]:
     return [m.group(0) for m in CLAUSE.finditer(text)]
 
 
+# A clause that is only its figure ("只有37名", "共12件") says it of the clause before it:
+# "队伍中畲族成员比例偏低,只有37名" counts 畲族成员.
+_BARE_COUNT = re.compile(
+    r"(?:只有|仅有|仅|共有|共计|合计|共|计|达到|达|为|有)?\d+(?:\.\d+)?[万亿]?[名人位件个项起次家处所条宗]"
+)
+
+
+def leans_on_previous(clause: str) -> bool:
+    return bool(_BARE_COUNT.fullmatch(clause.strip(" 。；;")))
+
+
+def said_with_subject(text: str) -> dict[str, str]:
+    """Each comma clause of `text` with what it says: itself, or — for a clause that is only its
+    figure — the clause before it in the same sentence and itself."""
+    said, previous = {}, None
+    for m in CLAUSE.finditer(text):
+        clause = m.group(0)
+        joined = previous is not None and text[m.start() - 1 : m.start()] in ",，"
+        said[clause] = f"{previous}，{clause}" if joined and leans_on_previous(clause) else clause
+        previous = clause
+    return said
+
+
 def ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(tuple(TERMINATORS))

@@ -101,9 +101,10 @@ def _says_done(question: str, table: Table, row: Row, column: int) -> bool:
     """Does the cell's row or column say what the question asks was done? "以调解和解方式结案了多少件"
     asks what became of the 申请: the row 行政复议申请 does not say it. The words right before 多少
     (qa/direct.doing_words) must be in the row's or column's name — unless they only say it came in
-    (收到)."""
+    (收到), or are the row's own name and a verb of one character ("三圳镇办了多少件": 办)."""
     done = [w for w in doing_words(question) if w[-2:] not in _CAME_IN]
-    return not done or any(w in row.label + table.header.cells[column] for w in done)
+    names = row.label + table.header.cells[column]
+    return not done or any(w in names for w in done) or len([ch for ch in done[0] if ch not in names]) < 2
 
 
 _CAME_IN = frozenset("收到 接到 收了 共收".split())

@@ -325,3 +325,20 @@ def test_a_record_field_the_report_does_not_state_is_refused_though_the_question
     # "报给武汉市政府的" describes the report; only the 文号 is asked, and the report has none
     assert unstated("光谷管委会报给武汉市政府的那份法治报告，文号写的是什么？", report) == ["文号"]
     assert unstated("这份报告是报给谁的？", report) == []  # stated: answered from the record
+
+
+def test_a_departments_figure_given_for_its_county_is_said_under_the_departments_name(make_store, tmp_path):
+    store, settings = make_store()
+    report = (
+        "青溪县司法局2024年度法治政府建设工作报告\n一、主要工作\n"
+        "（一）行政复议。全年以县司法局为复议机关办理行政复议案件41件，纠错率9.8%。\n"
+        "（二）法律援助。办理法律援助案件312件。\n青溪县司法局\n2025年1月10日\n"
+    )
+    (tmp_path / "qingxi-sifaju-2024.txt").write_text(report, "utf-8")
+    ingest_paths([tmp_path / "qingxi-sifaju-2024.txt"], store, progress=False)
+    county = cite_the_source_holding("41件", "青溪县2024年办理行政复议案件41件。")
+    answer = ask("青溪县2024年办理了多少件行政复议案件？", store, ScriptedLLM(county), settings)
+    # the county has no report of its own: its department's stands in, and says so with the figure
+    assert answer.answer == "青溪县司法局2024年报告：41件"
+    answer = ask("青溪县司法局2024年办理了多少件行政复议案件？", store, ScriptedLLM(county), settings)
+    assert answer.answer == "41件"  # the department asked by name: its figure is plainly its own

@@ -64,7 +64,7 @@ from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_se
 from assistant.qa.verify import cited_ids, coverage, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import figures_in, number_set, numbers_in
-from assistant.text.places import names_place
+from assistant.text.places import level_of, names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import glossary, key_terms
 from assistant.text.years import years_in
@@ -161,6 +161,10 @@ class Asking:
         short = spans_as_written(self.question, short, quotes)
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
         if len(places) > 1 and citations:
+            return f"{citations[0].report}：{short}"
+        cited = [r for r in self.reports if r.report_id in {c.report_id for c in citations}]
+        if cited and all(level_of(r.place) == "部门" and not names_place(self.question, r.place) for r in cited):
+            # "厦门2023年…" answered from 厦门市公安局's own report: whose figure it is, said with it
             return f"{citations[0].report}：{short}"
         return short
 

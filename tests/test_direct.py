@@ -273,3 +273,12 @@ def test_a_part_asking_how_many_of_the_whole_did_a_thing_the_text_never_says_get
     assert direct_answer("培养了多少名法律明白人？其中畲族的有几个？", said) == "148名；37名"
     whole = "我市行政应诉案件124件,负责人出庭应诉122件。"
     assert direct_answer("共有多少件行政应诉案件？其中负责人出庭应诉多少件？", whole) == "124件；122件"
+
+
+def test_a_growth_asked_is_the_bare_change_after_its_figure_and_days_asked_are_the_span():
+    from assistant.qa.direct import direct_answer
+
+    growth = "全市实现地区生产总值4931.6亿元,增长6.1%;一般公共预算收入286.4亿元。"
+    assert direct_answer("江阴2023年GDP增速是多少？", growth) == "增长6.1%"
+    visit = "2024年6月17日至21日,市督察组对我县开展了实地督察,7月12日反馈了督察意见。"
+    assert direct_answer("督察组是哪几天来督察的？", visit) == "2024年6月17日至21日"

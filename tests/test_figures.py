@@ -180,6 +180,15 @@ def test_words_that_ask_a_rank_or_stand_for_a_reports_word_are_read_as_meant():
     assert "违法建设" in key_terms("其中违建的有几宗？")  # 违建 is what the report calls 违法建设
 
 
+def test_the_place_a_question_names_is_cut_out_but_a_word_of_another_places_name_stays_a_term():
+    from assistant.text.places import name_variants
+
+    held = frozenset(name_variants(["济源市", "厦门市公安局", "乌海市司法局"]))
+    terms = key_terms("济源2024年的复议申请里涉及公安的有多少件？", ignore=held)
+    assert "公安" in terms and "济源" not in terms  # 公安 is what is asked, not 厦门市公安局's address
+    assert "司法" not in key_terms("乌海市司法局2023年收到多少件行政复议申请？", ignore=held)
+
+
 def test_days_asked_are_not_the_day_of_a_date():
     from assistant.qa.direct import counter_test
 
@@ -192,3 +201,12 @@ def test_a_ratio_is_given_whole():
 
     assert figures_of("行政复议收案与一审行政诉讼案件之比达到2.1:1") == [("2.1:1", "2.1")]
     assert direct_answer("复议收案和一审行政官司的数量比是多少？", "之比达到2.1:1 [1]。") == "2.1:1"
+
+
+def test_the_place_asked_about_is_no_kind_of_the_measure_the_sources_must_name():
+    from assistant.qa.checks import unnamed_kind
+    from assistant.text.measures import measure_asked
+
+    texts = ["全市实现地区生产总值4931.6亿元,增长6.1%;"]  # 江阴's own report says 全市, not 江阴
+    assert unnamed_kind(measure_asked("江阴2023年GDP增速是多少？"), texts, ("江阴市",)) is None
+    assert unnamed_kind(measure_asked("多少起涉外纠纷？"), ["调解纠纷300起"], ("江阴市",)) == "涉外"

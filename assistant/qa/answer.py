@@ -44,6 +44,7 @@ from assistant.qa.checks import (
 )
 from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
+    CHANGE_BY_ASKED,
     asking_clause,
     counter_test,
     direct_answer,
@@ -458,7 +459,13 @@ def _quote(q: Asking) -> Answer | None:
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
     if unheld_name(q.question, [s.text for s in q.sources]):
         return None  # "“畲乡和事佬”调解队伍有多少人", no source naming it
-    if found and found.coverage < UNSAID_MIN and len(parts) == 1 and _act_unsaid(parts[0], found.text):
+    if (
+        found
+        and found.coverage < UNSAID_MIN
+        and expect.wants_number
+        and len(parts) == 1
+        and _act_unsaid(parts[0], found.text)
+    ):
         found = None  # "以调解和解方式结案了多少件" over "收到行政复议申请462件": the topic, not the act asked
     if found is None or found.coverage < EXTRACTIVE_MIN:
         near = best_sentence(q.sources, q.terms, True) if expect.measure and expect.measure.precise else None
@@ -489,8 +496,8 @@ def _quote(q: Asking) -> Answer | None:
 
 def _act_unsaid(part: str, sentence: str) -> bool:
     """Does the sentence leave unsaid what the part asks was done — the words right before 多少
-    (qa/direct.doing_words)?"""
-    done = doing_words(part)
+    (qa/direct.doing_words)? ("增加了多少件" asks a change, not an act.)"""
+    done = [] if CHANGE_BY_ASKED.search(part) else doing_words(part)
     return bool(done) and not any(w in sentence for w in done)
 
 

@@ -105,10 +105,12 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
     for a loosely named rate, any word of it no source says: 和解 of "调解和解的比例" over sources that
     give only a 调解成功率."""
     words = measure_words(measure) if measure and not measure.precise else []
+    # a place the library holds is no kind ("江阴2023年GDP增速": 江阴 is whose, not what)
+    words = [w for w in words if not any(names_place(w, p) for p in places)]
     if measure and measure.phrase.endswith(LOOSE_RATE):
         # a lay word a report writes otherwise is looked for in the report's words (办结的比例: 结案率)
         lay = [k for k in ALIASES if k in measure.phrase]
-        named = [w for w in words if w not in _GENERIC_TERMS | _FILLER and not any(w in k for k in (*lay, *places))]
+        named = [w for w in words if w not in _GENERIC_TERMS | _FILLER and not any(w in k for k in lay)]
         return next((w for w in named if not any(w in t for t in texts)), None)
     if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
         return None

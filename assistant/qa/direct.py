@@ -41,7 +41,7 @@ _ASKS = re.compile(
     r"[了过]没有?(?=[？?，,。]|$)"  # "输了没有"
 )
 _PART_SPLIT = re.compile(r"[？?；;]|，(?=其中|另外|还有|以及|分别|并且|同时)|(?<=[天年月])(?=在哪|和哪|及哪|与哪)")
-_DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|日期|时间")
+_DATE_ASKED = re.compile(r"何时|什么时候|哪天|哪一天|哪几天|几号|哪年|哪一年|几月|日期|时间")
 _DATE = re.compile(
     r"(?:\d{4}年(?:\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬)?)?|\d{1,2}月(?:\d{1,2}日|底|末|初|上旬|中旬|下旬))"
     r"(?:(?:至|到|—|-|~)(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?"  # a span of days: 8月14日至8月18日
@@ -393,7 +393,7 @@ def span_before(clause: str, at: int) -> str | None:
     return span.group(0) if span else None
 
 
-_VERB = re.compile(r"([\u4e00-\u9fff]{2,5})了?(?:多少|几)")
+_VERB = re.compile(r"([\u4e00-\u9fff]{2,5})了?(?:多少|(?<!哪)几)")  # not 哪几 (哪几天, 哪几项: which)
 _GENERIC_VERBS = frozenset("办理 开展 共有 一共 总共 共计 累计 完成 有 是 为".split())
 
 
@@ -507,7 +507,9 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
     # a clause of another kind of figure that names what is asked better decides ("予以公开\t21", a table
     # cell with no 件, answers "予以公开的有几件" over "其中自然人申请39件")
     others = [m.group(0) for m in CLAUSE.finditer(text) if _figures(m.group(0))]
-    if max((coverage(c, terms) for c in others), default=0.0) > max(coverage(clause, terms), 0.0) + 0.25:
+    # (a clause that is only its figure, "增长6.1%", names what the clause before it names)
+    own = coverage(said_with_subject(text).get(clause, clause), terms)
+    if max((coverage(c, terms) for c in others), default=0.0) > own + 0.25:
         return None
     figures = [f for a, _, f in wanted if a == at]
     if at + first.start() >= after:  # in the clause, a figure not before the last one given

@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-5"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-6"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -49,6 +49,7 @@ ALIASES = {
     "办结的比例": "结案率",
     "结案的比例": "结案率",
     "涨了": "增长",
+    "增速": "增长",
     "到庭": "出庭",
     "违建": "违法建设",
     "镇街": "镇（街道）",
@@ -83,12 +84,16 @@ _ASKING = re.compile(
 def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
     """Content words of a question, minus place names (`ignore`), years, words every report uses
     and the words that only ask."""
+    # The places the question names are its address, not terms: cut out whole, longest first — so a
+    # word that is only part of another held place's name (公安 of 厦门市公安局) stays a term.
+    for name in sorted((n for n in ignore if len(n) >= 2 and n in question), key=len, reverse=True):
+        question = question.replace(name, "，")
     terms = []
     for t in tokenize(_ASKING.sub("，", question)):
         if t in GENERIC_TERMS or t in ALIASES:  # "GDP" is not in the report: what it stands for is
             continue
         # Single characters (率, 数, 件) match almost any sentence, so they carry no evidence.
-        if len(t) < 2 or t in ignore or any(t in p for p in ignore) or re.fullmatch(r"\d+|年度", t):
+        if len(t) < 2 or t in ignore or re.fullmatch(r"\d+|年度", t):
             continue
         terms.append(t)
     # what a lay word stands for, whole: "违建" asks about 违法建设, more than about 违法 (建设 is everywhere)

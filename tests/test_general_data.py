@@ -32,6 +32,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout7_eval.py",
         # the eighth (general/holdout8/): 地级市 2019, 县 2022/2023, 民族乡自查报告, 省会的区, 市公安局, 县级市政府工作报告, 示范创建自评, 自治县督察方案, 新区工作要点
         "build_holdout8_eval.py",
+        # the ninth (general/holdout9/): 省 2024, 区 2021/2024, 自治州的县, 街道办事处, 市场监管局, 地级市政府工作报告, 考核办法, 考核结果通报, 执法统计年报
+        "build_holdout9_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

@@ -351,3 +351,10 @@ def test_a_share_bar_on_a_metadata_line_is_not_part_of_its_value():
     from assistant.ingest.cleaning import parse_meta_line
 
     assert parse_meta_line("发布日期：2025-1-24　　分享到：微信　微博　QQ空间") == {"发布日期": "2025-1-24"}
+
+
+def test_a_breadcrumb_with_guillemets_is_furniture_and_a_bare_time_key_splits_a_metadata_line():
+    page = "首页 » 政务公开 » 法治政府建设\n作者：县司法局　　时间：2023年02月08日 10:15　　浏览次数：\n青溪县2022年法治政府建设情况报告\n正文。"
+    cleaned = clean(page.encode("utf-8"), "x.txt")
+    assert cleaned.text.startswith("青溪县2022年法治政府建设情况报告")
+    assert cleaned.page_meta["作者"] == "县司法局" and cleaned.page_meta["时间"] == "2023年02月08日 10:15"

@@ -333,3 +333,24 @@ def test_a_new_areas_notice_to_its_own_units_has_them_as_addressee_and_its_city_
     meta = extract(text)
     assert (meta.place, meta.parent, meta.kind, meta.year) == ("南京江北新区", "南京市", "其他", 2025)
     assert meta.addressee == "新区各部门、各街道，各直属单位"
+
+
+def test_a_statistics_yearbook_is_titled_by_the_place_it_counts_and_signed_by_the_bureau_that_compiles_it():
+    text = (
+        "发布时间：2025年3月4日 09:20　　信息来源：青溪市司法局\n青溪市2024年度行政执法统计年报\n"
+        "依照江西省司法厅关于行政执法数据公开的要求，市司法局汇总了全市执法机关的执法数据，公布如下。\n"
+        "一、执法主体\n全市共有行政执法主体190个。\n青溪市司法局\n2025年2月26日"
+    )
+    meta = extract(text)
+    assert (meta.title, meta.place, meta.level, meta.kind) == ("青溪市2024年度行政执法统计年报", "青溪市", "市", "其他")
+    assert meta.parent == "江西省"  # the superior's department (江西省司法厅) stands for the superior
+    assert meta.issuer == "青溪市司法局"
+
+
+def test_a_place_appraised_in_its_provinces_appraisal_takes_the_province_as_parent():
+    text = (
+        "中共青溪市委全面依法治市委员会办公室关于2024年度法治政府建设考核结果的通报\n各县（区）、市直有关单位：\n"
+        "在湖南省2024年度法治政府建设考核中，青溪市被评为良好等次。现将考核结果通报如下。\n"
+        "中共青溪市委全面依法治市委员会办公室\n2025年2月1日"
+    )
+    assert extract(text).parent == "湖南省"

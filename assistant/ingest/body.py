@@ -50,7 +50,10 @@ _CORPS_NAMED = re.compile(r"(?:新疆生产建设)?兵团(?:党委|委员会)?(?
 _PROVINCE_RUN = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|自治区))(?:直管|直辖)")
 # The opening names the superiors a report answers to: "在巴彦淖尔市委、市政府的坚强领导下",
 # "根据省委、省政府印发的《四川省…方案》".
-_SUPERIOR = re.compile(r"[^。；;]*(?:领导下|指导下|根据|按照|落实)[^。；;]*")
+# A place appraised in its superior's appraisal is under it: "在广东省2023年度法治政府建设考核中，韶关市…".
+_SUPERIOR = re.compile(
+    r"[^。；;]*(?:领导下|指导下|根据|按照|依照|依据|落实|在[^。；;，,]{2,30}?(?:考核|考评)中)[^。；;]*"
+)
 _RANK = {
     "省": 4,
     "自治区": 4,
@@ -196,7 +199,9 @@ def _parent(place: str, body: str, addressee: str | None) -> str | None:
     if addressee and (found := [p for p in _named(addressee) if p != place and ranked(p) >= rank]):
         return _fullest(found[0], body)
     for m in _SUPERIOR.finditer(body[: _OPENING * 4]):
-        found = [p for p in _named(m.group(0)) if p != place]
+        # a superior's department stands for the superior: 按照福建省司法厅…的要求 (福建省)
+        found = [parent_of(p) or p if level_of(p) == "部门" else p for p in _named(m.group(0))]
+        found = [p for p in found if p != place]
         higher = [p for p in found if ranked(p) > rank]
         # "落实山东省、潍坊市关于…的部署": a 市 named with its province is the 县级市's own city; a 市
         # under a 州, 盟 or 地区 is a county-level city too ("在德宏傣族景颇族自治州州委…领导下")

@@ -63,7 +63,10 @@ META_KEYS = (
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 _META_LINE = re.compile(rf"^[-•·*\s]*(?:{_META_KEY_RE})\s*[:：]")
-_META_PAIR = re.compile(rf"({_META_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEY_RE})\s*[:：]|$)")
+# Inside a metadata line, a bare 时间 is a key too ("作者：区司法局　　时间：2022年02月18日 15:32") — though a
+# line of a report may well begin with it, so it never makes a line metadata by itself.
+_PAIR_KEY_RE = "|".join(r"\s*".join(k) for k in sorted((*META_KEYS, "时间"), key=len, reverse=True))
+_META_PAIR = re.compile(rf"({_PAIR_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_PAIR_KEY_RE})\s*[:：]|$)")
 # The same block as a table: "索 引 号 | 1162…/2025-48086 | 主题分类 | 金政发 |".
 _META_TABLE = re.compile(rf"^\|?\s*(?:{_META_KEY_RE})\s*\|")
 _META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
@@ -71,7 +74,7 @@ _META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
 # Widgets and navigation that can appear anywhere on a page and never in a report.
 _ANYWHERE = [
     re.compile(r"^(?:首页|当前位置[:：].*|您(?:现在|当前)?的?位置[:：].*)$"),
-    re.compile(r"^\s*>.*>.*$|^首页\s*>.*$"),
+    re.compile(r"^\s*[>»›].*[>»›].*$|^首页\s*[>»›].*$"),  # a breadcrumb: 首页 > 政务公开 > … / 首页 » …
     re.compile(r"^(?:上一条|下一条|上一篇|下一篇)\s*[:：]?.{0,60}$"),
     re.compile(r"扫一扫在手机(?:上)?打开当前页"),
     re.compile(r"^字体\s*[\[［【]?\s*大\s*中\s*小\s*[\]］】]?$"),

@@ -20,12 +20,12 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 14
+METADATA_VERSION = 15
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|述法报告$|"
     r"关于.{2,60}的(?:自查|自评)?报告$|"  # a report on any other matter: "…关于2024年度行政复议和行政应诉工作情况的报告"
-    r"(?:实施方案|工作方案|行动方案|规划|意见|办法|通知|通报|决定|纲要|工作要点)$"
+    r"(?:实施方案|工作方案|行动方案|规划|意见|办法|通知|通报|决定|纲要|工作要点|统计年报)$"
 )
 _ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{2,20}(?:人民政府|政府|委员会|管委会|行政公署|市委|县委|区委|旗委|委|办公室|办事处|司法局|局|厅)$"

@@ -136,6 +136,10 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("这份述法报告落款是哪天？网上是哪天登出来的？", ["date", "published"]),
         ("述法报告是交给哪个机构评议的？", ["addressee"]),
         ("这份政府工作报告是在哪一次人代会上作的？日期是哪天？", ["meeting", "date"]),
+        ("那份报告用的是什么文号，呈报对象是谁？", ["doc_number", "addressee"]),
+        ("这份报告网页标的时间和文末落款分别是几月几号？", ["published", "date"]),  # 网页标的 is the page's
+        ("这份报告挂网的时间是几点几分？落款日期又是哪天？", ["published", "date"]),
+        ("这份报告报给了哪个机构？落款写的全称是什么？", ["addressee", "issuer"]),  # 落款的全称: who signed
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -342,3 +346,19 @@ def test_a_departments_figure_given_for_its_county_is_said_under_the_departments
     assert answer.answer == "青溪县司法局2024年报告：41件"
     answer = ask("青溪县司法局2024年办理了多少件行政复议案件？", store, ScriptedLLM(county), settings)
     assert answer.answer == "41件"  # the department asked by name: its figure is plainly its own
+
+
+def test_the_places_a_report_lists_and_counts_itself_answer_which_places_it_covers(make_store, tmp_path):
+    store, settings = make_store()
+    rules = (
+        "青溪市法治政府建设考核办法\n第一条　为推进法治政府建设，制定本办法。\n第二条　本办法适用于：\n"
+        "（一）城关区、新华区、白沙县3个县（区）人民政府；\n（二）市政府工作部门20个。\n"
+        "第三条　考核实行百分制。\n青溪市人民政府办公室\n2024年3月1日\n"
+    )
+    (tmp_path / "qingxi-kaohe-2024.txt").write_text(rules, "utf-8")
+    ingest_paths([tmp_path / "qingxi-kaohe-2024.txt"], store, progress=False)
+    llm = ScriptedLLM()
+    answer = ask("青溪市这次法治考核覆盖了哪几个县区？", store, llm, settings)
+    assert answer.method == "headings" and llm.calls == []
+    assert answer.answer == "城关区、新华区、白沙县"
+    assert answer.citations[0].quote == "城关区、新华区、白沙县"

@@ -9,6 +9,7 @@ from assistant.qa.checks import (
     Expect,
     draft_problems,
     growth_problems,
+    part_problems,
     share_problems,
     states_no_change,
     subcount_problems,
@@ -165,6 +166,32 @@ def test_a_name_the_question_quotes_must_be_in_the_sources():
     assert unheld_name("“调委会”有多少个？", texts) is None
     assert unheld_name("调解员有多少名？", texts) is None
     assert unheld_name("出台的“八五”普法规划文件叫什么？", texts) is None  # a shorthand the report may spell out
+
+
+def test_a_unit_inside_the_place_asked_must_be_in_the_sources():
+    held = ("绍兴市柯桥区",)
+    asked = "柯桥的钱清街道2024年办了多少件案件？"
+    assert unheld_name(asked, ["全区查处行政违法案件1.38万件"], held) == "钱清街道"  # the district's total
+    assert unheld_name(asked, ["钱清街道｜44｜912｜236"], held) is None
+    assert unheld_name("曲靖这次考核覆盖了哪几个县市区？", ["（三）在考核中弄虚作假的"], held) is None  # no name
+
+
+def test_a_part_asked_is_not_answered_by_the_total_it_is_part_of():
+    question = "全市对企业检查了多少次？"
+    sources = [_source("全市开展行政检查67034次,其中对企业的检查41260次。")]
+    expect = Expect(terms=["企业", "检查"], exempt=set(), wants_number=True, question=question)
+    assert part_problems("全市对企业检查了67034次[1]。", sources, expect)
+    assert part_problems("全市对企业检查了41260次[1]。", sources, expect) == []
+    # a word the total's clause says in other words is no part's own: 持证 of 持有…证件的人员
+    staff = [_source("全市持有行政执法证件的人员9480名,其中乡镇(街道)执法人员1920名。")]
+    asked = Expect(terms=["持证", "执法人员"], exempt=set(), wants_number=True, question="全市持证执法人员有多少名？")
+    assert part_problems("全市持证执法人员9480名[1]。", staff, asked) == []
+
+
+def test_a_kind_the_sources_say_with_words_between_its_two_characters_is_said():
+    texts = ["全市持有行政执法证件的人员9480名"]
+    assert unnamed_kind(measure_asked("全市的持证执法人员有多少名？"), texts) is None
+    assert unnamed_kind(measure_asked("复议案件靠调解和解结案的比率是多少？"), ["复议案件调解成功率98.3%"]) == "和解"
 
 
 def test_how_much_a_figure_grew_is_not_answered_by_the_figure_alone():

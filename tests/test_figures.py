@@ -62,6 +62,17 @@ def test_a_ranking_is_answered_by_the_number_after_第_not_by_the_count_beside_i
     assert not measure_problems("醴陵市在383个县市区排名第一。[1]", [source], expect)  # the field as context
 
 
+def test_a_rank_asked_as_名列第几_wants_a_number_after_第():
+    question = "青溪省法治政府建设2024年在全国各省里名列第几？"
+    measure = measure_asked(question)
+    assert measure and measure.head == "排名"
+    source = _source("1.“八五”普法进入总结验收阶段,全省创建全国民主法治示范村11个。")
+    expect = Expect(
+        terms=key_terms(question), exempt=set(), measure=measure, names_measure=measure_matcher(question, measure)
+    )
+    assert measure_problems("青溪省名列第1。[1]", [source], expect)  # 1 is a list marker, not a rank
+
+
 def test_a_pair_of_counts_is_named_by_either_of_its_parts():
     question = "洛阳市政府2020年办理了多少件人大代表建议和政协提案？"
     names = measure_matcher(question, measure_asked(question))

@@ -59,6 +59,7 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("呼和浩特市、安徽省太和县和人和镇", ["呼和浩特市", "安徽省太和县", "人和镇"]),  # real names holding 和
         # the words before a province are not its name
         ("阿克苏地区行政公署在新疆维吾尔自治区党委的领导下", ["阿克苏地区", "新疆维吾尔自治区"]),
+        ("曲靖给县级政府打分", []),  # a preposition before 县 (给县) is no name
     ],
 )
 def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):

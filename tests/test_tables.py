@@ -179,3 +179,36 @@ def test_a_draft_that_reads_a_figure_off_the_wrong_row_is_sent_back(disclosure):
     answer = ask(question, store, ScriptedLLM(wrong, right), settings)
     assert any("不是表格中“予以公开”一行的数字" in p for p in answer.problems)
     assert answer.method == "model-retry" and answer.grounded and answer.answer == "52件；30件"
+
+
+# An invented appraisal rule: a table of scores, and a table of the towns' enforcement.
+RULES = """青溪县法治政府建设考核办法
+第四条　对乡镇的考核实行百分制，考核内容和分值如下：
+考核内容│分值
+组织领导│15
+行政执法│25
+矛盾纠纷化解│20
+合计│100
+第五条　各镇综合执法情况如下：
+镇街｜执法人员（名）｜办理案件（件）
+城关镇｜30｜410
+新华镇｜22｜365
+"""
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-kaohe-2024.txt", RULES)
+
+
+@pytest.mark.parametrize(
+    "question,short",
+    [
+        ("青溪县给乡镇打分时行政执法这一块满分多少？", "25"),  # 满分 is no outcome the row must say
+        ("青溪县新华镇综合执法办了多少件案子？", "365件"),  # 案子 is the report's 案件
+    ],
+)
+def test_a_cell_is_found_by_the_questions_lay_words_and_words_that_are_no_outcome(rules, question, short):
+    store, settings = rules
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == short

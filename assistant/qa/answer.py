@@ -304,9 +304,10 @@ def _about_report(q: Asking) -> Answer | None:
 def _from_headings(q: Asking) -> Answer | None:
     """ "分为哪几个阶段？": the sibling headings of the one report in scope that end in 阶段;
     "存在哪些问题？" / "下一步有哪些安排？": the items its 问题 / 下一步 section enumerates; "那项任务
-    由哪些单位负责？": the 责任单位 line under the task; "要去哪几个乡镇？": the line labelled 乡镇：."""
+    由哪些单位负责？": the 责任单位 line under the task; "要去哪几个乡镇？": the line labelled 乡镇：;
+    "覆盖了哪几个县市区？": the places the report lists and counts (…、会泽县9个县（市、区）)."""
     report = _the_report(q) if q.settings.instant else None
-    readers = (headings.answer, headings.labelled, headings.enumerated, headings.responsible)
+    readers = (headings.answer, headings.labelled, headings.places_counted, headings.enumerated, headings.responsible)
     found = next((f for read in readers if (f := read(q.question, q.store, report))), None) if report else None
     if not found:
         return None
@@ -457,7 +458,7 @@ def _quote(q: Asking) -> Answer | None:
     )
     if unnamed_kind(expect.measure, [s.text for s in q.sources], expect.places):
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
-    if unheld_name(q.question, [s.text for s in q.sources]):
+    if unheld_name(q.question, [s.text for s in q.sources], expect.places):
         return None  # "“畲乡和事佬”调解队伍有多少人", no source naming it
     if (
         found

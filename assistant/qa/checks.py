@@ -36,7 +36,7 @@ from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, 
 from assistant.reports.indicators import INDICATORS
 from assistant.text.measures import LOOSE_RATE, Measure, measure_asked, names_measure
 from assistant.text.numerals import figures_in, number_set, ranks_in
-from assistant.text.places import name_variants, names_place
+from assistant.text.places import find_chains, level_of, name_variants, names_place, split_place
 from assistant.text.sentences import clauses, sentences
 from assistant.text.tables import name_of, tables_in
 from assistant.text.words import ALIASES, key_terms
@@ -114,14 +114,34 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
         return next((w for w in named if not any(w in t for t in texts)), None)
     if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
         return None
-    return None if any(words[0] in t for t in texts) else words[0]
+    return None if any(_says_loosely(words[0], t) for t in texts) else words[0]
 
 
-def unheld_name(question: str, texts: list[str]) -> str | None:
+def _says_loosely(word: str, text: str) -> bool:
+    """Does `text` say the word, or a two-character word with a few characters between its two
+    (持证 in "持有行政执法证件的人员"), inside one clause?"""
+    if word in text:
+        return True
+    return len(word) == 2 and re.search(f"{re.escape(word[0])}[^，,。；;]{{1,6}}{re.escape(word[1])}", text) is not None
+
+
+def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -> str | None:
     """A name the question quotes (“畲乡和事佬”) that no source says: what the sources say of
     调解 in general does not answer for it. A short quoted word is a shorthand the report may spell
-    out (“八五” for 第八个五年规划), so a name counts from four characters."""
-    return next((n for n in re.findall(r"“([^“”]{4,20})”", question) if not any(n in t for t in texts)), None)
+    out (“八五” for 第八个五年规划), so a name counts from four characters. So too a unit the question
+    names inside a held place (钱清街道 of "柯桥的钱清街道"), no library place itself: a figure of the
+    whole district (全区…1.38万件) does not answer for it."""
+    quoted = re.findall(r"“([^“”]{4,20})”", question)
+    units = [
+        u
+        for _, _, chain in find_chains(question)
+        for u in split_place(chain)
+        if level_of(u) not in (None, "部门")
+        and len(u) <= 8
+        and not re.search(r"[了哪几个的是有和与及这那]", u)  # "考核覆盖了哪几个县" is a clause, not a name
+        and not any(u in p or names_place(u, p) for p in places)
+    ]
+    return next((n for n in [*quoted, *(units if places else [])] if not any(n in t for t in texts)), None)
 
 
 _HOW_MUCH_CHANGE = re.compile(r"(?:增长|增加|减少|下降|提高|降低|上升|涨|降)了?多少|增幅|增速|降幅|幅度")
@@ -350,6 +370,26 @@ def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     return problems
 
 
+def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A part asked ("对企业检查了多少次") is not the total it is part of: "全市开展行政检查67034次,其中对企业
+    的检查41260次" — the 其中 clause says the part's own words (企业) that the total's does not, even loosely."""
+    problems = []
+    given = number_set(strip_citations(text)) - expect.exempt
+    for part in question_parts(expect.question) if expect.question else []:
+        terms = key_terms(part, ignore=frozenset(expect.places))
+        for sentence in [c for s in cited_sources(text, sources) for c in sentences(s.text)]:
+            at = sentence.find("其中")
+            if at <= 0:
+                continue
+            # (a word the total's clause says in other words is no part's own: 持证 of 持有…证件的人员)
+            own = [t for t in terms if not set(t) <= set(sentence[:at]) and t in sentence[at:]]
+            for whole, number in figures_of(sentence[:at]) if own else []:
+                parts = [f for f, n in figures_of(sentence[at:]) if _unit(f) == _unit(whole) and n not in given]
+                if number in given and parts:
+                    problems.append(f"问题问的是{own[0]}的数字，{whole}是总数，“其中”部分才说到{own[0]}")
+    return problems
+
+
 def growth_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A rate asked ("被纠错的比例是多少") is not a change of something else: "收到复议申请2846件,同比增长9.7%"
     gives 9.7% as a growth, and a question that does not ask how much something grew is not answered by it."""
@@ -454,6 +494,7 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     problems = problems_with(text, sources, expect) + measure_problems(text, sources, expect)
     problems += omission_problems(text, sources, expect) + plan_problems(text, sources, expect)
     problems += total_problems(text, sources, expect) + growth_problems(text, sources, expect)
+    problems += part_problems(text, sources, expect)
     problems += share_problems(text, sources, expect) + years_problems(text, sources, expect)
     problems += subcount_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
@@ -468,7 +509,7 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
         and states_no_change(expect.question, "；".join(as_stated))
     ):
         problems.append("问题问的是增减了多少，回答的数字在资料中不是增减幅度")  # 1364件 for 同比增长了多少
-    if name := unheld_name(expect.question, [s.text for s in sources]):
+    if name := unheld_name(expect.question, [s.text for s in sources], expect.places):
         problems.append(f"问题问的是“{name}”，资料中没有说到它")
     if not cited_ids(text):  # an answer is shown only with the sources that back it
         problems.append("回答没有引用资料")

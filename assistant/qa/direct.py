@@ -128,7 +128,7 @@ _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
 # the rank with its verb: 排名第2, 位列全市第4
-_RANKED = re.compile(rf"(?:排名|位列|位居|排在)(?:全[国省市县区州旗盟])?{_RANK.pattern}")
+_RANKED = re.compile(rf"(?:排名|位列|位居|名列|排在)(?:全[国省市县区州旗盟])?{_RANK.pattern}")
 _BARE_RANK = re.compile(r"(?:(?<=^)|(?<=[：:；;，,\s]))(?:排|排在|排名|是)?第(\d+)(?:名|位)?(?=$|[；;，,。\s])")
 
 
@@ -169,7 +169,7 @@ def spans_as_written(question: str, short: str, quotes: list[str]) -> str:
     return chosen[0] if len(chosen) == 1 else short
 
 
-_FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|居|排){_RANK.pattern}")
+_FIELD = re.compile(rf"\d+个[\u4e00-\u9fff]{{1,8}}?中?(?:排名|位列|位居|名列|居|排){_RANK.pattern}")
 _SESSION = re.compile(
     rf"第[\d{CN_NUMERAL_CHARS}]{{1,4}}届[\u4e00-\u9fff]{{0,16}}?第[\d{CN_NUMERAL_CHARS}]{{1,4}}次(?:全体)?会议"
 )
@@ -424,7 +424,7 @@ def doing_words(part: str) -> list[str]:
     """The words right before 多少, longest first: "调解成功" of "调解成功了多少起矛盾纠纷", "求助类"
     of "求助类有多少件" (its 有 says nothing); none when they say nothing (办理, 共有)."""
     m = _VERB.search(part)
-    before = re.sub(r"(?:了|有|是|为|共|达|约|的|各|都|分别)+$", "", m.group(1)) if m else ""
+    before = re.sub(r"(?:了|有|是|为|共|达|约|的|各|都|分别|占)+$", "", m.group(1)) if m else ""
     before = re.sub(r"^.*?(?:其中|被)", "", before)  # "其中被撤销的有几件": 撤销
     return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
 

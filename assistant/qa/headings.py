@@ -113,6 +113,31 @@ def labelled(question: str, store: Store, report: Report) -> HeadingsAnswer | No
     return HeadingsAnswer(items, [citation], lead=f"{noun}：")
 
 
+# "覆盖了哪几个县市区": a noun of places' kinds (县, 市, 区, 乡镇, 街道, 旗)
+_PLACE_KINDS = re.compile(r"^(?:县|市|区|乡|镇|街道|旗|[（(]|[）)]|、)+$")
+# the report's own count of the places it names: "麒麟区、沾益区、…、会泽县9个县（市、区）人民政府"
+_COUNTED_PLACES = re.compile(
+    r"((?:[\u4e00-\u9fff]{1,8}?(?:区|县|市|镇|乡|街道|旗)、){2,}[\u4e00-\u9fff]{1,8}?(?:区|县|市|镇|乡|街道|旗))"
+    r"(?:等)?(?:\d{1,3}|[一二三四五六七八九十]{1,3})个"
+)
+
+
+def places_counted(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
+    """ "这次考核覆盖了哪几个县市区？": the places the report lists and counts itself ("麒麟区、沾益区、…、
+    会泽县9个县（市、区）"), when it does so once; each name as the report writes it, the list quoted."""
+    asked = _ASKED.search(question.strip())
+    if not asked or not _PLACE_KINDS.match(asked.group(1)):
+        return None
+    text = store.report_text(report.report_id)
+    runs = list(_COUNTED_PLACES.finditer(text))
+    if len(runs) != 1:
+        return None  # none, or several lists of places: which one is asked is not plain
+    m = runs[0]
+    items = m.group(1).split("、")
+    citation = span_citation(1, report, text, m.start(1), m.end(1), store.chunk_records(report.report_id))
+    return HeadingsAnswer(items, [citation], lead=f"{asked.group(1)}：")
+
+
 def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
     """The problems or the plans the report's own sections enumerate, when the question asks
     for them as a list (or for the nth); None when it asks a figure or the report has none."""

@@ -33,7 +33,7 @@ from assistant.qa.direct import (
 )
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
-from assistant.text.words import key_terms
+from assistant.text.words import in_report_words, key_terms
 from assistant.text.years import years_in
 
 _MOST = re.compile(r"最多|最高|最大|最长|第一多")
@@ -98,16 +98,16 @@ def _fits(question: str, table: Table, row: Row, column: int) -> bool:
 
 
 def _says_done(question: str, table: Table, row: Row, column: int) -> bool:
-    """Does the cell's row or column say what the question asks was done? "以调解和解方式结案了多少件"
-    asks what became of the 申请: the row 行政复议申请 does not say it. The words right before 多少
-    (qa/direct.doing_words) must be in the row's or column's name — unless they only say it came in
-    (收到), or are the row's own name and a verb of one character ("三圳镇办了多少件": 办)."""
-    done = [w for w in doing_words(question) if w[-2:] not in _CAME_IN]
+    """Does the cell's row or column say what became of the cases the question asks about?
+    "以调解和解方式结案了多少件" asks an outcome (结案): the row 行政复议申请 counts what came in, not
+    that. An outcome in the words right before 多少 (qa/direct.doing_words) must be in the row's or
+    column's name; other words there ("三圳镇办了", "这一块满分") need not be."""
     names = row.label + table.header.cells[column]
-    return not done or any(w in names for w in done) or len([ch for ch in done[0] if ch not in names]) < 2
+    asked = {m.group(0) for w in doing_words(question) for m in _OUTCOME.finditer(w)}
+    return all(a in names for a in asked)
 
 
-_CAME_IN = frozenset("收到 接到 收了 共收".split())
+_OUTCOME = re.compile(r"结案|办结|审结|纠错|撤销|维持|驳回|终止|和解|败诉|胜诉|确认违法|调解成功")
 
 
 def _column(question: str, table: Table) -> int | None:
@@ -209,7 +209,7 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     # the row 交通运输行政处罚案件 by 交通运输.
     units = [u for p in (report.place, report.parent) if p for u in split_place(p)]
     names = name_variants([report.place, report.parent]) | set(units) | {place_stem(u) for u in units}
-    question = without_names(question, (n for n in names if len(n) >= 2), "，")
+    question = in_report_words(without_names(question, (n for n in names if len(n) >= 2), "，"))
     parts = question_parts(question)
     for table in found_tables:
         # a question of several parts is answered here only when the table answers every part

@@ -20,13 +20,13 @@ from assistant.text.numerals import COUNTERS
 from assistant.text.years import YEAR
 
 _ASK_AFTER = re.compile(
-    r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|居)?(?:百分之几|多少|第几|几|多高|多大|多低)"
+    r"(?:是|为|有|达到?|共有|一共有?|总共|共计|共|约|位列|位居|名列|居)?(?:百分之几|多少|第几|几|多高|多大|多低)"
     r"|(?:是)?(?:怎么变|如何变|怎么走|有什么变化|有啥变化|有何变化)"  # "纠错率这两年是怎么变的" asks the 纠错率 of each year
 )
 # "比上一年多了百分之几": a change of the measure another part names, not a measure of its own.
-_COMPARED = re.compile(r"^(?:比(?![例重])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
+_COMPARED = re.compile(r"^(?:比(?![例重率])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
 # "排第几" / "排在第几位" / "第几名": a rank, however the question words it.
-_RANK_ASKED = re.compile(r"(?:排|排在|排名|位列|位居|居)第几|第几名|名次|位次")
+_RANK_ASKED = re.compile(r"(?:排|排在|排名|位列|位居|名列|居)第几|第几名|名次|位次")
 _SPAN_WORDS = re.compile(r"从?(?:(?:这|近|最近)[两几三四五]年|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年)$")
 _COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})([^，,？?。；;]{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
@@ -40,7 +40,9 @@ _RATE = re.compile(r"[\u4e00-\u9fff]{0,6}?[\u4e00-\u9fff]{2}率")
 # "比例" is left out: people say 赢的比例 for what a report calls 胜诉率.
 _PRECISE = re.compile(r"(?:[\u4e00-\u9fff]{2}率|排名|名次|位次|占比|比重)$")
 _TARGET = re.compile(r"(?:提高|提升|增加|增长|降低|下降|减少|上升|扩大|缩小|控制|保持)(?:到|至|在)$")
-_RANK_WRITTEN = re.compile(r"排名|名次|位次|位列|位居|排在|排第|居[^，,。；;]{0,8}第|第[\d一二三四五六七八九十]+名")
+_RANK_WRITTEN = re.compile(
+    r"排名|名次|位次|位列|位居|名列|排在|排第|居[^，,。；;]{0,8}第|第[\d一二三四五六七八九十]+名"
+)
 _SPLIT = re.compile(r"[，,、；;：:（）()\s]|的")
 
 
@@ -72,9 +74,9 @@ def measure_asked(question: str) -> Measure | None:
     if phrase in _STANDS_FOR:  # "计划增加到几个": what is to reach it is named elsewhere
         return None
     if _RANK_ASKED.search(q) and not _PRECISE.search(phrase):
-        phrase = re.sub(r"(?:排在|排名|排|位列|位居|居|里|中)+$", "", phrase) or phrase
+        phrase = re.sub(r"(?:排在|排名|排|位列|位居|名列|居|里|中)+$", "", phrase) or phrase
         return Measure(phrase, "排名", True)
-    if phrase == "比例":  # "调解和解的比例有多高" names its measure before 的比例, in the asker's words
+    if phrase in ("比例", "比率"):  # "调解和解的比例有多高" names its measure before 的比例, in the asker's words
         pieces = _SPLIT.split(before)
         what = _LEADING.sub("", re.split(r"里|当中", pieces[-2])[-1]) if len(pieces) > 1 else ""
         return Measure(f"{what}{LOOSE_RATE}", "比例", False) if len(what) >= 2 else None

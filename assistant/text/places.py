@@ -89,6 +89,7 @@ _GENERIC_PART = re.compile(
 _CLAUSE_PART = re.compile(
     r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|要求|"
     r"各$|"  # "陇南市要求各县(区)…": 各县 is every county, not a place
+    r"(?:给|向|对|把|被|让|替|跟)$|"  # "曲靖给县级政府打分": a preposition before 县, not a name
     r"^(?:东|西|南|北|中|东北|西北|西南|东南)部$"  # 中部地区 is a region of the country, not a 地区
 )
 

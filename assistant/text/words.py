@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-6"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-7"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -38,6 +38,7 @@ def cut(text: str) -> list[str]:
 ALIASES = {
     "GDP": "地区生产总值",
     "gdp": "地区生产总值",
+    "经济总量": "地区生产总值",
     "CPI": "居民消费价格",
     "PPP": "政府和社会资本合作",
     "官司": "诉讼",
@@ -52,6 +53,7 @@ ALIASES = {
     "增速": "增长",
     "到庭": "出庭",
     "违建": "违法建设",
+    "案子": "案件",
     "镇街": "镇（街道）",
 }
 
@@ -61,6 +63,14 @@ def glossary(question: str) -> str:
     "打行政官司赢的比例有多高" (a small model reads 胜诉率93% as no answer to 赢的比例 otherwise)."""
     found = sorted((question.find(k), k) for k in ALIASES if k in question)
     return "，".join(f"{k}即{ALIASES[k]}" for _, k in found)
+
+
+def in_report_words(question: str) -> str:
+    """The question with each lay word replaced by the report's word for it ("办了多少件案子" -> "…案件"),
+    for matching it against a report's own labels (a table's rows and columns)."""
+    for lay in sorted((k for k in ALIASES if k in question), key=len, reverse=True):
+        question = question.replace(lay, ALIASES[lay])
+    return question
 
 
 def tokenize(text: str) -> list[str]:

@@ -212,3 +212,41 @@ def test_a_cell_is_found_by_the_questions_lay_words_and_words_that_are_no_outcom
     store, settings = rules
     answer = ask(question, store, ScriptedLLM(), settings)
     assert answer.method == "table" and answer.answer == short
+
+
+# An invented appraisal notice: ranked in its first column, graded in words in its last.
+NOTICE = """中共青溪市委全面依法治市委员会办公室关于2024年度法治政府建设考核结果的通报
+各县（区）：
+现将考核结果通报如下：
+排名｜县（区）｜得分｜等次
+1｜城关区｜94.2｜优秀
+2｜白沙县｜91.5｜优秀
+3｜新华区｜86.0｜良好
+4｜石门县｜78.3｜合格
+"""
+
+
+def test_a_table_ranked_in_its_first_column_is_read_name_first_with_its_grades():
+    (table,) = tables_in(NOTICE)
+    assert table.header.cells == ("县（区）", "排名", "得分", "等次")
+    assert table.rows[0].cells == ("城关区", "1", "94.2", "优秀")
+    assert tables_in("项目｜说明｜数量\n甲｜很好的事情｜3\n乙｜3｜4\n") == []  # a column of words and figures is prose
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-tongbao-2024.txt", NOTICE)
+
+
+@pytest.mark.parametrize(
+    "question,short",
+    [
+        ("青溪市2024年度法治考核谁拿了第一？得分多少？", "城关区；94.2"),  # the rank column, then that row
+        ("青溪市考核排第3的是哪个县区？", "新华区"),
+        ("青溪市2024年考核为优秀等次的县区是哪几个？", "城关区、白沙县"),  # the rows graded as asked
+    ],
+)
+def test_a_rank_or_a_grade_asked_is_read_off_the_tables_own_columns(notice, question, short):
+    store, settings = notice
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == short

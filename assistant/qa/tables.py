@@ -31,6 +31,7 @@ from assistant.qa.direct import (
     doing_words,
     question_parts,
 )
+from assistant.text.numerals import CN_NUMERAL_CHARS, cn_to_int
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
 from assistant.text.words import in_report_words, key_terms
@@ -241,7 +242,7 @@ def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:
     for part in parts:
         if got := _answer(part, table, report) or (row and _answer(name_of(row.label) + part, table, report)):
             found.append(got)
-            row = _row(part, table) or row
+            row = _row(part, table) or ((ranked := _ranked_row(part, table)) and ranked[0]) or row
         elif not (found and _names_nothing(part, table)):
             return None
     if not found:
@@ -307,10 +308,51 @@ def _listed(question: str, table: Table, where: str) -> Found | None:
     return f"{where}，{heading}有：{names}[1]。", names, rows[-1], set()
 
 
+# "谁拿了第一", "排第3的是哪个": the rank asked, of the table's own rank column
+_RANK_ASKED = re.compile(rf"(?:第|头名)(\d{{1,3}}|[{CN_NUMERAL_CHARS}]{{1,3}})?名?")
+_RANK_COLUMN = re.compile(r"^(?:排名|名次|位次|序号)$")
+_WHO = re.compile(r"谁|哪个|哪一个|哪家|哪里|什么(?:地方|单位)")
+
+
+def _ranked_row(question: str, table: Table) -> tuple[Row, int] | None:
+    """The row whose rank (in a column headed 排名/名次) the question asks ("谁拿了第一"), and that column."""
+    asked = _RANK_ASKED.search(question)
+    column = next((c for c in table.columns() if _RANK_COLUMN.match(name_of(table.header.cells[c]))), None)
+    if not asked or column is None or not _WHO.search(question):
+        return None
+    said = asked.group(1) or ""
+    rank = 1 if asked.group(0) == "头名" else int(said) if said.isdigit() else cn_to_int(said)
+    rows = [r for r in table.rows if _value(r.cells[column]) == rank]
+    return (rows[0], column) if len(rows) == 1 else None
+
+
+def _ranked(question: str, table: Table, where: str) -> Found | None:
+    if not (found := _ranked_row(question, table)):
+        return None
+    row, column = found
+    label, heading = name_of(row.label), name_of(table.header.cells[column])
+    return f"{where}，{heading}第{row.cells[column]}的是{label}[1]。", label, row, set()
+
+
+def _graded(question: str, table: Table, where: str) -> Found | None:
+    """ "考核为优秀等次的是哪几个": the rows whose word cell (等次) is the word the question names (优秀)."""
+    if not _LISTED.search(question):
+        return None
+    for column in table.columns():
+        words = {r.cells[column] for r in table.rows}
+        asked = [w for w in words if len(w) >= 2 and w in question and not is_figure(w)]
+        if len(asked) == 1:
+            rows = [r for r in table.rows if r.cells[column] == asked[0]]
+            names = "、".join(name_of(r.label) for r in rows)
+            heading = name_of(table.header.cells[column])
+            return f"{where}，{heading}为{asked[0]}的有：{names}[1]。", names, rows[-1], set()
+    return None
+
+
 def _answer(question: str, table: Table, report: Report) -> Found | None:
     where = f"{report.label}的表格中"
-    if listed := _listed(question, table, where):
-        return listed
+    if found := _graded(question, table, where) or _listed(question, table, where) or _ranked(question, table, where):
+        return found
     if extreme := _extreme(question, table):
         row, column, word = extreme
         value = _with_unit(table, row, column)

@@ -86,15 +86,40 @@ def _cells(line: str) -> tuple[tuple[str, ...], bool]:
     return tuple(_SPACE.split(line.strip())), False
 
 
-def _is_row(cells: tuple[str, ...]) -> bool:
-    """A label, then cells that are figures or empty, at least one a figure."""
+def _is_row(cells: tuple[str, ...], words: bool = False) -> bool:
+    """A label, then cells that are figures or empty, at least one a figure — with `words`, a
+    short word may stand in a value cell too (a grade: 优秀)."""
     values = cells[1:]
     return (
         len(cells) >= 2
         and (not is_figure(cells[0]) or bool(_YEAR_CELL.fullmatch(cells[0])))  # a row may be a year's
-        and all(is_figure(c) or _EMPTY_CELL.fullmatch(c) for c in values)
+        and all(is_figure(c) or _EMPTY_CELL.fullmatch(c) or (words and _WORD_CELL.fullmatch(c)) for c in values)
         and any(is_figure(c) for c in values)
     )
+
+
+# A grade or a kind in a barred table's cell: 优秀, 良好, 基本合格.
+_WORD_CELL = re.compile(r"[\u4e00-\u9fff]{1,6}")
+_RANK_CELL = re.compile(r"\d{1,3}")
+
+
+def _ranked_first(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A row ranked in its first cell ("1｜浈江区｜93.6｜优秀") read with its name first (浈江区｜1｜93.6｜优秀),
+    so that the name is the row's label; other rows as they are."""
+    if len(cells) >= 3 and _RANK_CELL.fullmatch(cells[0]) and not is_figure(cells[1]):
+        return (cells[1], cells[0], *cells[2:])
+    return cells
+
+
+def _consistent(rows: list[Row]) -> bool:
+    """Each value column all figures (or empty), or all words: a column of grades, not prose."""
+    for column in range(1, len(rows[0].cells)):
+        cells = [r.cells[column] for r in rows]
+        if not (
+            all(is_figure(c) or _EMPTY_CELL.fullmatch(c) for c in cells) or all(_WORD_CELL.fullmatch(c) for c in cells)
+        ):
+            return False
+    return True
 
 
 def _is_header(cells: tuple[str, ...]) -> bool:
@@ -119,17 +144,23 @@ def tables_in(text: str) -> list[Table]:
             continue
         rows: list[Row] = []
         j = i + 1
+        # a barred table ranked in its first column ("排名｜县（市、区）｜得分｜等次") is read name first
+        ranked = (
+            barred and len(cells) >= 3 and _RANK_CELL.fullmatch(_cells(lines[j][0])[0][0] if j < len(lines) else "")
+        )
+        header = (cells[1], cells[0], *cells[2:]) if ranked else cells
         while j < len(lines):
             row_cells, row_barred = _cells(lines[j][0])
             if row_barred == barred and barred and all(_RULE.fullmatch(c) for c in row_cells):
                 j += 1  # a markdown rule under the header
                 continue
-            if row_barred != barred or len(row_cells) != len(cells) or not _is_row(row_cells):
+            row_cells = _ranked_first(row_cells) if ranked else row_cells
+            if row_barred != barred or len(row_cells) != len(cells) or not _is_row(row_cells, words=barred):
                 break
             rows.append(Row(row_cells, lines[j][1], lines[j][2]))
             j += 1
-        if len(rows) >= 2:
-            found.append(Table(Row(cells, start, end), tuple(rows)))
+        if len(rows) >= 2 and _consistent(rows):
+            found.append(Table(Row(header, start, end), tuple(rows)))
             i = j
         else:
             i += 1

@@ -362,3 +362,23 @@ def test_the_places_a_report_lists_and_counts_itself_answer_which_places_it_cove
     assert answer.method == "headings" and llm.calls == []
     assert answer.answer == "城关区、新华区、白沙县"
     assert answer.citations[0].quote == "城关区、新华区、白沙县"
+
+
+def test_a_place_no_report_is_about_is_answered_from_the_one_report_naming_it_under_that_reports_name(
+    make_store, tmp_path
+):
+    store, settings = make_store()
+    stats = (
+        "青溪市2024年度行政执法统计年报\n一、各地执法情况\n2024年各县（区）行政处罚情况如下：\n"
+        "地区│行政处罚（件）│罚没款（万元）\n城关区│3126│3480\n白沙县│4218│4210\n青溪市司法局\n2025年2月14日\n"
+    )
+    (tmp_path / "qingxi-zhifa-2024.txt").write_text(stats, "utf-8")
+    ingest_paths([tmp_path / "qingxi-zhifa-2024.txt"], store, progress=False)
+    answer = ask("白沙县2024年作出了多少行政处罚？", store, ScriptedLLM(), settings)
+    assert answer.answer == "青溪市2024年报告：4218件" and "白沙县│4218" in answer.citations[0].quote
+    assert "报告库中没有白沙县的报告" in answer.scope.reason
+    # its own report asked for: the city's table is not it
+    own = ask("白沙县自己的2024年法治政府建设报告里行政处罚有多少件？", store, ScriptedLLM(), settings)
+    assert own.refused and "报告库中没有白沙县的报告" in own.answer
+    # a place no report names at all is refused as before
+    assert ask("石门县2024年作出了多少行政处罚？", store, ScriptedLLM(), settings).refused

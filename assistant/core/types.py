@@ -137,6 +137,11 @@ class Scope(BaseModel):
         description="A year the question names that none of the place's reports covers: it may be content "
         '("2018年度考评"), so an answer must come from a passage that names it, else `missing` is the answer.',
     )
+    unheld: str | None = Field(
+        None,
+        description="A place the question names that no report is about: one report that names it (a row of its "
+        "city's table) may answer for it, under that report's name; else `missing` is the answer.",
+    )
 
 
 @dataclass

@@ -129,6 +129,8 @@ class Asking:
             for c in citations  # or is, verbatim, what a cited quote says (a whole span)
         ):
             short = text  # the direct answer repeats the verified text, never adds to it
+        elif self.scope.unheld and citations and not refused and not short.startswith(citations[0].report):
+            short = f"{citations[0].report}：{short}"  # "仙游县…" from 莆田市's table: whose account it is
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
         return Answer(
             question=self.question,
@@ -241,6 +243,8 @@ def _missing_report(q: Asking) -> Answer | None:
     # The annual report asked for is not another kind of document, whatever year that is of.
     if (other := _other_kind(q)) or not q.scope.missing:
         return other
+    if _named_in_one_report(q):
+        return None  # the one report that names the place answers for it
     # A year no report covers may be content another year states — unless the question asks
     # for that year's report itself ("2021年的法治政府建设报告里…") and every document of the
     # place is dated (an undated notice may be the one that speaks of that year's report).
@@ -262,6 +266,22 @@ def _missing_report(q: Asking) -> Answer | None:
             return None
     q.problems.append(q.scope.missing)
     return q.refuse(q.scope.missing)
+
+
+def _named_in_one_report(q: Asking) -> bool:
+    """ "仙游县2024年作出了多少行政处罚？" with no report of 仙游县 held, but 莆田市's naming it in a row of
+    its table: that one report answers for what it says of the place — the hits that name it, the
+    scope that report, the reason said. False when no one report names it: the place is refused."""
+    place = q.scope.unheld
+    naming = [h for h in q.hits if place and place in h.chunk.text]
+    reports = {h.report.report_id: h.report for h in naming}
+    if len(reports) != 1:
+        return False
+    (report,) = reports.values()
+    q.hits = naming
+    reason = f"报告库中没有{place}的报告；{report.label}写到{place}，按其回答"
+    q.scope = q.scope.model_copy(update={"report_ids": [report.report_id], "missing": None, "reason": reason})
+    return True
 
 
 def _other_kind(q: Asking) -> Answer | None:

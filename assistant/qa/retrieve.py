@@ -52,8 +52,8 @@ def retrieve(
         store.find_report(report)  # raises with the list of valid reports
     if settings.auto_scope and not (report or scope.report_ids or scope.missing):
         scope = _own_word(question, store, snap) or scope
-    if scope.missing and scope.year is None:
-        return [], scope  # refused before any search
+    if scope.missing and scope.year is None and not scope.unheld:
+        return [], scope  # refused before any search (a place no report is about is searched for: one may name it)
     query = store.embedder.encode([question])[0] if settings.dense_weight > 0 else None
     if scope.prefer:
         return _latest_first(question, query, store, settings, scope, k, snap)

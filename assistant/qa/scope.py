@@ -143,7 +143,9 @@ def detect_scope(
                 reason=f"问题提到 {parent}", missing=f"报告库中没有{parent}本级的报告（现有其下属：{_held(children)}）"
             )
         if unheld := _unheld(question, index):
-            return Scope(reason=f"问题提到 {unheld}", missing=f"报告库中没有{unheld}的报告（现有：{_held(reports)}）")
+            missing = f"报告库中没有{unheld}的报告（现有：{_held(reports)}）"
+            own = bool(re.search(rf"{re.escape(unheld)}{_OWN_REPORT.pattern}", question))  # its own report asked
+            return Scope(reason=f"问题提到 {unheld}", missing=missing, unheld=None if own else unheld)
         return Scope()
     chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index
     if child := _unheld_child(question, index):

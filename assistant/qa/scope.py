@@ -144,7 +144,8 @@ def detect_scope(
             )
         if unheld := _unheld(question, index):
             missing = f"报告库中没有{unheld}的报告（现有：{_held(reports)}）"
-            own = bool(re.search(rf"{re.escape(unheld)}{_OWN_REPORT.pattern}", question))  # its own report asked
+            # its own report asked (or its department's: "台州市人力资源和社会保障局2024年法治政府建设报告里")
+            own = bool(re.search(rf"{re.escape(unheld)}[^，,。？?]{{0,30}}?报告", question))
             return Scope(reason=f"问题提到 {unheld}", missing=missing, unheld=None if own else unheld)
         return Scope()
     chosen = [r for r in reports if r.place in places]  # one pass; the places came from the index

@@ -174,6 +174,7 @@ def test_a_unit_inside_the_place_asked_must_be_in_the_sources():
     assert unheld_name(asked, ["全区查处行政违法案件1.38万件"], held) == "钱清街道"  # the district's total
     assert unheld_name(asked, ["钱清街道｜44｜912｜236"], held) is None
     assert unheld_name("曲靖这次考核覆盖了哪几个县市区？", ["（三）在考核中弄虚作假的"], held) is None  # no name
+    assert unheld_name("柯桥在绍兴市考核里排第几？", ["在全市考核中位居第3"], held) is None  # a parent, not inside
 
 
 def test_a_part_asked_is_not_answered_by_the_total_it_is_part_of():

@@ -125,6 +125,11 @@ def _says_loosely(word: str, text: str) -> bool:
     return len(word) == 2 and re.search(f"{re.escape(word[0])}[^，,。；;]{{1,6}}{re.escape(word[1])}", text) is not None
 
 
+# the levels a unit inside a held place's report is of (钱清街道, 三圳镇); a city or prefecture the question
+# names (湘西州, 大同全市) is a place or a parent, which scope has read
+_INNER_LEVELS = frozenset("县 区 旗 镇 乡 街道".split())
+
+
 def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -> str | None:
     """A name the question quotes (“畲乡和事佬”) that no source says: what the sources say of
     调解 in general does not answer for it. A short quoted word is a shorthand the report may spell
@@ -136,7 +141,7 @@ def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -
         u
         for _, _, chain in find_chains(question)
         for u in split_place(chain)
-        if level_of(u) not in (None, "部门")
+        if level_of(u) in _INNER_LEVELS
         and len(u) <= 8
         and not re.search(r"[了哪几个的是有和与及这那]", u)  # "考核覆盖了哪几个县" is a clause, not a name
         and not any(u in p or names_place(u, p) for p in places)

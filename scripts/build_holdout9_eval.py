@@ -137,7 +137,6 @@ LIAONING_2024 = """索引号：LN00-0101-2025-00417
 2025年3月24日"""
 
 
-
 # b, c. one 区 of a 地级市, two years three apart: 绍兴市柯桥区人民政府 2021 and 2024, both to 绍兴市人民政府. 2021: a
 #    作者/时间/浏览次数 web line above the title (≠ 落款), no 文号, 一、（一） with 一是/二是, a rank among the city's
 #    districts, a figure (公职律师) the later report lacks. 2024: 文号 line above the title, no web line, outline

@@ -282,3 +282,12 @@ def test_a_growth_asked_is_the_bare_change_after_its_figure_and_days_asked_are_t
     assert direct_answer("江阴2023年GDP增速是多少？", growth) == "增长6.1%"
     visit = "2024年6月17日至21日,市督察组对我县开展了实地督察,7月12日反馈了督察意见。"
     assert direct_answer("督察组是哪几天来督察的？", visit) == "2024年6月17日至21日"
+
+
+def test_an_outcome_asked_is_read_from_the_words_before_多少_and_other_words_are_not_one():
+    from assistant.qa.direct import outcomes_asked
+
+    assert outcomes_asked("行政复议以调解和解方式结案了多少件？") == {"结案"}
+    assert outcomes_asked("其中被撤销的有几件？") == {"撤销"}
+    assert outcomes_asked("复议案子里跟交通管理有关的有多少件？") == set()  # 有关 is no outcome
+    assert outcomes_asked("结案数比上年增加了多少件？") == set()  # a change asked

@@ -44,13 +44,13 @@ from assistant.qa.checks import (
 )
 from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
-    CHANGE_BY_ASKED,
     asking_clause,
     counter_test,
     direct_answer,
     doing_words,
     figures_of,
     moved_between,
+    outcomes_asked,
     question_parts,
     ranks_as_written,
     spans_as_written,
@@ -516,10 +516,9 @@ def _quote(q: Asking) -> Answer | None:
 
 
 def _act_unsaid(part: str, sentence: str) -> bool:
-    """Does the sentence leave unsaid what the part asks was done — the words right before 多少
-    (qa/direct.doing_words)? ("增加了多少件" asks a change, not an act.)"""
-    done = [] if CHANGE_BY_ASKED.search(part) else doing_words(part)
-    return bool(done) and not any(w in sentence for w in done)
+    """Does the sentence leave unsaid what the part asks became of the cases (结案 of "以调解和解方式结案
+    了多少件", qa/direct.outcomes_asked)? Other words before 多少 ("跟交通管理有关的") may be said otherwise."""
+    return any(w not in sentence for w in outcomes_asked(part))
 
 
 def _other_parts(q: Asking, found: Quote) -> list[Quote]:

@@ -429,6 +429,19 @@ def doing_words(part: str) -> list[str]:
     return [before[-n:] for n in (4, 3, 2) if len(before) >= n and before[-2:] not in _GENERIC_VERBS]
 
 
+# What became of cases, as a question asks it right before 多少 ("以调解和解方式结案了多少件"): a count of
+# what came in (申请, 案件) does not say it.
+_OUTCOME = re.compile(r"结案|办结|审结|纠错|撤销|维持|驳回|终止|和解|败诉|胜诉|确认违法|调解成功")
+
+
+def outcomes_asked(part: str) -> set[str]:
+    """The outcomes (结案, 纠错, 撤销 …) in the words right before 多少 — none when a change is asked
+    ("增加了多少件")."""
+    if CHANGE_BY_ASKED.search(part):
+        return set()
+    return {m.group(0) for w in doing_words(part) for m in _OUTCOME.finditer(w)}
+
+
 def subcount_words(part: str) -> list[str]:
     """For a part asking how many of the whole did one thing ("其中被撤销的有几件"), the words that
     thing is said in (撤销); none for any other part."""

@@ -28,7 +28,7 @@ from assistant.qa.direct import (
     COUNTER_ASKED,
     RATE_ASKED,
     change_between,
-    doing_words,
+    outcomes_asked,
     question_parts,
 )
 from assistant.text.numerals import CN_NUMERAL_CHARS, cn_to_int
@@ -104,11 +104,7 @@ def _says_done(question: str, table: Table, row: Row, column: int) -> bool:
     that. An outcome in the words right before 多少 (qa/direct.doing_words) must be in the row's or
     column's name; other words there ("三圳镇办了", "这一块满分") need not be."""
     names = row.label + table.header.cells[column]
-    asked = {m.group(0) for w in doing_words(question) for m in _OUTCOME.finditer(w)}
-    return all(a in names for a in asked)
-
-
-_OUTCOME = re.compile(r"结案|办结|审结|纠错|撤销|维持|驳回|终止|和解|败诉|胜诉|确认违法|调解成功")
+    return all(a in names for a in outcomes_asked(question))
 
 
 def _column(question: str, table: Table) -> int | None:

@@ -129,8 +129,8 @@ class Asking:
             for c in citations  # or is, verbatim, what a cited quote says (a whole span)
         ):
             short = text  # the direct answer repeats the verified text, never adds to it
-        elif self.scope.unheld and citations and not refused and not short.startswith(citations[0].report):
-            short = f"{citations[0].report}：{short}"  # "仙游县…" from 莆田市's table: whose account it is
+        elif not refused and self._another_speaks(citations) and not short.startswith(citations[0].report):
+            short = f"{citations[0].report}：{short}"  # whose account the figure is, said with it
         self.timings.total_ms = (time.perf_counter() - self.started) * 1000
         return Answer(
             question=self.question,
@@ -165,11 +165,17 @@ class Asking:
         places = {r.place for r in self.reports if r.report_id in self.scope.report_ids}
         if len(places) > 1 and citations:
             return f"{citations[0].report}：{short}"
-        cited = [r for r in self.reports if r.report_id in {c.report_id for c in citations}]
-        if cited and all(level_of(r.place) == "部门" and not names_place(self.question, r.place) for r in cited):
-            # "厦门2023年…" answered from 厦门市公安局's own report: whose figure it is, said with it
-            return f"{citations[0].report}：{short}"
         return short
+
+    def _another_speaks(self, citations: list[Citation]) -> bool:
+        """Is the answer another body's account of the place asked — "仙游县…" from 莆田市's table, "厦门
+        2023年…" from 厦门市公安局's own report — so that the direct answer must say whose it is?"""
+        cited = [r for r in self.reports if r.report_id in {c.report_id for c in citations}]
+        if not cited:
+            return False
+        return bool(self.scope.unheld) or all(
+            level_of(r.place) == "部门" and not names_place(self.question, r.place) for r in cited
+        )
 
     def _direct_per_source(self, text: str, citations: list[Citation]) -> str:
         """A text citing several reports, sentence by sentence: each sentence citing one

@@ -177,6 +177,14 @@ def test_a_unit_inside_the_place_asked_must_be_in_the_sources():
     assert unheld_name("柯桥在绍兴市考核里排第几？", ["在全市考核中位居第3"], held) is None  # a parent, not inside
 
 
+def test_a_clause_ending_in_a_level_word_is_no_unit_to_find():
+    held = ("乌海市", "武威市", "乌鲁木齐县")
+    texts = ["我市乌达区、海南区被命名为自治区法治政府建设示范区。"]
+    assert unheld_name("乌海市哪两个部门的项目被命名为全区法治政府建设示范项目？", texts, held) is None
+    assert unheld_name("武威市2021年对多少名县级干部进行了集中培训？", texts, held) is None
+    assert unheld_name("乌鲁木齐县聘用县聘法律顾问时，要求律师具备哪些专业的法律知识？", texts, held) is None
+
+
 def test_a_part_asked_is_not_answered_by_the_total_it_is_part_of():
     question = "全市对企业检查了多少次？"
     sources = [_source("全市开展行政检查67034次,其中对企业的检查41260次。")]

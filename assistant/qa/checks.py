@@ -128,6 +128,7 @@ def _says_loosely(word: str, text: str) -> bool:
 # the levels a unit inside a held place's report is of (钱清街道, 三圳镇); a city or prefecture the question
 # names (湘西州, 大同全市) is a place or a parent, which scope has read
 _INNER_LEVELS = frozenset("县 区 旗 镇 乡 街道".split())
+_CLAUSE_CHARS = re.compile(r"[了哪几个的是有和与及这那被为名多少些命全各每本该其对给向把在从到]")
 
 
 def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -> str | None:
@@ -142,8 +143,8 @@ def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -
         for _, _, chain in find_chains(question)
         for u in split_place(chain)
         if level_of(u) in _INNER_LEVELS
-        and len(u) <= 8
-        and not re.search(r"[了哪几个的是有和与及这那]", u)  # "考核覆盖了哪几个县" is a clause, not a name
+        and 3 <= len(u) <= 8
+        and not _CLAUSE_CHARS.search(u)  # "考核覆盖了哪几个县", "项目被命名为全区", "多少名县": clauses, not names
         and not any(u in p or names_place(u, p) for p in places)
     ]
     return next((n for n in [*quoted, *(units if places else [])] if not any(n in t for t in texts)), None)

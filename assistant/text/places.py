@@ -88,6 +88,7 @@ _GENERIC_PART = re.compile(
 # A clause, not a name: "认真贯彻落实市委…", "基本完成县…", "预计全年实现地区生产总值" run into a suffix.
 _CLAUSE_PART = re.compile(
     r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|要求|"
+    r"聘用|聘请|选聘|"  # "聘用县聘法律顾问": hiring for the county, not a county named 聘用县
     r"各$|"  # "陇南市要求各县(区)…": 各县 is every county, not a place
     r"(?:给|向|对|把|被|让|替|跟)$|"  # "曲靖给县级政府打分": a preposition before 县, not a name
     r"^(?:东|西|南|北|中|东北|西北|西南|东南)部$"  # 中部地区 is a region of the country, not a 地区

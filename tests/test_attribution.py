@@ -83,6 +83,19 @@ def test_a_question_about_the_report_itself_is_answered_from_its_record(library,
     assert store.report_text(citation.report_id)[citation.start : citation.end] == citation.quote
 
 
+def test_which_reports_are_of_a_year_is_answered_from_the_records_each_cited_by_its_year_line(library):
+    store, settings = library
+    llm = ScriptedLLM()
+    answer = ask("这几份法治政府建设报告中，哪些是关于2023年度的？", store, llm, settings)
+    assert answer.method == "about" and llm.calls == []
+    assert answer.answer == "乌海市；醴陵市"  # of the seeds and 光明区 2021, these two report on 2023
+    assert {c.report_id for c in answer.citations} == {"wuhai-2023", "liling-2023"}
+    for c in answer.citations:
+        assert "2023年" in c.quote and store.report_text(c.report_id)[c.start : c.end] == c.quote
+    # a question about what the reports of a year say is not about the records
+    assert ask("哪些是2023年的重点工作？", store, ScriptedLLM(), settings).method != "about"
+
+
 def test_two_things_about_the_report_are_answered_in_the_order_asked(library):
     store, settings = library
     answer = ask("光明区2021年报告的落款机关和落款日期是什么？", store, ScriptedLLM(), settings)

@@ -79,6 +79,11 @@ def test_a_kind_no_source_names_is_not_answered_by_the_whole():
     assert unnamed_kind(measure_asked("平遥县2024年受理了多少件纠纷？"), texts) is None
 
 
+def test_when_it_happened_is_no_kind_of_the_thing_counted():
+    texts = ["对现行有效的规范性文件进行了全面排查清理,宣布废止文件23件。"]
+    assert unnamed_kind(measure_asked("武威市全面清理规范性文件，最后作废了多少件？"), texts) is None
+
+
 def test_a_loosely_named_rate_is_not_answered_by_a_rate_of_another_kind():
     texts = ["全区人民调解组织412个,调解矛盾纠纷3180件,调解成功率98.5%。"]
     asked = measure_asked("大兴安岭地区2024年行政复议案件里调解和解的比例有多高？")

@@ -57,6 +57,13 @@ def test_key_terms_drop_places_years_and_question_words():
     assert any("出庭" in t for t in terms)
 
 
+def test_key_terms_leave_out_how_a_question_asks_and_take_the_reports_word_for_a_lay_one():
+    # "在哪些方面", "认为自己" only ask; the sentence "…等面还存在短板问题" answers with neither
+    assert key_terms("乌鲁木齐县的报告认为自己在哪些方面还存在短板？", ignore={"乌鲁木齐县"}) == ["存在", "短板"]
+    assert "废止" in key_terms("武威市最后作废了多少件文件？", ignore={"武威市"})  # reports 废止 what people 作废
+    assert "免于行政处罚" in key_terms("有多少户市场主体被免罚？")
+
+
 def test_coverage_weights_terms_by_length():
     assert coverage("行政复议申请122件", ["行政复议", "申请"]) == 1.0
     assert coverage("行政应诉", ["行政复议", "申请"]) == 0.0

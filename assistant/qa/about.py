@@ -8,6 +8,10 @@ states it (cleaning keeps that block as `page_meta` and removes it from the text
 block's line ("发布日期: 2024-02-06"), cited as 网页信息栏 with no text offsets. The web page's
 发布日期 is not the 成文日期 under the report: "落款是哪天？网站上又是哪天发布的？" asks both.
 A value found in neither is not guessed: such a question goes down the usual ladder.
+
+A question about the library rather than one report — "这几份报告中，哪些是关于2023年度的？" — is
+answered from the records too (`of_year`): each report of that year, cited by the line of its own
+text that states the year.
 """
 
 from __future__ import annotations
@@ -218,3 +222,37 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
         values.append(shown)
     text = f"{report.label}的" + "；".join(parts) + "。"
     return AboutAnswer(text, "+".join(f for f, _ in asked), citations, values)
+
+
+# "这几份报告中，哪些是关于2023年度的？", "哪几份是2024年的报告？": which of the held reports are of a year
+# (not "哪些是2023年的重点工作": a question about the reports' content)
+_OF_YEAR = re.compile(
+    r"哪(?:些|几份|几个|份|个)(?:报告)?(?:是|为)?(?:关于)?((?:19|20)\d{2})\s*年度?的(?=(?:报告|文件)?[？?。]*$)|"
+    r"((?:19|20)\d{2})\s*年度?的(?:报告)?(?:有|是)哪(?:些|几份|几个)"
+)
+_LAW_REPORT = re.compile(r"法治政府建设(?:情况|年度)?报告")
+
+
+def of_year(question: str, store: Store, reports: list[Report]) -> AboutAnswer | None:
+    """The held reports of the year a question asks about the library, each cited by the line that
+    states its year ("乌海市2023年法治政府建设情况报告"); None unless the question asks exactly that."""
+    m = _OF_YEAR.search(question)
+    if m is None:
+        return None
+    year = int(m.group(1) or m.group(2))
+    kind = "法治政府建设年度报告" if _LAW_REPORT.search(question) else None
+    held = [r for r in reports if r.year == year and (kind is None or r.kind == kind)]
+    if not held:
+        return None  # none of that year: the ladder refuses with what is held
+    names, citations = [], []
+    for report in held:
+        text = store.report_text(report.report_id)
+        if (found := locate(str(year), "year", text)) is None:
+            return None  # a year read from elsewhere (the page's date): not quotable
+        start, end, _ = found
+        citations.append(
+            span_citation(len(citations) + 1, report, text, start, end, store.chunk_records(report.report_id))
+        )
+        names.append(f"{report.label}[{len(citations)}]")
+    text = f"{year}年度的有{len(held)}份：" + "、".join(names) + "。"
+    return AboutAnswer(text, "year", citations, [r.place or r.label for r in held])

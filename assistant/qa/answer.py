@@ -319,6 +319,8 @@ def _about_report(q: Asking) -> Answer | None:
         q.listener.emit(text)
         return q.finish(text, "refusal", refused=True)
     found = about.answer(q.question, q.store, report) if report else None
+    if found is None and not q.scope.report_ids and q.settings.instant:
+        found = about.of_year(q.question, q.store, q.reports)  # which of the library's reports are of a year
     if found is None:
         return None
     q.listener.emit(found.text)

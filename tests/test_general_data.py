@@ -34,6 +34,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout8_eval.py",
         # the ninth (general/holdout9/): 省 2024, 区 2021/2024, 自治州的县, 街道办事处, 市场监管局, 地级市政府工作报告, 考核办法, 考核结果通报, 执法统计年报
         "build_holdout9_eval.py",
+        # the tenth (general/holdout10/): 直辖市的区, 省司法厅, 县级市 2022/2024, 地区的县级市, 乡, 经开区管委会, 信息公开年报, 县政府工作报告, 县工作要点
+        "build_holdout10_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

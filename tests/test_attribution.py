@@ -153,6 +153,10 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("这份报告网页标的时间和文末落款分别是几月几号？", ["published", "date"]),  # 网页标的 is the page's
         ("这份报告挂网的时间是几点几分？落款日期又是哪天？", ["published", "date"]),
         ("这份报告报给了哪个机构？落款写的全称是什么？", ["addressee", "issuer"]),  # 落款的全称: who signed
+        ("这份报告在网上挂出来的日期和正文最后署的日期各是哪天？", ["published", "date"]),
+        ("开发区这份报告的文号是哪个，发文机构是谁？", ["doc_number", "issuer"]),
+        ("这份工作要点是哪个机构印发的，发文字号是什么？", ["issuer", "doc_number"]),
+        ("这份政府工作报告对应的会议届次和召开日期是什么？", ["meeting", "date"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -300,6 +304,9 @@ PLAN = """临泽县人民政府办公室关于印发临泽县2024年法治政府
 1.县本级行政复议办案人员不少于6名。
 2.每年组织复议人员集中培训不少于2次。
 牵头单位:县委编办,县司法局;配合单位:县财政局
+(四)编制公布县级权责清单,年底前完成调整。
+牵头单位:县委编办
+责任单位:县司法局,县政府有关部门
 二、保障措施
 加强组织领导,强化督促检查。"""
 
@@ -321,6 +328,11 @@ def test_a_plans_task_is_answered_with_the_units_its_duty_line_names(make_store,
     both = ask("临泽县2024年方案里，复议队伍建设谁牵头、哪些部门配合？", store, ScriptedLLM(), settings)
     assert both.method == "headings" and both.answer == "牵头：县委编办、县司法局；配合：县财政局"
     assert both.citations[1].quote == "县委编办,县司法局;配合单位:县财政局"
+    # A task with a 牵头单位 and a 责任单位 line: the line the question names.
+    lead = ask("临泽县2024年方案里，编制权责清单那项任务的牵头单位是哪个？", store, ScriptedLLM(), settings)
+    assert lead.method == "headings" and lead.answer == "县委编办"
+    duty = ask("临泽县2024年方案里，编制权责清单那项任务的责任单位有哪些？", store, ScriptedLLM(), settings)
+    assert duty.method == "headings" and duty.answer == "县司法局、县政府有关部门"
 
 
 def test_a_signing_date_written_in_chinese_numerals_is_quoted_as_written():

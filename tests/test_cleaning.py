@@ -317,6 +317,11 @@ def test_a_metadata_block_on_one_line_split_by_bars_gives_each_cells_pair():
     }
 
 
+def test_a_font_size_widget_on_the_information_line_is_no_part_of_its_last_value():
+    line = "发布机构：上海市松江区人民政府　　发布日期：2024.02.06　　字号：大 中 小"
+    assert parse_meta_line(line) == {"发布机构": "上海市松江区人民政府", "发布日期": "2024.02.06"}
+
+
 def test_wuwei_metadata_block_values_land_in_page_meta(seeds_dir):
     meta = clean(_seed(seeds_dir, "wuwei-2021.txt")).page_meta
     assert meta["成文日期"] == "2022-03-04"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from assistant.core.types import Chunk, Hit, Report
 from assistant.qa.checks import (
     Expect,
+    bound_for_count,
+    count_for_share,
     draft_problems,
     growth_problems,
     part_problems,
@@ -213,3 +215,31 @@ def test_how_much_a_figure_grew_is_not_answered_by_the_figure_alone():
     assert states_no_change(asked, "2022年全市收到行政复议申请1364件,综合纠错率11.2%;")
     assert not states_no_change(asked, "全市收到行政复议申请1769件,同比增长27.8%;")
     assert not states_no_change("2022年收到多少件行政复议申请？", "收到行政复议申请1364件")  # no change asked
+
+
+def test_a_share_asked_is_not_answered_by_a_count():
+    question = "平江县的工作报告有没有讲2023年县里行政诉讼输掉的比例？"
+    assert count_for_share(question, "一审行政诉讼案件142件,行政机关负责人全部出庭应诉。")
+    assert not count_for_share("曲阜一审行政诉讼败诉率多少？", "败诉率｜6.3%｜4.6%｜2.3%")
+    assert not count_for_share("在全省率先建成的平台叫什么？", "建成“吾解纷”平台")  # 率先 asks no rate
+    expect = Expect(terms=["行政诉讼"], exempt={"2023"}, wants_number=True, question=question)
+    source = _source("一审行政诉讼案件142件,行政机关负责人全部出庭应诉。")
+    assert "问题问的是比例，回答只给了数量" in draft_problems("一审行政诉讼案件142件[1]。", [source], expect)
+
+
+def test_a_limit_the_text_sets_is_no_count_of_what_was_done():
+    assert bound_for_count("固始县2024年涉企行政检查一共搞了多少次？", "不超过2次")
+    assert not bound_for_count("同一企业一年被检查的上限是多少次？", "不超过2次")
+    assert not bound_for_count("满意率多少？", "98%以上")  # what was reached, not a limit
+    assert not bound_for_count("受理了多少件？", "超过300件")
+
+
+def test_a_direction_asked_needs_a_stated_change():
+    question = "宜宾2024年的行政处罚决定数比上年多了还是少了？"
+    assert states_no_change(question, "行政处罚                 18630")
+    assert not states_no_change(question, "作出行政处罚决定18630件,较上年增加1204件。")
+
+
+def test_points_asked_are_the_points_of_the_rate_named_before():
+    asked = measure_asked("阿勒泰市2023年复议纠错率比上一年升了还是降了，差几个百分点？")
+    assert asked.head == "纠错率" and asked.precise

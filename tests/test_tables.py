@@ -250,3 +250,63 @@ def test_a_rank_or_a_grade_asked_is_read_off_the_tables_own_columns(notice, ques
     store, settings = notice
     answer = ask(question, store, ScriptedLLM(), settings)
     assert answer.method == "table" and answer.answer == short
+
+
+def test_two_cells_a_columns_worth_of_spaces_apart_are_a_table():
+    [table] = tables_in(
+        "处理结果                      件数\n予以公开                       72\n无法提供                       41\n"
+    )
+    assert table.header.cells == ("处理结果", "件数") and table.rows[1].cells == ("无法提供", "41")
+
+
+# Two years of one invented county: the later report's table holds the year between, which no report is of.
+LATER = """青溪县2024年法治政府建设情况报告
+一、主要数据
+全县一审行政诉讼案件87件,行政机关败诉2件。
+项目｜2022年｜2023年｜2024年
+一审行政诉讼案件（件）｜126｜109｜87
+败诉率｜6.3%｜4.6%｜2.3%
+二、执法检查
+检查方式│检查次数（次）│占比
+联合检查│487│19.2%
+单独检查│2045│80.8%
+青溪县人民政府
+2025年1月20日
+"""
+EARLIER = """青溪县2022年法治政府建设情况报告
+一、主要数据
+全县一审行政诉讼案件126件,行政机关败诉8件。
+青溪县人民政府
+2023年1月18日
+"""
+
+
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory, embedder):
+    from assistant.core.config import Settings
+    from assistant.index.store import Store
+    from assistant.ingest.pipeline import ingest_paths
+
+    from .conftest import DEFAULT_CACHE_DIR
+
+    folder = tmp_path_factory.mktemp("qingxi")
+    (folder / "qingxi-2024.txt").write_text(LATER, "utf-8")
+    (folder / "qingxi-2022.txt").write_text(EARLIER, "utf-8")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), cache_dir=DEFAULT_CACHE_DIR)
+    store = Store(settings, embedder=embedder)
+    ingest_paths([folder], store, progress=False)
+    return store, settings
+
+
+def test_a_year_between_two_held_reports_is_read_off_the_one_table_that_has_its_column(two_years):
+    store, settings = two_years
+    answer = ask("青溪县2023年一审行政诉讼有多少件，败诉率多少？", store, ScriptedLLM(), settings)
+    # the later part asks of the first part's year; 87件 (2024) and 126件 (2022) are other years'
+    assert answer.method == "table" and answer.answer == "109件；4.6%"
+    assert {c.report_id for c in answer.citations} == {"qingxi-2024"}
+
+
+def test_a_share_asked_in_tenths_reads_the_share_column(two_years):
+    store, settings = two_years
+    answer = ask("青溪县2024年涉企检查里联合检查有多少次，占几成？", store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == "487次；19.2%"

@@ -83,7 +83,9 @@ _ANYWHERE = [
 ]
 # Page widgets inside a metadata line: the font switch, and a share bar that runs to the line's end
 # ("发布日期：2025-1-24　　分享到：微信　微博　QQ空间").
-_INLINE_WIDGETS = re.compile(r"字体\s*[\[［【]\s*大\s*中\s*小\s*[\]］】]|\s*分享到\s*[:：]?.*$")
+_INLINE_WIDGETS = re.compile(
+    r"字体\s*[\[［【]\s*大\s*中\s*小\s*[\]］】]|\s*字号\s*[:：]\s*[【\[]?\s*大\s*中\s*小\s*[】\]]?|\s*分享到\s*[:：]?.*$"
+)
 # Hosting footers: only stripped from the tail of the page.
 _FOOTER = re.compile(
     r"主办|承办|维护|ICP|公网安备|网站标识码|版权所有|技术支持|邮编|Produced By|网站地图|联系我们|"

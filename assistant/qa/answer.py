@@ -35,6 +35,8 @@ from assistant.qa.checks import (
     PLAN_ASKED,
     PLANNED,
     Expect,
+    bound_for_count,
+    count_for_share,
     draft_problems,
     parts_matcher,
     problems_with,
@@ -349,6 +351,8 @@ def _from_table(q: Asking) -> Answer | None:
     or computed from figures that are (a change)."""
     report = _the_report(q) if q.settings.instant else None
     found = tables.answer(q.question, q.store, report) if report else None
+    if report is None and q.settings.instant and (held := _year_in_tables(q)):
+        report, found = held
     if found is None:
         return None
     exempt = number_set(q.question) | found.derived | {str(report.year)}  # "…2024年报告的表格中" names its year
@@ -356,6 +360,18 @@ def _from_table(q: Asking) -> Answer | None:
         return None
     q.listener.emit(found.text)
     return q.finish(found.text, "table", prompt="table", citations=found.citations, short=found.short)
+
+
+def _year_in_tables(q: Asking) -> tuple[Report, tables.TableAnswer] | None:
+    """ "曲阜2023年一审行政诉讼有多少件" with 曲阜's 2022 and 2024 reports held: a year no report in scope is
+    of may be a column of one of their tables — answered when exactly one report's table answers."""
+    in_scope = [r for r in q.reports if r.report_id in q.scope.report_ids]
+    if q.scope.year is None or len(in_scope) < 2 or any(r.year == q.scope.year for r in in_scope):
+        return None
+    if len({r.place for r in in_scope}) != 1:
+        return None  # one place's years, not several places
+    found = [(r, a) for r in in_scope if (a := tables.answer(q.question, q.store, r))]
+    return found[0] if len(found) == 1 else None
 
 
 def _nothing_found(q: Asking) -> Answer | None:
@@ -501,6 +517,10 @@ def _quote(q: Asking) -> Answer | None:
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
     if len(q.scope.report_ids) <= 1 and states_no_change(q.question, found.text):
         return None  # "同比增长了多少" over "收到行政复议申请1364件": no change stated
+    if expect.wants_number and (
+        count_for_share(q.question, found.text) or bound_for_count(q.question, direct_answer(q.question, found.text))
+    ):
+        return None  # "输掉的比例" over "一审行政诉讼案件142件"; "一共搞了多少次" over "原则上不超过2次"
     quotes = [found, *_other_parts(q, found), *_other_years(q, found)]
     quotes = sorted(
         {(qt.source.n, qt.start): qt for qt in quotes}.values(),

@@ -150,7 +150,24 @@ def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -
     return next((n for n in [*quoted, *(units if places else [])] if not any(n in t for t in texts)), None)
 
 
-_HOW_MUCH_CHANGE = re.compile(r"(?:增长|增加|减少|下降|提高|降低|上升|涨|降)了?多少|增幅|增速|降幅|幅度")
+_HOW_MUCH_CHANGE = re.compile(
+    r"(?:增长|增加|减少|下降|提高|降低|上升|涨|降)了?多少|增幅|增速|降幅|幅度|"
+    r"(?:多|增|升|涨|增加|上升|提高)了?还是(?:少|减|降|跌|减少|下降|降低)了?"  # "比上年多了还是少了": a direction
+)
+
+
+# A share as a report writes it: 4.6%, 3个百分点, 两成, 百分之九十
+_SHARE_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:%|％|个百分点)|[一二两三四五六七八九十]成|百分之")
+_SHARE_ASKED = re.compile(r"率(?!先)|比例|比率|占比|比重|几成")
+
+
+def count_for_share(question: str, sentence: str) -> bool:
+    """A share asked of one thing ("县里行政诉讼输掉的比例", "占几成") over a sentence that gives only
+    counts ("一审行政诉讼案件142件"): its figure is no answer to it."""
+    parts = question_parts(question)
+    if len(parts) != 1 or not _SHARE_ASKED.search(parts[0]) or _GROWTH_ASKED.search(question):
+        return False
+    return not _SHARE_FIGURE.search(sentence)
 
 
 def states_no_change(question: str, sentence: str) -> bool:
@@ -439,6 +456,15 @@ PLANNED = re.compile(r"力争|计划|拟|将(?:进一步|继续|全面)|目标|�
 PLAN_ASKED = re.compile(r"计划|打算|力争|目标|预期|拟|下一步|明年|要达到|要提高|想把|想要|定在|定为")
 _PLAN_SECTION = re.compile(r"打算|下一步|工作安排|工作计划|工作思路|努力方向")
 
+# A count given as a limit: "同一企业的检查一年原则上不超过2次" (not "超过300件", "98%以上": what was done)
+_LIMIT = re.compile(r"(?:不超过|不少于|不低于|不高于|不多于)\d+(?:\.\d+)?[万亿]?(?![\d.%％])|\d+[次件个项家]以内")
+_LIMIT_ASKED = re.compile(rf"{PLAN_ASKED.pattern}|上限|下限|不超过|不少于|不低于|至少|最多|最少|以内|标准|规定|要求")
+
+
+def bound_for_count(question: str, answer: str) -> bool:
+    """ "一共搞了多少次" answered "不超过2次": a limit the text sets, not a count of what was done."""
+    return bool(_LIMIT.search(answer)) and not _LIMIT_ASKED.search(question)
+
 
 def years_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A question about several years of one place ("2022年和2023年分别有多少名") is answered for each
@@ -507,6 +533,10 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"
         problems.append(f"问题问的是多少{counted.group(1)}，回答只给了百分比")
+    if expect.wants_number and count_for_share(expect.question, strip_citations(text)):
+        problems.append("问题问的是比例，回答只给了数量")  # "142件" for 行政诉讼输掉的比例
+    if expect.wants_number and bound_for_count(expect.question, strip_citations(text)):
+        problems.append("回答的数字是规定的上限或下限，不是做了多少")  # "不超过2次" for 一共搞了多少次
     if kind := unnamed_kind(expect.measure, [s.text for s in sources], expect.places):
         problems.append(f"问题问的是{expect.measure.phrase}，资料中没有说到“{kind}”")
     if (

@@ -38,7 +38,7 @@ _WHO_ASKED = re.compile(
     r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担|配合)|谁(?:来)?(?:牵头|负责)|责任单位|牵头单位|配合单位"
 )
 _ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
-_DUTY_LINE = re.compile(r"^(?:责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
+_DUTY_LINE = re.compile(r"^(责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 
@@ -179,14 +179,17 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     own = name_variants([report.place])  # the report's own place names no task
     terms = [t for t in key_terms(named, ignore=own) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
     assisting = bool(_ASSIST_ASKED.search(question[_WHO_ASKED.search(question).start() :]))
+    # a task with both a 牵头单位 and a 责任单位 line: the one the question names ("牵头单位是哪个": the lead)
+    label = "牵头单位" if "牵头" in question else "责任单位" if "责任" in question else None
     best, best_cov, offset, task, heading = None, 0.5, 0, None, None
     for line in text.split("\n"):
         if (m := _DUTY_LINE.match(line.strip())) and task is not None:
-            units = m.group(1).rstrip() if assisting else re.split(r"[；;]", m.group(1), maxsplit=1)[0].rstrip()
+            units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
                 title = re.split(r"[。；;]", said, maxsplit=1)[0]
-                if (cov := coverage(title, terms)) >= best_cov:
-                    at = offset + line.find(m.group(1))
+                cov = coverage(title, terms) + (0.01 if m.group(1) == label else 0.0)  # the line named wins a tie
+                if cov >= best_cov:
+                    at = offset + line.find(m.group(2))
                     best, best_cov = (start, start + len(title), at, at + len(units)), cov
         elif line.strip():
             task = (offset + line.find(line.strip()), line.strip())

@@ -207,10 +207,12 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     units = [u for p in (report.place, report.parent) if p for u in split_place(p)]
     names = name_variants([report.place, report.parent]) | set(units) | {place_stem(u) for u in units}
     question = in_report_words(without_names(question, (n for n in names if len(n) >= 2), "，"))
+    question = _SHARE_IN_TENTHS.sub("占比是多少", question)  # "占几成" asks the 占比 column, still a question
     parts = question_parts(question)
+    year = m.group(0) if len(parts) > 1 and (m := _YEAR_ASKED.search(parts[0])) else ""
     for table in found_tables:
         # a question of several parts is answered here only when the table answers every part
-        found = _each_part(parts, table, report) if len(parts) > 1 else _answer(question, table, report)
+        found = _each_part(parts, table, report, year) if len(parts) > 1 else _answer(question, table, report)
         if found:
             answer_text, short, last, derived = found
             citation = span_citation(1, report, text, table.start, last.end, store.chunk_records(report.report_id))
@@ -218,6 +220,8 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     return None
 
 
+_YEAR_ASKED = re.compile(r"(?:19|20)\d{2}年")
+_SHARE_IN_TENTHS = re.compile(r"占(?:了)?几成")
 _TABLES: dict[str, tuple[str, list[Table]]] = {}  # report version -> (text, tables): the text is immutable per version
 
 
@@ -230,12 +234,15 @@ def _tables_of(store: Store, report: Report) -> tuple[str, list[Table]]:
     return _TABLES[report.version]
 
 
-def _each_part(parts: list[str], table: Table, report: Report) -> Found | None:
+def _each_part(parts: list[str], table: Table, report: Report, year: str = "") -> Found | None:
     """ "哪个区收的申请最多？纠错率最高的是哪个区？": each part from the table, in order — a part that
-    names nothing in it ("有多少件？") asks the figure the part before it has given."""
+    names nothing in it ("有多少件？") asks the figure the part before it has given, and a later part
+    naming a row but no year asks of the first part's `year` ("2023年一审行政诉讼有多少件，败诉率多少")."""
     found: list[Found] = []
     row = None  # the row an earlier part named: "…一四三团有多少持证执法人员？那里调解成功率是多少？"
-    for part in parts:
+    for i, part in enumerate(parts):
+        if i and year and not years_in(part) and _row(part, table):
+            part = f"{year}{part}"
         if got := _answer(part, table, report) or (row and _answer(name_of(row.label) + part, table, report)):
             found.append(got)
             row = _row(part, table) or ((ranked := _ranked_row(part, table)) and ranked[0]) or row

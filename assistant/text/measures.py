@@ -61,6 +61,9 @@ def measure_asked(question: str) -> Measure | None:
     phrase, before = None, ""
     if m := _COUNTED.search(question) or _COUNTED_BARE.search(question):
         phrase = m.group(1)
+        if phrase == "百分点" and (rates := list(_RATE.finditer(q[: m.start()]))):
+            # "复议纠错率比上一年升了还是降了，差几个百分点": the points are the rate's, named before
+            phrase = re.sub(r"^年度?", "", _LEADING.sub("", _SPLIT.split(rates[-1].group(0))[-1]))
     elif m := _ASK_AFTER.search(q):
         before = re.sub(r"(?:又|还|则|分别|各自|各|都|也)+$", "", q[: m.start()])  # "纠错率又是多少"
         phrase = _SPLIT.split(before)[-1] if before else None

@@ -126,6 +126,9 @@ def _is_header(cells: tuple[str, ...]) -> bool:
     return len(cells) >= 2 and all(cells) and not any(is_figure(c) and not _YEAR_CELL.fullmatch(c) for c in cells)
 
 
+_WIDE_GAP = re.compile(r"\S(?: {4,}|\u3000{2,})\S")
+
+
 def tables_in(text: str) -> list[Table]:
     """Every table of `text`, in order."""
     lines, at = [], 0
@@ -137,8 +140,9 @@ def tables_in(text: str) -> list[Table]:
     while i < len(lines):
         line, start, end = lines[i]
         cells, barred = _cells(line)
-        # two cells divided by spaces may be prose; by a tab (as a disclosure report's "予以公开\t21"), not
-        spaced = not barred and "\t" not in line
+        # two cells divided by spaces may be prose; by a tab (as a disclosure report's "予以公开\t21") or by
+        # a column's worth of spaces ("处理结果                      件数"), not
+        spaced = not barred and "\t" not in line and not _WIDE_GAP.search(line)
         if not _is_header(cells) or (spaced and len(cells) < 3 and not _YEAR_CELL.fullmatch(cells[-1])):
             i += 1
             continue

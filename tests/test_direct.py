@@ -291,3 +291,12 @@ def test_an_outcome_asked_is_read_from_the_words_before_多少_and_other_words_a
     assert outcomes_asked("其中被撤销的有几件？") == {"撤销"}
     assert outcomes_asked("复议案子里跟交通管理有关的有多少件？") == set()  # 有关 is no outcome
     assert outcomes_asked("结案数比上年增加了多少件？") == set()  # a change asked
+
+
+def test_an_items_circled_number_is_no_figure_and_a_change_asked_is_the_change():
+    from assistant.ingest.cleaning import normalize
+
+    text = normalize("④全面落实轻微违法免罚清单，全年依法不予处罚2214件，较上年增加361件。")
+    assert text.startswith("(4)")  # not a bare 4 that reads as a count
+    assert direct_answer("轻微违法免罚的案件有多少件？", text) == "2214件"
+    assert direct_answer("轻微违法免罚的案件2023年比前一年多了多少件？", text) == "增加361件"

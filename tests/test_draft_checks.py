@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.core.types import Chunk, Hit, Report
 from assistant.qa.checks import (
     Expect,
+    against_direction,
     bound_for_count,
     count_for_share,
     draft_problems,
@@ -232,6 +233,16 @@ def test_a_limit_the_text_sets_is_no_count_of_what_was_done():
     assert not bound_for_count("同一企业一年被检查的上限是多少次？", "不超过2次")
     assert not bound_for_count("满意率多少？", "98%以上")  # what was reached, not a limit
     assert not bound_for_count("受理了多少件？", "超过300件")
+    # a threshold that describes something else: "被检查超过2次的情况"
+    assert bound_for_count(
+        "一共查了企业多少次？", "超过2次", "对同一企业一个季度内被检查超过2次的情况,由区司法局核实。"
+    )
+
+
+def test_a_change_the_other_way_from_the_one_asked_is_about_something_else():
+    assert against_direction("同比降了多少", "三是推动区内企业新增发明专利授权1120件,同比增长17.8%;")
+    assert not against_direction("同比降了多少", "全年开展涉企检查2532次,同比下降31.6%。")
+    assert not against_direction("比上一年升了还是降了", "纠错率8.1%,较上年提高1.2个百分点。")  # both asked
 
 
 def test_a_direction_asked_needs_a_stated_change():

@@ -181,10 +181,14 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) // 20
 
 
+_CIRCLED = re.compile("[\u2460-\u2473]")  # ①…⑳, an item's number
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width digits/letters/punctuation -> ASCII), one line-break style,
+    """NFKC (full-width digits/letters/punctuation -> ASCII; ① -> (1)), one line-break style,
     no control characters, no indentation, at most one blank line in a row."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CIRCLED.sub(lambda m: f"({ord(m.group(0)) - 0x245F})", text)  # NFKC makes ④ a bare 4: "4全面落实…"
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
     lines = [ln.strip() for ln in text.split("\n")]

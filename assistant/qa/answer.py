@@ -35,6 +35,7 @@ from assistant.qa.checks import (
     PLAN_ASKED,
     PLANNED,
     Expect,
+    against_direction,
     bound_for_count,
     count_for_share,
     draft_problems,
@@ -517,10 +518,8 @@ def _quote(q: Asking) -> Answer | None:
         return _related(q, near, expect.measure) if near and near.coverage >= EXTRACTIVE_MIN else None
     if len(q.scope.report_ids) <= 1 and states_no_change(q.question, found.text):
         return None  # "同比增长了多少" over "收到行政复议申请1364件": no change stated
-    if expect.wants_number and (
-        count_for_share(q.question, found.text) or bound_for_count(q.question, direct_answer(q.question, found.text))
-    ):
-        return None  # "输掉的比例" over "一审行政诉讼案件142件"; "一共搞了多少次" over "原则上不超过2次"
+    if expect.wants_number and count_for_share(q.question, found.text):
+        return None  # "输掉的比例" over "一审行政诉讼案件142件"
     quotes = [found, *_other_parts(q, found), *_other_years(q, found)]
     quotes = sorted(
         {(qt.source.n, qt.start): qt for qt in quotes}.values(),
@@ -532,6 +531,8 @@ def _quote(q: Asking) -> Answer | None:
     one_place = len({qt.source.hit.report.place for qt in quotes}) == 1
     label = lambda qt: f"{qt.source.hit.report.year}年" if one_place and qt.source.hit.report.year else qt.source.label  # noqa: E731
     said = [(qt, direct_answer(q.question, qt.text)) for qt in quotes]
+    if expect.wants_number and any(bound_for_count(q.question, answer, qt.text) for qt, answer in said):
+        return None  # "一共搞了多少次" over "原则上不超过2次", "被检查超过2次的情况": a limit, not a count
     short = "；".join(f"{label(qt)}：{answer}" for qt, answer in said) if len(years) > 1 else None
     derived: frozenset[str] = frozenset()
     if one_place and len(years) == 2 == len(said) and all(qt.source.hit.report.year for qt in quotes):
@@ -566,6 +567,7 @@ def _other_parts(q: Asking, found: Quote) -> list[Quote]:
             other
             and other.coverage >= EXTRACTIVE_MIN
             and (other.source.n, other.start) != (found.source.n, found.start)
+            and not against_direction(part, other.text)
         ):
             more.append(other)
     return more

@@ -212,11 +212,15 @@ def _figures(clause: str) -> list[re.Match]:
     return [
         m
         for m in FIGURE.finditer(clause)
-        if not _is_year(m, clause) and not _quoted(m, clause) and not _ENUMERATOR.match(clause, m.start())
+        if not _is_year(m, clause)
+        and not _quoted(m, clause)
+        and not _ENUMERATOR.match(clause, m.start())
+        and not _ITEM_MARK.match(clause, max(m.start() - 1, 0))
     ]
 
 
 _ENUMERATOR = re.compile(r"(?<![\d.])\d{1,2}[.．、](?!\d)")
+_ITEM_MARK = re.compile(r"[(（]\d{1,2}[)）]")  # "(4)全面落实…" (written ④): an item's number
 
 
 def figures_of(text: str) -> list[tuple[str, str]]:
@@ -510,6 +514,8 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
                 wanted.append((at, c, f))
     if not wanted:
         return None
+    if CHANGE_BY_ASKED.search(part) and (moved := [w for w in wanted if w[2].group("dir")]):
+        wanted = moved  # "比前一年多了多少件" over "不予处罚2214件,较上年增加361件": the change
     measure = measure_asked(part + "？")
     if verbatim := [w for w in wanted if _says_counted(w[1], measure, part)]:
         wanted = verbatim  # "录入了多少条行政处罚" over "录入行政许可4479条,行政处罚1985条": 行政处罚's

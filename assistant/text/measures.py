@@ -25,6 +25,7 @@ _ASK_AFTER = re.compile(
 )
 # "比上一年多了百分之几": a change of the measure another part names, not a measure of its own.
 _COMPARED = re.compile(r"^(?:比(?![例重率])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
+_COMPARED_AFTER = re.compile(r"(?:比|较)[^，,]{0,10}?(?:多|少|增加|减少|增长|下降|提高|降低|上升)了?$")
 # "排第几" / "排在第几位" / "第几名": a rank, however the question words it.
 _RANK_ASKED = re.compile(r"(?:排|排在|排名|位列|位居|名列|居)第几|第几名|名次|位次")
 _SPAN_WORDS = re.compile(r"从?(?:(?:这|近|最近)[两几三四五]年|(?:(?:19|20)\d{2}年(?:到|至|—|-))?(?:19|20)\d{2}年)$")
@@ -70,8 +71,8 @@ def measure_asked(question: str) -> Measure | None:
         if phrase in _STANDS_FOR:
             rates = [r.group(0) for r in _RATE.finditer(before[: -len(phrase)])]
             phrase = _LEADING.sub("", _SPLIT.split(rates[-1])[-1]) if rates else None
-    if not phrase or _COMPARED.match(phrase):
-        return None
+    if not phrase or _COMPARED.match(phrase) or _COMPARED_AFTER.search(phrase):
+        return None  # "案件2023年比前一年多了": a comparison names no measure of its own
     # "占比提高到多少" asks the level 占比 is to reach: the measure is 占比.
     phrase = _SPAN_WORDS.sub("", _TARGET.sub("", _LEADING.sub("", phrase))).strip()
     if phrase in _STANDS_FOR:  # "计划增加到几个": what is to reach it is named elsewhere

@@ -15,7 +15,7 @@ import re
 logging.getLogger("jieba").setLevel(logging.WARNING)
 import jieba  # noqa: E402  (after silencing its start-up chatter)
 
-TOKENIZER_VERSION = "jieba-search-8"  # part of the BM25 index fingerprint: bump when tokens change
+TOKENIZER_VERSION = "jieba-search-9"  # part of the BM25 index fingerprint: bump when tokens change
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]|\d")
 _STOP = frozenset(
     "的 了 和 与 及 是 在 等 为 对 将 把 被 中 上 下 个 有 并 也 又 或 其 之 以 于 从 到 由 向 我 市 县 "
@@ -55,7 +55,6 @@ ALIASES = {
     "违建": "违法建设",
     "案子": "案件",
     "作废": "废止",
-    "免罚": "免于行政处罚",
     "镇街": "镇（街道）",
 }
 
@@ -89,6 +88,7 @@ def tokenize(text: str) -> list[str]:
 _ASKING = re.compile(
     r"(?:里|中)?(?:排在|排名|排)第几[名位]?|"  # "考评里排第几" asks about 考评 (not 里排)
     r"(?:在)?(?:哪些|哪几个|哪个|哪)方面|"  # "在哪些方面还存在短板" asks about 短板
+    r"(?:比|较)(?:前一年|上一年|上年|去年|同期)|"  # "2023年比前一年多了多少件": the comparison, not a thing
     r"(?:是|有|为|在)?(?:什么时候|何时|哪一?天|至少|最少|多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|"
     r"什么变化|何变化|变化)|(?<=[了过])没有?(?=[？?，,。]|$)"  # "输了没有" asks about 输了 (败诉)
 )

@@ -249,6 +249,7 @@ def test_a_direction_asked_needs_a_stated_change():
     question = "宜宾2024年的行政处罚决定数比上年多了还是少了？"
     assert states_no_change(question, "行政处罚                 18630")
     assert not states_no_change(question, "作出行政处罚决定18630件,较上年增加1204件。")
+    assert states_no_change("罚没款比上年减少了百分之多少？", "全系统查办各类案件2865件,罚没款3260万元。")
 
 
 def test_points_asked_are_the_points_of_the_rate_named_before():

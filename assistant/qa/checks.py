@@ -461,6 +461,16 @@ _LIMIT = re.compile(r"(?:不超过|不少于|不低于|不高于|不多于)\d+(?
 _LIMIT_ASKED = re.compile(rf"{PLAN_ASKED.pattern}|上限|下限|不超过|不少于|不低于|至少|最多|最少|以内|标准|规定|要求")
 
 
+def bound_for_count(question: str, answer: str, text: str = "") -> bool:
+    """ "一共搞了多少次" answered "不超过2次": a limit the text sets, not a count of what was done; nor
+    "超过2次" where the text says "被检查超过2次的情况": a threshold that describes something else."""
+    if _LIMIT_ASKED.search(question):
+        return False
+    pieces = answer.split("；")  # one per part asked
+    threshold = any(re.match(r"(?:超过|高于|低于|少于|多于)\d", p) and f"{p}的" in text for p in pieces)
+    return bool(_LIMIT.search(answer) or threshold)
+
+
 _DOWN_ASKED = re.compile(r"降|减少|少了|回落")
 _UP_ASKED = re.compile(r"增|涨|升|多了|提高")
 _DOWN_SAID = re.compile(r"(?:下降|减少|降低|回落)\d")
@@ -475,16 +485,6 @@ def against_direction(part: str, text: str) -> bool:
         return False  # no direction asked, or both ("升了还是降了")
     said_down, said_up = bool(_DOWN_SAID.search(text)), bool(_UP_SAID.search(text))
     return (said_up and not said_down) if down else (said_down and not said_up)
-
-
-def bound_for_count(question: str, answer: str, text: str = "") -> bool:
-    """ "一共搞了多少次" answered "不超过2次": a limit the text sets, not a count of what was done; nor
-    "超过2次" where the text says "被检查超过2次的情况": a threshold that describes something else."""
-    if _LIMIT_ASKED.search(question):
-        return False
-    pieces = answer.split("；")  # one per part asked
-    threshold = any(re.match(r"(?:超过|高于|低于|少于|多于)\d", p) and f"{p}的" in text for p in pieces)
-    return bool(_LIMIT.search(answer) or threshold)
 
 
 def years_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:

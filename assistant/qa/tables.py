@@ -35,7 +35,7 @@ from assistant.text.numerals import CN_NUMERAL_CHARS, cn_to_int
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
 from assistant.text.words import in_report_words, key_terms
-from assistant.text.years import years_in
+from assistant.text.years import YEAR_MENTION, years_in
 
 _MOST = re.compile(r"最多|最高|最大|最长|第一多")
 _LEAST = re.compile(r"最少|最低|最小|最短")
@@ -209,7 +209,7 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     question = in_report_words(without_names(question, (n for n in names if len(n) >= 2), "，"))
     question = _SHARE_IN_TENTHS.sub("占比是多少", question)  # "占几成" asks the 占比 column, still a question
     parts = question_parts(question)
-    year = m.group(0) if len(parts) > 1 and (m := _YEAR_ASKED.search(parts[0])) else ""
+    year = m.group(0) if len(parts) > 1 and (m := YEAR_MENTION.search(parts[0])) else ""
     for table in found_tables:
         # a question of several parts is answered here only when the table answers every part
         found = _each_part(parts, table, report, year) if len(parts) > 1 else _answer(question, table, report)
@@ -220,7 +220,6 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     return None
 
 
-_YEAR_ASKED = re.compile(r"(?:19|20)\d{2}年")
 _SHARE_IN_TENTHS = re.compile(r"占(?:了)?几成")
 _TABLES: dict[str, tuple[str, list[Table]]] = {}  # report version -> (text, tables): the text is immutable per version
 

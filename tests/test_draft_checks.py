@@ -243,6 +243,10 @@ def test_a_change_the_other_way_from_the_one_asked_is_about_something_else():
     assert against_direction("同比降了多少", "三是推动区内企业新增发明专利授权1120件,同比增长17.8%;")
     assert not against_direction("同比降了多少", "全年开展涉企检查2532次,同比下降31.6%。")
     assert not against_direction("比上一年升了还是降了", "纠错率8.1%,较上年提高1.2个百分点。")  # both asked
+    # lay words point too: "变少" is down, "变多" up (text/changes.py, shared with the table reader)
+    assert against_direction("哪一项变少了", "办理行政许可事项1.2万件，同比增长6.5%。")
+    assert against_direction("比上年变多了多少", "涉企检查次数同比下降26.3%。")
+    assert not against_direction("比上年变多了多少", "受理复议申请412件，较上年增加37件。")
 
 
 def test_a_direction_asked_needs_a_stated_change():
@@ -250,6 +254,7 @@ def test_a_direction_asked_needs_a_stated_change():
     assert states_no_change(question, "行政处罚                 18630")
     assert not states_no_change(question, "作出行政处罚决定18630件,较上年增加1204件。")
     assert states_no_change("罚没款比上年减少了百分之多少？", "全系统查办各类案件2865件,罚没款3260万元。")
+    assert not states_no_change("信访量下降了多少？", "信访总量1.3万件次，比上年回落4.2%。")  # 回落 is a change
 
 
 def test_points_asked_are_the_points_of_the_rate_named_before():

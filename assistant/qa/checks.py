@@ -34,6 +34,7 @@ from assistant.qa.scope import covers, selector_years
 from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, strip_citations, ungrounded_numbers, unsupported_numbers
 from assistant.reports.indicators import INDICATORS
+from assistant.text.changes import CHANGE_SAID, DIRECTION_ASKED, DOWN_ASKED, DOWN_SAID, UP_ASKED, UP_SAID
 from assistant.text.measures import LOOSE_RATE, Measure, measure_asked, names_measure
 from assistant.text.numerals import figures_in, number_set, ranks_in
 from assistant.text.places import find_chains, level_of, name_variants, names_place, split_place
@@ -175,7 +176,7 @@ def states_no_change(question: str, sentence: str) -> bool:
     gives the figure but no change of it (收到行政复议申请1364件)."""
     if not _HOW_MUCH_CHANGE.search(question) or len(question_parts(question)) > 1:
         return False
-    return not any(re.match(_GROWTH, f) or "百分点" in f for f, _ in figures_of(sentence))
+    return not any(re.match(CHANGE_SAID, f) or "百分点" in f for f, _ in figures_of(sentence))
 
 
 @dataclass
@@ -422,7 +423,7 @@ def growth_problems(text: str, sources: list[Source], expect: Expect) -> list[st
     return [
         f"数字 {shown} 在资料中是“{as_stated[0]}”，是增减幅度，不是问题问的比例"
         for shown, as_stated in _as_stated(text, sources)
-        if shown.endswith(("%", "％")) and as_stated and all(re.match(_GROWTH, f) for f in as_stated)
+        if shown.endswith(("%", "％")) and as_stated and all(re.match(CHANGE_SAID, f) for f in as_stated)
     ]
 
 
@@ -444,10 +445,7 @@ def _as_stated(text: str, sources: list[Source]) -> list[tuple[str, list[str]]]:
     return [(shown, [f for f, n in stated if n == number]) for shown, number in figures_of(strip_citations(text))]
 
 
-_GROWTH = r"(?:同比|较上年|比上年)?(?:增长|增加|下降|减少|提高|降低|上升)"
-_GROWTH_ASKED = re.compile(
-    rf"{CHANGE_ASKED.pattern}|增长|下降|提高|降低|减少|增加|上升|增速|增幅|降幅|同比|变化|多了|少了|涨|降"
-)
+_GROWTH_ASKED = re.compile(rf"{CHANGE_ASKED.pattern}|{DIRECTION_ASKED.pattern}|同比|变化|多了|少了|涨|降")
 
 
 # What a report plans, not what it did: "力争纠错率控制在6%以内", "将继续…调解和解率达到35%以上";
@@ -471,19 +469,13 @@ def bound_for_count(question: str, answer: str, text: str = "") -> bool:
     return bool(_LIMIT.search(answer) or threshold)
 
 
-_DOWN_ASKED = re.compile(r"降|减少|少了|回落")
-_UP_ASKED = re.compile(r"增|涨|升|多了|提高")
-_DOWN_SAID = re.compile(r"(?:下降|减少|降低|回落)\d")
-_UP_SAID = re.compile(r"(?:增长|增加|提高|上升)\d")
-
-
 def against_direction(part: str, text: str) -> bool:
     """ "同比降了多少" over "发明专利授权1120件,同比增长17.8%": the text's every change moves the other way
     from the one asked, so it is about something else."""
-    down, up = bool(_DOWN_ASKED.search(part)), bool(_UP_ASKED.search(part))
+    down, up = bool(DOWN_ASKED.search(part)), bool(UP_ASKED.search(part))
     if down == up:
         return False  # no direction asked, or both ("升了还是降了")
-    said_down, said_up = bool(_DOWN_SAID.search(text)), bool(_UP_SAID.search(text))
+    said_down, said_up = bool(DOWN_SAID.search(text)), bool(UP_SAID.search(text))
     return (said_up and not said_down) if down else (said_down and not said_up)
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from assistant.qa.verify import coverage, strip_citations
+from assistant.text.changes import CHANGE_WORDS, DIRECTION_ASKED
 from assistant.text.measures import Measure, measure_asked, names_measure
 from assistant.text.numerals import CN_NUMERAL, CN_NUMERAL_CHARS, COUNTERS, canonical, number_set
 from assistant.text.places import find_chains
@@ -30,7 +31,7 @@ _UNITS = (
 # Words that make a figure a bound: 突破5000亿元 and 不少于60件 are not 5000亿元 and 60件.
 BOUND = r"突破|超过|不足|不到|不少于|不低于|不超过|不高于|至少"
 FIGURE = re.compile(
-    rf"(?P<dir>同比增长|同比下降|增长了?|下降了?|提高了?|降低了?|减少了?|增加了?|上升了?)?"
+    rf"(?P<dir>同比增长|同比下降|(?:{CHANGE_WORDS})了?)?"
     rf"(?P<bound>{BOUND})?"
     # a single Chinese digit is a figure only before a counter: 十个方面, not 一是
     rf"(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?|{CN_NUMERAL}|[两三四五六七八九十](?=个|项|件|条|类|种|支|家|批))"
@@ -123,7 +124,6 @@ COUNTER_ASKED = re.compile(rf"(?:多少|几)({COUNTERS})")  # "多少名" asks a
 RATE_ASKED = re.compile(r"率|比例|占比|比重")
 _ASK_COUNT = re.compile(r"多少|(?<!哪)几(?!乎)")
 _IS_COUNTER = re.compile(COUNTERS)
-_DIRECTION = re.compile(r"增长|下降|提高|降低|减少|增加|上升|增速|增幅|降幅")
 _PAIR = re.compile(r"[和及与、]")
 _RANK_ASKED = re.compile(r"第几|名次|位次|排第|排名多少")
 _RANK = re.compile(rf"第(?:\d+|[{CN_NUMERAL_CHARS}]{{1,3}})(?:名|位)?")
@@ -508,7 +508,7 @@ def _prefer(part: str, text: str, after: int = 0) -> str | None:
                 and RATE_ASKED.search(part)
                 and tail.startswith("%")
                 or not counter
-                and _DIRECTION.search(part)
+                and DIRECTION_ASKED.search(part)
                 and f.group("dir")
             ):
                 wanted.append((at, c, f))

@@ -31,6 +31,7 @@ from assistant.qa.direct import (
     outcomes_asked,
     question_parts,
 )
+from assistant.text.changes import DOWN_NAMED, UP_NAMED
 from assistant.text.numerals import CN_NUMERAL_CHARS, cn_to_int
 from assistant.text.places import name_variants, place_stem, split_place, without_names
 from assistant.text.tables import Row, Table, is_figure, name_of, tables_in, year_of
@@ -262,15 +263,13 @@ def _names_nothing(part: str, table: Table) -> bool:
     return all(named(name_of(n), part) < ENOUGH for n in names)
 
 
-_DOWN = re.compile(r"变少|减少|下降|降低|少了|回落")
-_UP = re.compile(r"变多|增加|上升|提高|增长|多了")
 _EXCEPT = re.compile(r"除了?([^，,？?]+?)(?:之外|以外|外)?[，,]")
 
 
 def _moved(question: str, table: Table, where: str) -> Found | None:
     """ "除了超限超载率，2024年比2023年数字变少的还有哪一项？": the rows whose figure fell (rose)
     between the table's last two years, less those the question sets aside."""
-    down, up = _DOWN.search(question), _UP.search(question)
+    down, up = DOWN_NAMED.search(question), UP_NAMED.search(question)
     years = sorted((c for c in table.columns() if table.year(c)), key=table.year)[-2:]
     if "哪" not in question or bool(down) == bool(up) or len(years) < 2:
         return None

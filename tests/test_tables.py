@@ -310,3 +310,10 @@ def test_a_share_asked_in_tenths_reads_the_share_column(two_years):
     store, settings = two_years
     answer = ask("青溪县2024年涉企检查里联合检查有多少次，占几成？", store, ScriptedLLM(), settings)
     assert answer.method == "table" and answer.answer == "487次；19.2%"
+
+
+def test_tenths_are_read_as_the_share_label_but_add_no_search_words():
+    from assistant.text.words import in_report_words, tokenize
+
+    assert in_report_words("联合检查占了几成？") == "联合检查占比是多少？"  # still a question, in the label's word
+    assert "占比" not in tokenize("联合检查占了几成？")  # no alias: other questions' words stay as they are

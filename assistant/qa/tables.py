@@ -208,7 +208,6 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     units = [u for p in (report.place, report.parent) if p for u in split_place(p)]
     names = name_variants([report.place, report.parent]) | set(units) | {place_stem(u) for u in units}
     question = in_report_words(without_names(question, (n for n in names if len(n) >= 2), "，"))
-    question = _SHARE_IN_TENTHS.sub("占比是多少", question)  # "占几成" asks the 占比 column, still a question
     parts = question_parts(question)
     year = m.group(0) if len(parts) > 1 and (m := YEAR_MENTION.search(parts[0])) else ""
     for table in found_tables:
@@ -221,7 +220,6 @@ def answer(question: str, store: Store, report: Report) -> TableAnswer | None:
     return None
 
 
-_SHARE_IN_TENTHS = re.compile(r"占(?:了)?几成")
 _TABLES: dict[str, tuple[str, list[Table]]] = {}  # report version -> (text, tables): the text is immutable per version
 
 

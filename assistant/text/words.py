@@ -66,11 +66,19 @@ def glossary(question: str) -> str:
     return "，".join(f"{k}即{ALIASES[k]}" for _, k in found)
 
 
+# Lay phrasings a report's labels answer but that are no alias: "占几成" asks the 占比 column, yet as an
+# alias it would add 占比 to every question's key terms and BM25 words.
+_LABEL_PHRASINGS = ((re.compile(r"占(?:了)?几成"), "占比是多少"),)
+
+
 def in_report_words(question: str) -> str:
-    """The question with each lay word replaced by the report's word for it ("办了多少件案子" -> "…案件"),
-    for matching it against a report's own labels (a table's rows and columns)."""
+    """The question with each lay word replaced by the report's word for it ("办了多少件案子" -> "…案件",
+    "占几成" -> "占比是多少"), for matching it against a report's own labels (a table's rows and columns);
+    still a question."""
     for lay in sorted((k for k in ALIASES if k in question), key=len, reverse=True):
         question = question.replace(lay, ALIASES[lay])
+    for phrasing, label in _LABEL_PHRASINGS:
+        question = phrasing.sub(label, question)
     return question
 
 

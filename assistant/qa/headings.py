@@ -181,16 +181,17 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     assisting = bool(_ASSIST_ASKED.search(question[_WHO_ASKED.search(question).start() :]))
     # a task with both a 牵头单位 and a 责任单位 line: the one the question names ("牵头单位是哪个": the lead)
     label = "牵头单位" if "牵头" in question else "责任单位" if "责任" in question else None
-    best, best_cov, offset, task, heading = None, 0.5, 0, None, None
+    # the task that shares most key terms (at least half), and of its duty lines the one the question names
+    best, best_key, offset, task, heading = None, (0.5, False), 0, None, None
     for line in text.split("\n"):
         if (m := _DUTY_LINE.match(line.strip())) and task is not None:
             units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
                 title = re.split(r"[。；;]", said, maxsplit=1)[0]
-                cov = coverage(title, terms) + (0.01 if m.group(1) == label else 0.0)  # the line named wins a tie
-                if cov >= best_cov:
+                key = (coverage(title, terms), m.group(1) == label)
+                if key >= best_key:
                     at = offset + line.find(m.group(2))
-                    best, best_cov = (start, start + len(title), at, at + len(units)), cov
+                    best, best_key = (start, start + len(title), at, at + len(units)), key
         elif line.strip():
             task = (offset + line.find(line.strip()), line.strip())
             if _OUTLINE.match(task[1]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.core.types import Chunk, Hit, Report
 from assistant.qa.checks import (
     Expect,
+    action_problems,
     against_direction,
     bound_for_count,
     count_for_share,
@@ -166,6 +167,20 @@ def test_a_part_asking_how_many_of_the_whole_did_one_thing_needs_a_figure_saying
     expect = Expect(terms=["行政复议", "申请", "撤销"], exempt=set(), wants_number=True, question=question)
     assert subcount_problems("收到1186件[1]，其中被撤销的有22份[2]。", sources, expect)
     assert subcount_problems("收到1186件，其中撤销97件[1]。", sources, expect) == []
+
+
+def test_a_count_of_one_step_is_not_the_figure_of_another_step_in_the_same_sentence():
+    question = "青溪县专项督查发现的问题改了多少？整改率多少？"
+    sources = [_source("开展执法专项督查,发现问题64个,已整改61个,整改率95.3%。")]
+    expect = Expect(terms=["督查", "问题"], exempt=set(), wants_number=True, question=question)
+    assert action_problems("发现的问题改了64个，整改率95.3%[1]。", sources, expect)  # 64个 were found
+    assert action_problems("已整改61个，整改率95.3%[1]。", sources, expect) == []
+    # a verb of two characters too, and a figure with no rival of its unit is left alone
+    asked = Expect(terms=["诉求"], exempt=set(), wants_number=True, question="收集的企业诉求解决了多少件？")
+    said = [_source("收集企业诉求420件,已解决396件,办结率94.3%。")]
+    assert action_problems("收集企业诉求420件[1]。", said, asked)
+    assert action_problems("已解决396件[1]。", said, asked) == []
+    assert action_problems("办结率94.3%[1]。", said, asked) == []
 
 
 def test_a_name_the_question_quotes_must_be_in_the_sources():

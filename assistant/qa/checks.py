@@ -414,6 +414,47 @@ def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
     return problems
 
 
+# One character before 多少 that says nothing of what was done ("有多少", "共多少", "数是多少")
+_NO_ACTION = frozenset("了有是为共达约的各都占数量计")
+_LAST_ACTION = re.compile(r"([\u4e00-\u9fff])了?(?:多少|(?<!哪)几)")
+
+
+def _action_words(part: str) -> list[str]:
+    """What the part asks was done, right before 多少: "解决" of "企业问题解决了多少", and a single verb too
+    ("发现的问题改了多少": 改), which `doing_words` leaves out."""
+    words = doing_words(part)
+    if (m := _LAST_ACTION.search(part)) and m.group(1) not in _NO_ACTION:
+        words.append(m.group(1))
+    return words
+
+
+def action_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
+    """A count of what was done ("发现的问题改了多少") is not the figure of another step in the same sentence:
+    "发现问题88个,已整改87个" gives 88个 as found and 87个 as 整改 — the clause saying what was asked holds
+    another figure of the same unit, so a figure whose clause does not say it answers something else."""
+    given = number_set(strip_citations(text)) - expect.exempt
+    words = [w for part in (question_parts(expect.question) if expect.question else []) for w in _action_words(part)]
+    problems = []
+    for sentence in [c for s in cited_sources(text, sources) for c in sentences(s.text)] if words else []:
+        said = clauses(sentence)
+        for clause in said:
+            if any(w in clause for w in words):
+                continue
+            for figure, number in figures_of(clause):
+                if number not in given:
+                    continue
+                other = [
+                    f
+                    for c in said
+                    if c != clause and any(w in c for w in words)
+                    for f, n in figures_of(c)
+                    if n not in given and _unit(f) == _unit(figure)
+                ]
+                if other:
+                    problems.append(f"{figure}所在分句没有说问题问的事，同一句中说到它的是{other[0]}")
+    return problems
+
+
 def growth_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A rate asked ("被纠错的比例是多少") is not a change of something else: "收到复议申请2846件,同比增长9.7%"
     gives 9.7% as a growth, and a question that does not ask how much something grew is not answered by it."""
@@ -541,7 +582,7 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     problems += total_problems(text, sources, expect) + growth_problems(text, sources, expect)
     problems += part_problems(text, sources, expect)
     problems += share_problems(text, sources, expect) + years_problems(text, sources, expect)
-    problems += subcount_problems(text, sources, expect)
+    problems += subcount_problems(text, sources, expect) + action_problems(text, sources, expect)
     said = figures_of(strip_citations(text))
     counted = COUNTER_ASKED.search(expect.question) if len(question_parts(expect.question)) == 1 else None
     if counted and said and all(re.search(r"[%％‰]$", f) for f, _ in said):  # "审核了多少件" -> "100%"

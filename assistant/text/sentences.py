@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.changes import CHANGE_WORDS
+
 TERMINATORS = "。！？!?；;"
 OPENERS, CLOSERS = "“‘「『《〈", "”’」』》〉"
 CLAUSE = re.compile(r"[^,，;；。!?！？\n]+")
@@ -66,7 +68,7 @@ def clauses(text: str) -> list[str]:
 # "队伍中畲族成员比例偏低,只有37名" counts 畲族成员, "地区生产总值4931.6亿元,增长6.1%" is its growth.
 _BARE_COUNT = re.compile(
     r"(?:只有|仅有|仅|共有|共计|合计|共|计|达到|达|为|有)?\d+(?:\.\d+)?[万亿]?[名人位件个项起次家处所条宗]|"
-    r"(?:同比|比上年|较上年)?(?:增长|下降|提高|降低|减少|增加|上升)\d+(?:\.\d+)?(?:%|％|个百分点)"
+    rf"(?:同比|比上年|较上年)?(?:{CHANGE_WORDS})\d+(?:\.\d+)?(?:%|％|个百分点)"
 )
 
 

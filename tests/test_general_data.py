@@ -36,6 +36,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout9_eval.py",
         # the tenth (general/holdout10/): 直辖市的区, 省司法厅, 县级市 2022/2024, 地区的县级市, 乡, 经开区管委会, 信息公开年报, 县政府工作报告, 县工作要点
         "build_holdout10_eval.py",
+        # the eleventh (general/holdout11/): 自治区的地级市, 县 2023/2025, 地级市的旗, 市交通运输局, 县级市的镇, 综合保税区管委会, 副省级城市的区, 区政府工作报告, 督察整改方案
+        "build_holdout11_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

@@ -27,40 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # evalsets.py, the sets' shared formats and checks
 import evalsets
-from evalsets import FZ, GWR, OTHER, Q, everywhere
-
-HOLDOUT = evalsets.GENERAL / "holdout"
-HOLDOUT3 = evalsets.GENERAL / "holdout3"
-HOLDOUT4 = evalsets.GENERAL / "holdout4"
-HOLDOUT5 = evalsets.GENERAL / "holdout5"
-HOLDOUT6 = evalsets.GENERAL / "holdout6"
-HOLDOUT7 = evalsets.GENERAL / "holdout7"
-HOLDOUT8 = evalsets.GENERAL / "holdout8"
-HOLDOUT9 = evalsets.GENERAL / "holdout9"
-OUT = evalsets.GENERAL / "holdout10"
-# what this set is measured against: the earlier sets' folders and question files, and the generators whose
-# absent and not-held claims must still hold with it in the library
-EARLIER_SETS = (evalsets.GENERAL, HOLDOUT, HOLDOUT3, HOLDOUT4, HOLDOUT5, HOLDOUT6, HOLDOUT7, HOLDOUT8, HOLDOUT9)
-EARLIER_QUESTION_FILES = (
-    evalsets.GENERAL / "dev.jsonl",
-    evalsets.GENERAL / "test.jsonl",
-    *(folder / "questions.jsonl" for folder in EARLIER_SETS[1:]),
-)
-EARLIER_GENERATORS = tuple(
-    evalsets.ROOT / "scripts" / f"build_{name}_eval.py"
-    for name in (
-        "general",
-        "holdout",
-        "holdout3",
-        "holdout4",
-        "holdout5",
-        "holdout6",
-        "holdout7",
-        "holdout8",
-        "holdout9",
-    )
-)
-
+from evalsets import FZ, GWR, OTHER, Q, doc, everywhere
 
 # ---------------------------------------------------------------------------------------------
 # The documents, all invented in the shapes real web pages give them (发布日期 with dots, with a weekday, in slashes
@@ -775,20 +742,6 @@ GUSHI_YAODIAN_2025 = """索引号：114115250057123456/2025-00019
 # The corpus: file stem (= the product's report id), its text, and its metadata gold (every value verbatim
 # from the text, or null).
 # ---------------------------------------------------------------------------------------------
-
-
-def doc(
-    doc_id, text, group, shape, place, parent, level, kind, year, title, issuer, date, doc_number, addressee, facts
-):
-    """One document: its id, text, question group, shape (for the README) and metadata gold in META_FIELDS order."""
-    meta = dict(zip(evalsets.META_FIELDS, (place, parent, level, kind, year, title, issuer, date, doc_number)))
-    return {
-        "id": doc_id,
-        "text": text,
-        "group": group,
-        "shape": shape,
-        "meta": {**meta, "addressee": addressee, "key_facts": facts},
-    }
 
 
 DOCS = [
@@ -1838,23 +1791,10 @@ QUESTIONS = [
 # Build and check
 # ---------------------------------------------------------------------------------------------
 
-GROUPS = {d["group"] for d in DOCS} | {"cross-place"}
-# Chinese characters per document (digits and punctuation not counted): the first sets' bands (evalsets.length_band).
-LENGTHS = {kind: evalsets.length_band(kind) for kind in (FZ, GWR, OTHER)}
-
-QUESTION_IDS = "gen-h10"  # questions.jsonl numbers them gen-h10-001, gen-h10-002, ...
-
-SET = evalsets.HeldOutSet(
-    out=OUT,
-    docs=DOCS,
-    questions=QUESTIONS,
-    question_ids=QUESTION_IDS,
-    groups=GROUPS,
-    lengths=LENGTHS,
-    earlier_sets=EARLIER_SETS,
-    earlier_question_files=EARLIER_QUESTION_FILES,
-    earlier_generators=EARLIER_GENERATORS,
-    earlier_named="the seeds or the nine earlier sets",
+SET = evalsets.numbered_set(
+    10,
+    DOCS,
+    QUESTIONS,
     new_parents=True,  # no parent here is a place or a parent of the seeds or an earlier set either
     # the five seeds, the earlier sets' 92 documents and these ten; the README counts on this number
     library=107,

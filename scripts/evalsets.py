@@ -623,3 +623,49 @@ class HeldOutSet:
             f"under {self.out.relative_to(ROOT)}"
         )
         return cli(argv, self.check, self.summary, self.files, self.reports, wrote)
+
+
+def doc(
+    doc_id, text, group, shape, place, parent, level, kind, year, title, issuer, date, doc_number, addressee, facts
+):
+    """One document of a held-out set: its id, text, question group, shape (for the README) and metadata gold in
+    META_FIELDS order."""
+    meta = dict(zip(META_FIELDS, (place, parent, level, kind, year, title, issuer, date, doc_number)))
+    return {
+        "id": doc_id,
+        "text": text,
+        "group": group,
+        "shape": shape,
+        "meta": {**meta, "addressee": addressee, "key_facts": facts},
+    }
+
+
+_COUNTS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen".split()
+
+
+def numbered_set(number: int, docs: list[dict], questions: list[dict], **options) -> HeldOutSet:
+    """Held-out set `number` (general/holdout<number>/, question ids gen-h<number>-001, ...) as the sets from the
+    seventh on define it: measured against every set before it (the first generalisation set, the second in
+    general/holdout/, the third on in general/holdout3/ ...), each document kind in its length band, its groups
+    those of its documents plus cross-place. `options`: HeldOutSet's own (new_parents, library, numeral_dates)."""
+    names = ("general", "holdout", *(f"holdout{n}" for n in range(3, number)))
+    folders = (GENERAL, *(GENERAL / name for name in names[1:]))
+    return HeldOutSet(
+        out=GENERAL / f"holdout{number}",
+        docs=docs,
+        questions=questions,
+        question_ids=f"gen-h{number}",
+        groups={d["group"] for d in docs} | {"cross-place"},
+        # Chinese characters per document (digits and punctuation not counted): the first sets' bands
+        lengths={kind: length_band(kind) for kind in (FZ, GWR, OTHER)},
+        earlier_sets=folders,
+        earlier_question_files=(
+            GENERAL / "dev.jsonl",
+            GENERAL / "test.jsonl",
+            *(folder / "questions.jsonl" for folder in folders[1:]),
+        ),
+        # the generators whose absent and not-held claims must still hold with this set in the library
+        earlier_generators=tuple(ROOT / "scripts" / f"build_{name}_eval.py" for name in names),
+        earlier_named=f"the seeds or the {_COUNTS[len(names) - 1]} earlier sets",
+        **options,
+    )

@@ -363,3 +363,10 @@ def test_a_breadcrumb_with_guillemets_is_furniture_and_a_bare_time_key_splits_a_
     cleaned = clean(page.encode("utf-8"), "x.txt")
     assert cleaned.text.startswith("青溪县2022年法治政府建设情况报告")
     assert cleaned.page_meta["作者"] == "县司法局" and cleaned.page_meta["时间"] == "2023年02月08日 10:15"
+
+
+def test_a_pages_bare_time_before_its_source_is_when_it_went_up_and_the_line_is_no_salutation():
+    page = "2025-01-15 09:30　　来源：青溪镇人民政府　　浏览次数：\n青溪镇人民政府关于2024年度法治政府建设情况的报告\n某县人民政府：\n正文。"
+    cleaned = clean(page.encode("utf-8"), "x.txt")
+    assert cleaned.text.startswith("青溪镇人民政府关于2024年度")
+    assert cleaned.page_meta == {"发布时间": "2025-01-15 09:30", "来源": "青溪镇人民政府"}

@@ -354,3 +354,12 @@ def test_a_place_appraised_in_its_provinces_appraisal_takes_the_province_as_pare
         "中共青溪市委全面依法治市委员会办公室\n2025年2月1日"
     )
     assert extract(text).parent == "湖南省"
+
+
+def test_a_superiors_inspectors_name_the_county_s_city():
+    text = (
+        "青溪县人民政府办公室关于印发青溪县法治政府建设督察反馈问题整改方案的通知\n各乡镇人民政府，县各有关部门：\n"
+        "现将整改方案印发给你们。\n青溪县人民政府办公室\n2024年7月26日\n"
+        "2024年5月，临江市委全面依法治市委员会办公室督察组对我县法治政府建设情况开展了实地督察。"
+    )
+    assert extract(text).parent == "临江市"

@@ -28,6 +28,7 @@ from assistant.text.places import find_chains, level_of, names_place, parent_of,
         ),
         ("醴陵市", ["醴陵市"], None, "市", "醴陵"),
         ("苏州工业园区", ["苏州工业园区"], None, "开发区", "苏州"),  # one unit, not 苏州 (a 州) + 工业园区
+        ("青岛综合保税区", ["青岛综合保税区"], None, "开发区", "青岛"),  # a 综合保税区 is a zone, not a 区
         ("湖北省神农架林区", ["湖北省", "神农架林区"], "湖北省", "县", "神农架"),  # a county-level 林区
         # a people whose name holds a unit's suffix: 东乡族自治县 is one unit, not 东乡 (a 乡) + 族自治县
         ("临夏回族自治州东乡族自治县", ["临夏回族自治州", "东乡族自治县"], "临夏回族自治州", "县", "东乡族"),
@@ -60,6 +61,9 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         # the words before a province are not its name
         ("阿克苏地区行政公署在新疆维吾尔自治区党委的领导下", ["阿克苏地区", "新疆维吾尔自治区"]),
         ("曲靖给县级政府打分", []),  # a preposition before 县 (给县) is no name
+        ("2022年以来达旗一共修复了多少亩矿区", ["达旗"]),  # 以来 leads no name; "一共…多少亩矿区" is a clause
+        ("以青岛综保区管委会为被申请人", ["青岛综保区"]),
+        ("嘉兴市乌镇镇人民政府", ["嘉兴市乌镇镇"]),  # a town named 乌镇: 乌镇镇, not 乌镇 + 镇
     ],
 )
 def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):
@@ -84,6 +88,9 @@ def test_places_in_text_skip_generic_words_and_leading_function_words(text, foun
         ("苏州园区2024年…", "苏州工业园区", True),
         ("截至2024年底江北新区…", "南京江北新区", True),  # a 新区 by its own name, its city's left off
         ("苏州2024年…", "苏州工业园区", False),  # a city's name is not its zone's
+        ("达旗2024年…", "达拉特旗", True),  # a banner of four or more characters by its first and 旗
+        ("青岛综保区2023年…", "青岛综合保税区", True),
+        ("青岛2023年…", "青岛综合保税区", False),
     ],
 )
 def test_a_question_names_a_place_by_full_name_own_unit_or_stem(question, place, expected):

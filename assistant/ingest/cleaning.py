@@ -62,7 +62,10 @@ META_KEYS = (
 )
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
-_META_LINE = re.compile(rf"^[-•·*\s]*(?:{_META_KEY_RE})\s*[:：]")
+# A page may print its time bare before the keys: "2025-01-15 09:30　　来源：乌镇镇人民政府　　浏览次数："
+_BARE_TIME = r"\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_META_LINE = re.compile(rf"^[-•·*\s]*(?:{_BARE_TIME}\s+)?(?:{_META_KEY_RE})\s*[:：]")
+_LEADING_TIME = re.compile(rf"^\s*({_BARE_TIME})\s+(?=(?:{_META_KEY_RE})\s*[:：])")
 # Inside a metadata line, a bare 时间 is a key too ("作者：区司法局　　时间：2022年02月18日 15:32") — though a
 # line of a report may well begin with it, so it never makes a line metadata by itself.
 _PAIR_KEY_RE = "|".join(r"\s*".join(k) for k in sorted((*META_KEYS, "时间"), key=len, reverse=True))
@@ -217,7 +220,10 @@ def parse_meta_line(line: str) -> dict[str, str]:
         cells = [re.match(r"\s*([\u4e00-\u9fff][\u4e00-\u9fff\s]{0,7}?)\s*[:：]\s*(.*)$", c) for c in line.split("|")]
         if cells and all(cells):
             return {re.sub(r"\s+", "", c.group(1)): c.group(2).strip() for c in cells}
-    return {re.sub(r"\s+", "", k): v.strip() for k, v in _META_PAIR.findall(line)}
+    pairs = {re.sub(r"\s+", "", k): v.strip() for k, v in _META_PAIR.findall(line)}
+    if bare := _LEADING_TIME.match(line):  # the page's own time, printed without its key: when it went up
+        pairs = {"发布时间": bare.group(1), **pairs}
+    return pairs
 
 
 def is_meta_line(line: str) -> bool:

@@ -30,6 +30,8 @@ ADMIN_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("自治旗", "旗"),
     ("林区", "县"),  # 神农架林区: a county-level unit, not a city's district
     ("工业园区", "开发区"),
+    ("综合保税区", "开发区"),
+    ("保税区", "开发区"),
     ("开发区", "开发区"),
     ("新区", "新区"),
     ("地区", "地区"),
@@ -71,7 +73,7 @@ _GENERIC_NAME = re.compile(
 # "在深圳市", the end of a date: "2月7日在洛阳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
 _LEAD = re.compile(
     r"^(?:[年月](?:底|末|初)|关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|认真|预计|基本|完成|实现|开展|深化|"
-    r"[年度在的了是对由到给据较被把让使为与及等]|[日月](?=[在于])|和(?!田))+"
+    r"以来|[年度在的了是对由到给据较被把让使为与及等以]|[日月](?=[在于])|和(?!田))+"
 )
 # Provincial-level names: a 省 or 自治区 unit must be one of these (so "落实省委" holds no province).
 PROVINCES = frozenset(
@@ -88,7 +90,7 @@ _GENERIC_PART = re.compile(
 # A clause, not a name: "认真贯彻落实市委…", "基本完成县…", "预计全年实现地区生产总值" run into a suffix.
 _CLAUSE_PART = re.compile(
     r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|要求|"
-    r"聘用|聘请|选聘|"  # "聘用县聘法律顾问": hiring for the county, not a county named 聘用县
+    r"聘用|聘请|选聘|多少|一共|总共|"  # "聘用县聘法律顾问": hiring for the county, not a county named 聘用县
     r"各$|"  # "陇南市要求各县(区)…": 各县 is every county, not a place
     r"(?:给|向|对|把|被|让|替|跟)$|"  # "曲靖给县级政府打分": a preposition before 县, not a name
     r"^(?:东|西|南|北|中|东北|西北|西南|东南)部$"  # 中部地区 is a region of the country, not a 地区
@@ -127,7 +129,7 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
             and people.group(0).endswith(_SELF_GOVERNING)
         ):
             end = people.end()  # 东乡族自治县 is one unit, not 东乡 (a 乡) + 族自治县
-        elif name == 1 and end < len(text) and text[end] in "市县区旗盟":
+        elif name == 1 and end < len(text) and text[end] in "市县区旗盟镇":  # 乌镇镇: a town named 乌镇
             end += 1
         elif name == 1 and (zone := _ONE_UNIT.match(text, end)) and zone.group(0).endswith(_ZONES):
             end = zone.end()  # 苏州工业园区 is one unit, not 苏州 (a 州) + 工业园区
@@ -141,7 +143,7 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
 
 
 _SELF_GOVERNING = ("自治区", "自治州", "自治县", "自治旗")
-_CITY_ZONES = ("经济技术开发区", "高新技术产业开发区", "工业园区", "开发区")
+_CITY_ZONES = ("经济技术开发区", "高新技术产业开发区", "工业园区", "开发区", "保税区")
 _ZONES = ("园区", "开发区", "新区")  # 苏州工业园区, 苏州园区
 
 
@@ -307,6 +309,8 @@ def short_names(place: str) -> set[str]:
     names = {place, unit} | ({place_stem(place)} if not unit.endswith(_CITY_ZONES) else set())
     if m := _BANNER.match(unit):
         names.add(f"{m.group(1)}{m.group(2)}旗")
+    elif unit.endswith("旗") and len(unit) >= 4 and not unit.endswith("自治旗"):
+        names.add(unit[0] + "旗")  # 伊金霍洛旗 -> 伊旗, 达拉特旗 -> 达旗, as 鄂尔多斯 says them
     if (m := _AUTONOMOUS.match(unit)) or (m := _PEOPLES_OWN.match(unit)):
         names |= {m.group(1) + m.group(2), m.group(1)}
     if m := _ETHNIC.match(unit):  # 云梯畲族乡 -> 云梯乡, 云梯
@@ -351,6 +355,7 @@ _ZONE_SHORT = (
     ("新技术开发区", ("高新区",)),
     ("经济技术开发区", ("经开区", "开发区")),
     ("工业园区", ("园区",)),
+    ("综合保税区", ("综保区",)),
 )
 # A 兵团 division and its city, one government (师市合一): 第八师石河子市
 _DIVISION = re.compile(r"^(第[一二三四五六七八九十]{1,3}师)([\u4e00-\u9fff]{2,5}市)$")

@@ -157,6 +157,11 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("开发区这份报告的文号是哪个，发文机构是谁？", ["doc_number", "issuer"]),
         ("这份工作要点是哪个机构印发的，发文字号是什么？", ["issuer", "doc_number"]),
         ("这份政府工作报告对应的会议届次和召开日期是什么？", ["meeting", "date"]),
+        ("这份报告成文是哪天？网上又是哪天发布的？", ["date", "published"]),
+        ("这份报告哪天挂到网上的，星期几？落款写的哪天？", ["published", "date"]),
+        ("这份2022年报告是向哪里报告的？", ["addressee"]),
+        ("这份报告是报给谁的？落款单位全称是什么？", ["addressee", "issuer"]),  # the signer's full name, no title
+        ("这份报告的文号是什么，由哪个机构发出？", ["doc_number", "issuer"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],

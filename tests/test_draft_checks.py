@@ -21,6 +21,7 @@ from assistant.qa.checks import (
     total_problems,
     unheld_name,
     unnamed_kind,
+    unsaid_act,
     years_problems,
 )
 from assistant.qa.citing import as_written
@@ -275,3 +276,10 @@ def test_a_direction_asked_needs_a_stated_change():
 def test_points_asked_are_the_points_of_the_rate_named_before():
     asked = measure_asked("阿勒泰市2023年复议纠错率比上一年升了还是降了，差几个百分点？")
     assert asked.head == "纠错率" and asked.precise
+
+
+def test_an_act_asked_that_no_source_says_is_not_answered_by_a_figure_of_the_whole():
+    texts = ["截至2024年底,全旗持证行政执法人员1387名,其中苏木镇(街道)综合执法人员312名。"]
+    assert unsaid_act("青溪旗2024年新招录了多少执法人员？", texts) == "招录"
+    assert unsaid_act("青溪旗2024年新招录了多少执法人员？", ["新招录执法人员36名,全部经过岗前培训。"]) is None
+    assert unsaid_act("全县办理了多少件法律援助案件？", ["无关的句子。"]) is None  # 办理 says nothing of its own

@@ -232,3 +232,11 @@ def test_a_city_is_known_by_the_nickname_people_call_it_and_a_district_is_not():
     index = PlaceIndex([report("深圳市"), report("深圳市光明区", parent="深圳市")])
     assert index.named("鹏城2023年行政复议案件多少件？") == {"深圳市"}
     assert index.named_parents("鹏城各区的复议案件") == {"深圳市"}
+
+
+def test_a_departments_field_is_its_address_in_a_question_about_its_own_report():
+    from assistant.text.places import field_names
+
+    assert field_names("青溪市交通运输局") == {"交通运输", "交通运输系统", "交通系统"}
+    assert field_names("青溪市司法局") == {"司法系统"}  # not 司法 alone: 司法所 stays a term
+    assert field_names("青溪市") == set()

@@ -78,7 +78,11 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         ),
         "会议",
     ),
-    ("title", re.compile(r"(?<!落款)(?<!落款的)(?<!落款写的)(?<!落款署的)(?<!单位)(?<!机关)(?:标题|题目|全称)(?:是|叫)?"), "标题"),
+    (
+        "title",
+        re.compile(r"(?<!落款)(?<!落款的)(?<!落款写的)(?<!落款署的)(?<!单位)(?<!机关)(?:标题|题目|全称)(?:是|叫)?"),
+        "标题",
+    ),
     ("year", re.compile(r"哪个年度|哪一年度|报告年度|是哪一?年的"), "报告年度"),
 )
 # Where the web page's information block states a field ("文件编号: 延州政报〔2022〕4号").

@@ -44,6 +44,7 @@ from assistant.qa.checks import (
     states_no_change,
     unheld_name,
     unnamed_kind,
+    unsaid_act,
 )
 from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
@@ -68,7 +69,7 @@ from assistant.qa.sources import Source, build_sources, exempt_numbers, whole_se
 from assistant.qa.verify import cited_ids, coverage, strip_citations, ungrounded_numbers
 from assistant.text.measures import Measure, measure_asked
 from assistant.text.numerals import figures_in, number_set, numbers_in
-from assistant.text.places import level_of, names_place
+from assistant.text.places import field_names, level_of, names_place
 from assistant.text.sentences import sentences
 from assistant.text.words import glossary, key_terms
 from assistant.text.years import years_in
@@ -505,6 +506,8 @@ def _quote(q: Asking) -> Answer | None:
         return None  # "涉外纠纷" asked, only 纠纷 of every kind in the sources
     if unheld_name(q.question, [s.text for s in q.sources], expect.places):
         return None  # "“畲乡和事佬”调解队伍有多少人", no source naming it
+    if unsaid_act(q.question, [s.text for s in q.sources]):
+        return None  # "新招录了多少执法人员" over "持证行政执法人员1387名": no source says 招录
     if (
         found
         and found.coverage < UNSAID_MIN
@@ -720,8 +723,11 @@ def ask(
     timings = Timings()
     snapshot = store.snapshot()  # the registry as of now, handed to retrieval and the rungs
     reports = list(snapshot.reports)
-    places = snapshot.place_names
     hits, scope = retrieve(question, store, settings, report=report, snapshot=snapshot)
+    # the places' names, and a department's field when its own report is asked: an address, not a term
+    places = snapshot.place_names | {
+        n for r in reports if r.report_id in scope.report_ids for n in field_names(r.place)
+    }
     timings.retrieve_ms = (time.perf_counter() - started) * 1000
     q = Asking(
         question=question,

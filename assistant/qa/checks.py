@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from assistant.qa.direct import (
     BOUND,
     CHANGE_ASKED,
+    CHANGE_BY_ASKED,
     COUNTER_ASKED,
     RATE_ASKED,
     doing_words,
@@ -116,6 +117,17 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
     if len(words) < 2 or words[0] in _GENERIC_TERMS or not any(words[-1] in t for t in texts):
         return None
     return None if any(_says_loosely(words[0], t) for t in texts) else words[0]
+
+
+def unsaid_act(question: str, texts: list[str]) -> str | None:
+    """The act a one-part count asks right before 多少, as a word of the question ("新招录了多少执法人员": 招录),
+    when no source says it, even loosely: a figure of all 执法人员 does not answer how many were recruited."""
+    parts = question_parts(question)
+    if len(parts) != 1 or CHANGE_BY_ASKED.search(parts[0]) or _GROWTH_ASKED.search(parts[0]):
+        return None  # "比上一年增加了多少件": a change, computed from two figures that need not say it
+    terms = key_terms(parts[0])
+    acts = [w for w in doing_words(parts[0]) if w in terms and w not in _GENERIC_TERMS]
+    return next((w for w in acts if not any(_says_loosely(w, t) for t in texts)), None)
 
 
 def _says_loosely(word: str, text: str) -> bool:
@@ -599,6 +611,8 @@ def draft_problems(text: str, sources: list[Source], expect: Expect) -> list[str
         and states_no_change(expect.question, "；".join(as_stated))
     ):
         problems.append("问题问的是增减了多少，回答的数字在资料中不是增减幅度")  # 1364件 for 同比增长了多少
+    if act := unsaid_act(expect.question, [s.text for s in sources]):
+        problems.append(f"问题问的是{act}了多少，资料中没有说到“{act}”")
     if name := unheld_name(expect.question, [s.text for s in sources], expect.places):
         problems.append(f"问题问的是“{name}”，资料中没有说到它")
     if not cited_ids(text):  # an answer is shown only with the sources that back it

@@ -409,6 +409,17 @@ _DEPARTMENT_SHORT = (
 )
 
 
+def field_names(place: str | None) -> set[str]:
+    """A department's field as a question about its own report names it: 扬州市交通运输局 -> 交通运输, 交通运输系统,
+    交通系统 ("扬州交通运输系统的罚没款": whose, not what — every sentence of its report is about 交通运输)."""
+    if not place or not is_department(place):
+        return set()
+    field = re.sub(r"(?:局|厅|委员会|委|办公室|署)$", "", split_place(place)[-1])
+    fields = {field} | {field.replace(full, short) for full, short in _DEPARTMENT_SHORT if full in field}
+    # (four characters at least: 司法 alone would cut 司法所 out of a question about 市司法局's report)
+    return {n for f in fields if len(f) >= 2 for n in (f, f + "系统") if len(n) >= 4}
+
+
 def without_names(text: str, names: Iterable[str], gap: str = " ") -> str:
     """`text` with every one of `names` replaced by `gap`, longest first (深圳市光明区 before 光明区)."""
     for name in sorted(names, key=len, reverse=True):

@@ -221,3 +221,9 @@ def test_the_place_asked_about_is_no_kind_of_the_measure_the_sources_must_name()
     texts = ["全市实现地区生产总值4931.6亿元,增长6.1%;"]  # 江阴's own report says 全市, not 江阴
     assert unnamed_kind(measure_asked("江阴2023年GDP增速是多少？"), texts, ("江阴市",)) is None
     assert unnamed_kind(measure_asked("多少起涉外纠纷？"), ["调解纠纷300起"], ("江阴市",)) == "涉外"
+
+
+def test_the_years_a_measure_is_asked_for_are_no_part_of_its_name():
+    asked = measure_asked("青溪县复议纠错率2023年和2025年各是多少？")
+    assert (asked.phrase, asked.head, asked.precise) == ("复议纠错率", "纠错率", True)
+    assert measure_asked("纠错率2021年到2023年是多少？").head == "纠错率"

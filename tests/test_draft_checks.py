@@ -283,3 +283,15 @@ def test_an_act_asked_that_no_source_says_is_not_answered_by_a_figure_of_the_who
     assert unsaid_act("青溪旗2024年新招录了多少执法人员？", texts) == "招录"
     assert unsaid_act("青溪旗2024年新招录了多少执法人员？", ["新招录执法人员36名,全部经过岗前培训。"]) is None
     assert unsaid_act("全县办理了多少件法律援助案件？", ["无关的句子。"]) is None  # 办理 says nothing of its own
+
+
+def test_a_report_cited_for_none_of_the_answers_figures_is_not_quoted_as_its_account():
+    from assistant.qa.citing import cite
+
+    earlier = _source("一是举办全县执法人员培训班4期,培训1060人次;", n=1, year=2023)
+    later = _source("持证行政执法人员(名)|1046|1102|1168", n=2, year=2025)
+    cited = cite([earlier, later], "2023年以来持证执法人员从1046名增加到1168名 [1][2]。", ["持证", "执法"])
+    assert [c.report_id for c in cited] == ["qingxi-2025"]
+    # an answer without figures keeps every source it cites
+    said = cite([earlier, later], "全县举办了执法人员培训班 [1][2]。", ["培训"])
+    assert [c.report_id for c in said] == ["qingxi-2023", "qingxi-2025"]

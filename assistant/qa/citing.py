@@ -18,6 +18,7 @@ from assistant.qa.sources import Source
 from assistant.qa.verify import cited_ids, coverage, strip_citations
 from assistant.text.numerals import number_set
 from assistant.text.sentences import clauses, sentence_spans
+from assistant.text.years import YEAR_MENTION
 
 
 def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
@@ -26,12 +27,14 @@ def cite(sources: list[Source], text: str, terms: list[str]) -> list[Citation]:
     (adjacent sentences as one quote), so every figure shown is in a quote."""
     ids = cited_ids(text)
     wanted = number_set(text)
-    return [
-        quote_citation(src, s, e)
-        for src in sources
-        if src.n in ids
-        for s, e in _backing(src.hit.chunk.text, wanted, terms)
-    ]
+    cited = [src for src in sources if src.n in ids]
+    # A report cited for none of the answer's figures while another cited report holds them is not
+    # its account ("从1046名增加到1168名 [1][3]", [1] the 2023 report's 培训1060人次): its citation goes.
+    figures = number_set(YEAR_MENTION.sub("", strip_citations(text)))
+    holding = {src.hit.report.report_id for src in cited if figures & number_set(src.hit.chunk.text)}
+    if holding:
+        cited = [src for src in cited if src.hit.report.report_id in holding]
+    return [quote_citation(src, s, e) for src in cited for s, e in _backing(src.hit.chunk.text, wanted, terms)]
 
 
 def _backing(text: str, wanted: set[str], terms: list[str]) -> list[tuple[int, int]]:

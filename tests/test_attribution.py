@@ -412,3 +412,31 @@ def test_a_place_no_report_is_about_is_answered_from_the_one_report_naming_it_un
     assert own.refused and "报告库中没有白沙县的报告" in own.answer
     # a place no report names at all is refused as before
     assert ask("石门县2024年作出了多少行政处罚？", store, ScriptedLLM(), settings).refused
+
+
+RECTIFICATION = """青溪县人民政府办公室关于印发青溪县法治政府建设督察反馈问题整改方案的通知
+各乡镇人民政府，县各有关部门：
+现将整改方案印发给你们，请认真组织实施。
+青溪县人民政府办公室
+2024年7月26日
+青溪县法治政府建设督察反馈问题整改方案
+一、问题清单和整改措施
+问题1：重大行政决策目录公布不及时，部分决策事项未履行风险评估程序。
+整改措施：年度重大行政决策事项目录于3月31日前公布。
+责任单位：县政府办公室、县司法局
+整改时限：2025年3月31日前
+问题2：行政诉讼败诉率偏高，一审行政诉讼败诉率为9.8%。
+整改措施：征收补偿决定作出前一律经过法制审核。
+责任单位：县住房和城乡建设局、县司法局
+整改时限：2024年12月31日前
+二、保障措施
+加强组织领导。"""
+
+
+def test_a_rectification_plans_problem_is_answered_with_the_duty_line_under_its_measures(make_store, tmp_path):
+    store, settings = make_store()
+    (tmp_path / "qingxi-zhenggai-2024.txt").write_text(RECTIFICATION, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-zhenggai-2024.txt"], store, progress=False)
+    answer = ask("青溪县整改败诉率偏高这个问题，责任单位有哪些？", store, ScriptedLLM(), settings)
+    assert answer.method == "headings" and answer.answer == "县住房和城乡建设局、县司法局"
+    assert answer.citations[0].quote.startswith("问题2:行政诉讼败诉率偏高")  # as the cleaned text writes it

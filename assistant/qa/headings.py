@@ -39,6 +39,8 @@ _WHO_ASKED = re.compile(
 )
 _ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
 _DUTY_LINE = re.compile(r"^(责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
+# a task's own further lines, between it and its duty line or after it ("问题2:…" / "整改措施:…" / "责任单位:…")
+_TASK_DETAIL = re.compile(r"^(?:整改措施|整改时限|完成时限|整改目标|时间节点|配合单位)[:：]")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)项")
 
@@ -177,7 +179,11 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     # The task is named before the asking words, in words other than 方案/任务 themselves.
     named = question[: _WHO_ASKED.search(question).start()]
     own = name_variants([report.place])  # the report's own place names no task
-    terms = [t for t in key_terms(named, ignore=own) if t not in ("方案", "任务", "工作", "那项", "这项", "实施")]
+    terms = [
+        t
+        for t in key_terms(named, ignore=own)
+        if t not in ("方案", "任务", "工作", "那项", "这项", "实施", "问题", "整改")
+    ]
     assisting = bool(_ASSIST_ASKED.search(question[_WHO_ASKED.search(question).start() :]))
     # a task with both a 牵头单位 and a 责任单位 line: the one the question names ("牵头单位是哪个": the lead)
     label = "牵头单位" if "牵头" in question else "责任单位" if "责任" in question else None
@@ -192,7 +198,7 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
                 if key >= best_key:
                     at = offset + line.find(m.group(2))
                     best, best_key = (start, start + len(title), at, at + len(units)), key
-        elif line.strip():
+        elif line.strip() and not _TASK_DETAIL.match(line.strip()):
             task = (offset + line.find(line.strip()), line.strip())
             if _OUTLINE.match(task[1]):
                 heading = task

@@ -440,3 +440,7 @@ def test_a_rectification_plans_problem_is_answered_with_the_duty_line_under_its_
     answer = ask("青溪县整改败诉率偏高这个问题，责任单位有哪些？", store, ScriptedLLM(), settings)
     assert answer.method == "headings" and answer.answer == "县住房和城乡建设局、县司法局"
     assert answer.citations[0].quote.startswith("问题2:行政诉讼败诉率偏高")  # as the cleaned text writes it
+    # asked when it is due: the 整改时限 line under the problem named
+    due = ask("青溪县公布重大行政决策目录，最晚什么时候要完成？", store, ScriptedLLM(), settings)
+    assert due.method == "headings" and due.answer == "2025年3月31日前"
+    assert due.citations[0].quote.startswith("问题1:重大行政决策目录公布不及时")

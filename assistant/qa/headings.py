@@ -37,6 +37,11 @@ _PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{
 _WHO_ASKED = re.compile(
     r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担|配合)|谁(?:来)?(?:牵头|负责)|责任单位|牵头单位|配合单位"
 )
+# when a task is due, asked of a plan ("最晚什么时候要完成", "整改时限是哪天"), and the line that says it
+_WHEN_ASKED = re.compile(
+    r"(?:最晚|最迟)?(?:什么时候|何时|哪天|哪一天)(?:要|前|之前)?(?:完成|办完|整改完|改完|做完|到期)|整改时限|完成时限|截止时间|期限是"
+)
+_DEADLINE_LINE = re.compile(r"^(整改时限|完成时限|时间节点|完成时间)[:：]\s*(.+)$")
 _ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
 _DUTY_LINE = re.compile(r"^(责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
 # a task's own further lines, between it and its duty line or after it ("问题2:…" / "整改措施:…" / "责任单位:…")
@@ -172,25 +177,29 @@ def enumerated(question: str, store: Store, report: Report) -> HeadingsAnswer | 
 def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
     """The units of the 责任单位 line under the plan task the question names (the task line,
     or the heading above its items, that shares most of its key terms, at least half of them);
-    of "牵头单位:市司法局;配合单位:…", the units before the semicolon."""
-    if not _WHO_ASKED.search(question):
+    of "牵头单位:市司法局;配合单位:…", the units before the semicolon. Asked when it is due ("最晚什么时候要完成"),
+    the 整改时限 line under it instead."""
+    asking = _WHO_ASKED.search(question) or _WHEN_ASKED.search(question)
+    if not asking:
         return None
+    when = not _WHO_ASKED.search(question)
+    duty_line = _DEADLINE_LINE if when else _DUTY_LINE
     text = store.report_text(report.report_id)
     # The task is named before the asking words, in words other than 方案/任务 themselves.
-    named = question[: _WHO_ASKED.search(question).start()]
+    named = question[: asking.start()]
     own = name_variants([report.place])  # the report's own place names no task
     terms = [
         t
         for t in key_terms(named, ignore=own)
         if t not in ("方案", "任务", "工作", "那项", "这项", "实施", "问题", "整改")
     ]
-    assisting = bool(_ASSIST_ASKED.search(question[_WHO_ASKED.search(question).start() :]))
+    assisting = not when and bool(_ASSIST_ASKED.search(question[asking.start() :]))
     # a task with both a 牵头单位 and a 责任单位 line: the one the question names ("牵头单位是哪个": the lead)
     label = "牵头单位" if "牵头" in question else "责任单位" if "责任" in question else None
     # the task that shares most key terms (at least half), and of its duty lines the one the question names
     best, best_key, offset, task, heading = None, (0.5, False), 0, None, None
     for line in text.split("\n"):
-        if (m := _DUTY_LINE.match(line.strip())) and task is not None:
+        if (m := duty_line.match(line.strip())) and task is not None:
             units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
                 title = re.split(r"[。；;]", said, maxsplit=1)[0]
@@ -198,7 +207,7 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
                 if key >= best_key:
                     at = offset + line.find(m.group(2))
                     best, best_key = (start, start + len(title), at, at + len(units)), key
-        elif line.strip() and not _TASK_DETAIL.match(line.strip()):
+        elif line.strip() and not any(p.match(line.strip()) for p in (_TASK_DETAIL, _DUTY_LINE, _DEADLINE_LINE)):
             task = (offset + line.find(line.strip()), line.strip())
             if _OUTLINE.match(task[1]):
                 heading = task
@@ -215,5 +224,5 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
             f"{role or '牵头'}：{'、'.join(u for u in re.split(r'[,，、]', who) if u.strip())}" for role, who in roles
         ]
     else:
-        units = [u for u in re.split(r"[,，、]", said) if u.strip()]
+        units = [said] if when else [u for u in re.split(r"[,，、]", said) if u.strip()]
     return HeadingsAnswer(units, citations, lead=f"{text[t0:t1]}[1]：")

@@ -156,6 +156,11 @@ def test_each_place_takes_the_year_written_after_it():
     assert set(scope.report_ids) == {"dengkou-2022", "guangming-2021"}
 
 
+def test_a_place_without_a_year_of_its_own_is_not_held_to_anothers_year():
+    scope = detect_scope("磴口县最新的持证执法人数和光明区2021年的分别是多少？", LIBRARY)
+    assert set(scope.report_ids) == {"dengkou-2022", "guangming-2021"}  # 磴口县's latest, not refused for 2021
+
+
 def test_compared_with_the_year_before_keeps_that_years_report():
     scope = detect_scope("磴口县2022年转办热线来电比上一年增加了多少件？", LIBRARY)
     assert set(scope.report_ids) == {"dengkou-2021", "dengkou-2022"}

@@ -163,9 +163,17 @@ def detect_scope(
     # Several places: each is scoped by the years asked, as it would be alone — by its own
     # year when each place is given one ("磴口县2023年和阿拉善左旗2022年").
     own = {p: own_years(question, p, index) for p in places}
-    each = all(own.values())
+    # A place without a year of its own beside one with ("开化县最新的…和南岗区2022年的…"): the years
+    # the others claim are not its; none left, its latest report answers.
+    claimed = set().union(*(y for y in own.values() if y))
+    rest = selector_years(question) - claimed if claimed else None
     per_place = [
-        _by_year(question, p, standing.get(p) or [r for r in chosen if r.place == p], own[p] if each else None)
+        _by_year(
+            question,
+            p,
+            standing.get(p) or [r for r in chosen if r.place == p],
+            own[p] or (None if _joined_to_next(question, p, index) else rest),
+        )
         for p in places
     ]
     # A place held only by undated documents (a 自评报告) may state the year asked: searched, as alone.
@@ -231,6 +239,12 @@ def _by_year(question: str, place: str, chosen: list[Report], years: set[int] | 
             reason=f"问题提到 {place}，未指明年份：按最新的{latest.year}年报告回答（另有{others}的报告）",
         )
     return Scope(report_ids=ids(chosen), reason="问题提到 / question names " + place)
+
+
+def _joined_to_next(question: str, place: str, index: PlaceIndex) -> bool:
+    """Is the place's name joined straight to the next place's ("光明区和磴口县2024年"), so that the
+    year written after that one is theirs together?"""
+    return any(re.search(re.escape(name) + r"[和与及、跟]", question) for name in index.names_of(place))
 
 
 def own_years(question: str, place: str, index: PlaceIndex) -> set[int] | None:

@@ -63,6 +63,7 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("曲靖给县级政府打分", []),  # a preposition before 县 (给县) is no name
         ("2022年以来达旗一共修复了多少亩矿区", ["达旗"]),  # 以来 leads no name; "一共…多少亩矿区" is a clause
         ("以青岛综保区管委会为被申请人", ["青岛综保区"]),
+        ("跟矿区征地补偿有关的几件", []),  # 跟 is a preposition: no place 跟矿区
         ("嘉兴市乌镇镇人民政府", ["嘉兴市乌镇镇"]),  # a town named 乌镇: 乌镇镇, not 乌镇 + 镇
     ],
 )

@@ -141,7 +141,7 @@ def _says_loosely(word: str, text: str) -> bool:
 # the levels a unit inside a held place's report is of (钱清街道, 三圳镇); a city or prefecture the question
 # names (湘西州, 大同全市) is a place or a parent, which scope has read
 _INNER_LEVELS = frozenset("县 区 旗 镇 乡 街道".split())
-_CLAUSE_CHARS = re.compile(r"[了哪几个的是有和与及这那被为名多少些命全各每本该其对给向把在从到]")
+_CLAUSE_CHARS = re.compile(r"[了哪几个的是有和与及跟同这那被为名多少些命全各每本该其对给向把在从到]")
 
 
 def unheld_name(question: str, texts: list[str], places: tuple[str, ...] = ()) -> str | None:

@@ -73,7 +73,7 @@ _GENERIC_NAME = re.compile(
 # "在深圳市", the end of a date: "2月7日在洛阳市"). Characters that begin real place names (和田, 于都, 同心, 从化) are left alone.
 _LEAD = re.compile(
     r"^(?:[年月](?:底|末|初)|关于|中共|对于|按照|根据|今年|去年|全年|贯彻|落实|围绕|推动|推进|加快|加强|实施|坚持|全面|深入|服务|建设|认真|预计|基本|完成|实现|开展|深化|"
-    r"以来|[年度在的了是对由到给据较被把让使为与及等以]|[日月](?=[在于])|和(?!田))+"
+    r"以来|[年度在的了是对由到给据较被把让使为与及跟等以]|[日月](?=[在于])|和(?!田))+"
 )
 # Provincial-level names: a 省 or 自治区 unit must be one of these (so "落实省委" holds no province).
 PROVINCES = frozenset(

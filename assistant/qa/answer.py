@@ -41,6 +41,7 @@ from assistant.qa.checks import (
     draft_problems,
     parts_matcher,
     problems_with,
+    states_change,
     states_no_change,
     unheld_name,
     unnamed_kind,
@@ -48,6 +49,7 @@ from assistant.qa.checks import (
 )
 from assistant.qa.citing import as_written, cite, quote_citation, spelled_out, with_citations
 from assistant.qa.direct import (
+    CHANGE_BY_ASKED,
     asking_clause,
     counter_test,
     direct_answer,
@@ -498,7 +500,7 @@ def _quote(q: Asking) -> Answer | None:
             avoid=_any_of(appraisal, plans),
             asked=asked,
             doing=doing_words(parts[0]) if len(parts) == 1 else [],
-            counts=counter_test(q.question) if len(parts) == 1 else None,
+            counts=counter_test(q.question if len(parts) == 1 else parts[0]),  # "检查了多少次，…": a count in 次
         ),
         EXTRACTIVE_MIN,
     )
@@ -606,7 +608,14 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
     doing = subcount_words(part)
     # what was done, never what the report plans ("再培育…30名，力争…"), unless the part asks the plan
     plans = None if PLAN_ASKED.search(part) else (lambda sentence: bool(PLANNED.search(sentence)))
-    best = best_sentence(q.sources, terms, wants, names, avoid=_any_of(other_year, plans), counts=counts, doing=doing)
+    # "比上年少了多少" of one report: a sentence stating no change (满意率为98.4%) is not its answer
+    unchanged = (
+        (lambda sentence: not states_change(sentence))
+        if CHANGE_BY_ASKED.search(part) and len(q.scope.report_ids) <= 1
+        else None
+    )
+    avoid = _any_of(other_year, plans, unchanged)
+    best = best_sentence(q.sources, terms, wants, names, avoid=avoid, counts=counts, doing=doing)
     # (a sentence of two figures may answer two parts: "地区生产总值3.46万亿元、增长6.0%" — but not a
     # part asking the plan, "计划增加到几个", when the sentence says what is)
     if best and best.text in used and (len(figures_in(best.text)) < 2 or PLAN_ASKED.search(part)):
@@ -615,7 +624,7 @@ def _part_sentence(q: Asking, part: str, terms: list[str], used: set[str]) -> Qu
             terms,
             wants,
             names,
-            avoid=_any_of(used.__contains__, other_year, plans),
+            avoid=_any_of(used.__contains__, avoid),
             counts=counts,
             doing=doing,
         )

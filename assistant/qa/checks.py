@@ -41,7 +41,7 @@ from assistant.text.numerals import figures_in, number_set, ranks_in
 from assistant.text.places import find_chains, level_of, name_variants, names_place, split_place
 from assistant.text.sentences import clauses, sentences
 from assistant.text.tables import name_of, tables_in
-from assistant.text.words import ALIASES, key_terms
+from assistant.text.words import ALIASES, key_terms, pos_tagged
 from assistant.text.years import years_in
 
 _MIN_HAN = 6  # Chinese characters below which an answer says nothing
@@ -119,15 +119,27 @@ def unnamed_kind(measure: Measure | None, texts: list[str], places: tuple[str, .
     return None if any(_says_loosely(words[0], t) for t in texts) else words[0]
 
 
+# Verbs before 多少 that say nothing of their own ("办理了多少件", "完成了多少项")
+_NO_OWN_ACT = frozenset(
+    "办理 开展 完成 共有 一共 总共 累计 实现 达到 做到 进行 组织 推动 推进 处理 落实 形成 取得".split()
+)
+
+
 def unsaid_act(question: str, texts: list[str]) -> str | None:
-    """The act a one-part count asks right before 多少, as a word of the question ("新招录了多少执法人员": 招录),
-    when no source says it, even loosely: a figure of all 执法人员 does not answer how many were recruited."""
+    """The verb a one-part count asks right before 多少 ("新招录了多少执法人员": 招录), when no source says
+    it, even loosely: a figure of all 执法人员 does not answer how many were recruited."""
     parts = question_parts(question)
     if len(parts) != 1 or CHANGE_BY_ASKED.search(parts[0]) or _GROWTH_ASKED.search(parts[0]):
         return None  # "比上一年增加了多少件": a change, computed from two figures that need not say it
-    terms = key_terms(parts[0])
-    acts = [w for w in doing_words(parts[0]) if w in terms and w not in _GENERIC_TERMS]
-    return next((w for w in acts if not any(_says_loosely(w, t) for t in texts)), None)
+    words = [(w, flag) for w, flag in pos_tagged(parts[0])]
+    for i, (w, _) in enumerate(words):
+        if w == "多少" or w.startswith("几"):
+            before = [x for x in words[:i] if x[0] != "了"]
+            act, flag = before[-1] if before else ("", "")
+            if flag in ("v", "vn") and len(act) >= 2 and act not in _NO_OWN_ACT:
+                return None if any(_says_loosely(act, t) for t in texts) else act
+            return None
+    return None
 
 
 def _says_loosely(word: str, text: str) -> bool:
@@ -188,7 +200,12 @@ def states_no_change(question: str, sentence: str) -> bool:
     gives the figure but no change of it (收到行政复议申请1364件)."""
     if not _HOW_MUCH_CHANGE.search(question) or len(question_parts(question)) > 1:
         return False
-    return not any(re.match(CHANGE_SAID, f) or "百分点" in f for f, _ in figures_of(sentence))
+    return not states_change(sentence)
+
+
+def states_change(sentence: str) -> bool:
+    """Does the sentence state a change ("同比下降35.4%", "较上年增加361件", "提高3.2个百分点")?"""
+    return any(re.match(CHANGE_SAID, f) or "百分点" in f for f, _ in figures_of(sentence))
 
 
 @dataclass

@@ -444,3 +444,15 @@ def test_a_rectification_plans_problem_is_answered_with_the_duty_line_under_its_
     due = ask("青溪县公布重大行政决策目录，最晚什么时候要完成？", store, ScriptedLLM(), settings)
     assert due.method == "headings" and due.answer == "2025年3月31日前"
     assert due.citations[0].quote.startswith("问题1:重大行政决策目录公布不及时")
+
+
+def test_the_weekday_asked_with_a_pages_date_is_the_one_printed_beside_it(make_store, tmp_path):
+    store, settings = make_store()
+    page = (
+        "发布时间：2025年1月24日 星期五　　发布单位：青溪市交通运输局\n青溪市交通运输局关于2024年度法治政府建设工作情况的报告\n"
+        "青溪市人民政府：\n2024年，市交通运输局全年办理行政处罚案件742件。\n青溪市交通运输局\n2025年1月17日"
+    )
+    (tmp_path / "qingxi-jtj-2024.txt").write_text(page, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-jtj-2024.txt"], store, progress=False)
+    answer = ask("青溪交通局这份报告哪天挂到网上的，星期几？落款写的哪天？", store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer == "2025年1月24日 星期五；2025年1月17日"

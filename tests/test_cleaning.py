@@ -370,3 +370,10 @@ def test_a_pages_bare_time_before_its_source_is_when_it_went_up_and_the_line_is_
     cleaned = clean(page.encode("utf-8"), "x.txt")
     assert cleaned.text.startswith("青溪镇人民政府关于2024年度")
     assert cleaned.page_meta == {"发布时间": "2025-01-15 09:30", "来源": "青溪镇人民政府"}
+
+
+def test_a_publishing_unit_on_the_information_line_is_its_own_key():
+    from assistant.ingest.cleaning import parse_meta_line
+
+    line = "发布时间：2025年1月24日 星期五　　发布单位：青溪市交通运输局"
+    assert parse_meta_line(line) == {"发布时间": "2025年1月24日 星期五", "发布单位": "青溪市交通运输局"}

@@ -59,6 +59,8 @@ META_KEYS = (
     "标题",
     "名称",
     "制发机构",
+    "发布单位",
+    "发布部门",
 )
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))

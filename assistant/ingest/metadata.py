@@ -20,7 +20,7 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 17
+METADATA_VERSION = 18
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|述法报告$|"

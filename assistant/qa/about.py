@@ -90,7 +90,7 @@ _PAGE_KEYS = {
     "doc_number": ("文号", "文件编号", "发文字号"),
     "date": ("成文日期", "发文日期"),
     "published": ("发布日期", "发布时间", "时间"),
-    "issuer": ("发布机构", "发文机关", "制发机构"),
+    "issuer": ("发布机构", "发文机关", "制发机构", "发布单位"),
 }
 PAGE_INFO = "网页信息栏"
 # A work report's title block: "——2021年2月7日在洛阳市第十五届人民代表大会第四次会议上".
@@ -184,12 +184,17 @@ def _in_numerals(found: tuple[int, int, str], field: str) -> bool:
     return field == "date" and bool(HAN_DATE.fullmatch(found[2]))
 
 
+# "哪天挂到网上的，星期几？": the weekday of the date asked just before, which the page prints beside it
+_WEEKDAY_ASKED = re.compile(r"(?:是|那天是|当天是)?(?:星期|周|礼拜)几")
+
+
 def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     """Every field asked, each with the line that states it; None unless all can be quoted,
     and None when a part of the question asks something else ("有几件规范性文件作废了？是哪一年的
     事？" asks a count first: the record does not answer it)."""
     asked = fields_asked(question)
-    if not asked or not all(fields_asked(part, question) for part in question_parts(question)):
+    parts = [p for p in question_parts(question) if not _WEEKDAY_ASKED.fullmatch(p)]  # the date's own weekday
+    if not asked or not all(fields_asked(part, question) for part in parts):
         return None
     text = store.report_text(report.report_id)
     chunks = store.chunk_records(report.report_id)

@@ -283,6 +283,7 @@ def test_an_act_asked_that_no_source_says_is_not_answered_by_a_figure_of_the_who
     assert unsaid_act("青溪旗2024年新招录了多少执法人员？", texts) == "招录"
     assert unsaid_act("青溪旗2024年新招录了多少执法人员？", ["新招录执法人员36名,全部经过岗前培训。"]) is None
     assert unsaid_act("全县办理了多少件法律援助案件？", ["无关的句子。"]) is None  # 办理 says nothing of its own
+    assert unsaid_act("最后作废了多少件？", ["清理规范性文件,废止12件。"]) is None  # 作废 is the report's 废止
 
 
 def test_a_report_cited_for_none_of_the_answers_figures_is_not_quoted_as_its_account():

@@ -137,7 +137,9 @@ def unsaid_act(question: str, texts: list[str]) -> str | None:
             before = [x for x in words[:i] if x[0] != "了"]
             act, flag = before[-1] if before else ("", "")
             if flag in ("v", "vn") and len(act) >= 2 and act not in _NO_OWN_ACT:
-                return None if any(_says_loosely(act, t) for t in texts) else act
+                # a lay verb is said in the report's word for it (作废: 废止)
+                said = {act, ALIASES.get(act, act)}
+                return None if any(_says_loosely(w, t) for w in said for t in texts) else act
             return None
     return None
 

@@ -131,17 +131,15 @@ def unsaid_act(question: str, texts: list[str]) -> str | None:
     parts = question_parts(question)
     if len(parts) != 1 or CHANGE_BY_ASKED.search(parts[0]) or _GROWTH_ASKED.search(parts[0]):
         return None  # "比上一年增加了多少件": a change, computed from two figures that need not say it
-    words = [(w, flag) for w, flag in pos_tagged(parts[0])]
-    for i, (w, _) in enumerate(words):
-        if w == "多少" or w.startswith("几"):
-            before = [x for x in words[:i] if x[0] != "了"]
-            act, flag = before[-1] if before else ("", "")
-            if flag in ("v", "vn") and len(act) >= 2 and act not in _NO_OWN_ACT:
-                # a lay verb is said in the report's word for it (作废: 废止)
-                said = {act, ALIASES.get(act, act)}
-                return None if any(_says_loosely(w, t) for w in said for t in texts) else act
-            return None
-    return None
+    words = [(w, flag) for w, flag in pos_tagged(parts[0])]  # jieba's pairs, as tuples
+    at = next((i for i, (w, _) in enumerate(words) if w == "多少" or w.startswith("几")), None)
+    before = [x for x in words[:at] if x[0] != "了"] if at is not None else []
+    act, flag = before[-1] if before else ("", "")
+    if flag not in ("v", "vn") or len(act) < 2 or act in _NO_OWN_ACT:
+        return None
+    # a lay verb is said in the report's word for it (作废: 废止)
+    said = {act, ALIASES.get(act, act)}
+    return None if any(_says_loosely(word, t) for word in said for t in texts) else act
 
 
 def _says_loosely(word: str, text: str) -> bool:

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from assistant.ingest.chunking import chunk_text
 from assistant.ingest.cleaning import clean
-from assistant.text.outline import heading_level
+from assistant.text.outline import heading_level, is_item
 from assistant.text.sentences import segments as sentence_spans
 from assistant.text.tokens import count_tokens
 
@@ -256,6 +256,35 @@ def test_long_heading_titles_are_truncated_to_forty_characters():
     heading = "一、" + "法" * 60
     chunks = chunk_text(heading + "\n正文一句。", 200)
     assert len(chunks[0].section[0]) == 40 and chunks[0].section[0].endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("1.严格规范公正文明执法", False),
+        ("(2)2023年工作情况", False),
+        ("1.市政府常务会议开会前学法13次，其中邀请法官讲解3次。", True),
+        ("(3)全区一审行政诉讼案件176件，败诉率5.7%；机关负责人出庭应诉率97.2%。", True),
+        ("2.对采空塌陷区涉及的村组逐户核实受损情况，搬迁安置群众的补偿资金全部通过银行账户直接发放到户。", True),
+        ("(一)全年办理行政复议案件46件", False),  # only level 3 can be a numbered paragraph
+    ],
+)
+def test_a_numbered_line_that_counts_something_or_runs_long_is_an_item_not_a_heading(line, item):
+    assert is_item(line) is item
+
+
+def test_a_numbered_paragraph_opens_no_section_and_closes_the_heading_before_it():
+    text = (
+        "一、主要工作\n(一)依法决策\n1.健全决策程序\n决策事项全部经过合法性审查。\n"
+        "2.市政府常务会议学法13次，邀请法官讲解3次。\n"
+        "(1)2021年以来累计修复3.86万亩，缴存基金12.4亿元。(2)核实受损情况。(3)查处非法开采行为46起。"
+    )
+    chunks = chunk_text(text, 24)
+    paths = {c.text.strip()[:6]: c.section for c in chunks}
+    assert paths["决策事项全部"] == ["一、主要工作", "(一)依法决策", "1.健全决策程序"]
+    # the item and the paragraph after it sit under (一), not under 1.健全决策程序 or under their own figures
+    assert all(c.section == ["一、主要工作", "(一)依法决策"] for c in chunks if c.start >= text.index("2.市政府"))
+    assert not any("3.86" in " ".join(c.section) for c in chunks)
 
 
 def test_text_before_the_first_heading_has_an_empty_section_path():

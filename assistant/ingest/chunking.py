@@ -16,7 +16,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.text.outline import heading_level, heading_title
+from assistant.text.outline import heading_level, heading_title, is_item
 from assistant.text.sentences import segments
 from assistant.text.tokens import count_tokens
 
@@ -83,8 +83,11 @@ def chunk_text(
     for s, e in segments(text):
         at_line_start = s == 0 or text[s - 1] == "\n"
         starts_section = False
-        if at_line_start and (level := (headings or {}).get(s) or heading_level(text[s:e])):
-            section = section[: level - 1] + [heading_title(text[s:e].split("\n")[0])]
+        known = (headings or {}).get(s)
+        if at_line_start and (level := known or heading_level(text[s:e])):
+            line = text[s:e].split("\n")[0]
+            # a numbered paragraph closes the item before it but opens no section of its own
+            section = section[: level - 1] + ([] if not known and is_item(line) else [heading_title(line)])
             starts_section = level <= 2
         pieces = _split_long(text, s, e, budget) if count_tokens(text[s:e]) > budget else [(s, e)]
         for k, (ps, pe) in enumerate(pieces):

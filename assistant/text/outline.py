@@ -3,6 +3,11 @@
 Level 1: 一、 / 第一部分 / •; level 2: (一) / （一）; level 3: 1. / 1、 / (1). A heading's
 title is its line up to the first full stop, at most 40 characters ("(四)聚焦严格公正文明执法,
 执法质量水平持续提高。一是…" is titled "(四)聚焦严格公正文明执法,执法质量水平持续提高").
+
+A level-3 line is often not a heading but a numbered paragraph of content ("1.市政府常务会议学法
+13次…", "①2021年以来…3.86万亩…。②…"): its first clause is long or counts something. Such an item
+is no section of its own (`is_item`), so a chunk cut inside it is not labelled with its figures —
+a figure a reader cannot find in the quoted chunk text.
 """
 
 from __future__ import annotations
@@ -29,6 +34,22 @@ def heading_level(line: str) -> int | None:
         if pattern.match(line):
             return level
     return None
+
+
+_LEVEL3 = HEADINGS[2][1]
+_CLAUSE_END = re.compile(r"[。!?！？；;]")
+_YEAR = re.compile(r"\d{4}年度?")
+
+
+def is_item(line: str) -> bool:
+    """A level-3 line that is a numbered paragraph, not a heading: its first clause is longer than a
+    heading's or holds a figure other than a year. is_item("1.常务会议学法13次。") is True;
+    is_item("1.严格规范公正文明执法") and is_item("2.2023年工作情况") are False."""
+    m = _LEVEL3.match(line)
+    if not m:
+        return False
+    clause = _CLAUSE_END.split(line[m.end() :], maxsplit=1)[0]
+    return len(clause) > MAX_HEADING or bool(re.search(r"\d", _YEAR.sub("", clause)))
 
 
 def heading_title(line: str) -> str:

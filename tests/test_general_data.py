@@ -38,6 +38,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout10_eval.py",
         # the eleventh (general/holdout11/): 自治区的地级市, 县 2023/2025, 地级市的旗, 市交通运输局, 县级市的镇, 综合保税区管委会, 副省级城市的区, 区政府工作报告, 督察整改方案
         "build_holdout11_eval.py",
+        # the twelfth (general/holdout12/): 自治州 on itself, 自治县, 区的街道办事处, 市自然资源和规划局, 国家级新区管委会, 地级市 2022/2024, 地级市的旗, 县级市工作要点, 县政府工作报告
+        "build_holdout12_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

@@ -40,6 +40,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout11_eval.py",
         # the twelfth (general/holdout12/): 自治州 on itself, 自治县, 区的街道办事处, 市自然资源和规划局, 国家级新区管委会, 地级市 2022/2024, 地级市的旗, 县级市工作要点, 县政府工作报告
         "build_holdout12_eval.py",
+        # the thirteenth (general/holdout13/): 区 2023/2025, 县级市, 县的镇, 县应急管理局, 经开区管委会, 自治县, 区政府工作报告, 实施方案通知, 督察情况通报
+        "build_holdout13_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

@@ -10,7 +10,7 @@ from assistant.backends.registry import get_backend
 from assistant.core.types import Chunk, Hit, Report
 from assistant.ingest.pipeline import ingest_paths
 from assistant.qa.answer import ask
-from tests.conftest import SEEDS_DIR
+from tests.conftest import SEEDS_DIR, one_report_library
 from tests.fakes import ScriptedLLM, cite_each_source_holding, cite_the_source_holding
 
 GUANGMING = """深圳市光明区2021年法治政府建设情况报告
@@ -69,7 +69,6 @@ def test_a_year_the_cited_report_does_not_cover_is_a_problem(library):
         ("醴陵市2023年度法治政府建设情况报告的文号是什么？", "醴报〔2024〕2号"),
         ("醴陵市这份报告的签发人是谁？", "王利波 刘新华"),
         ("醴陵市2023年法治政府建设报告的报送对象是谁？", "中共株洲市委、株洲市人民政府"),
-        ("武威市2021年度报告的成文日期是哪天？", "2022年2月17日"),
         ("光明区2021年报告的发布机关是哪个单位发布的？", "深圳市光明区人民政府"),
     ],
 )
@@ -81,6 +80,19 @@ def test_a_question_about_the_report_itself_is_answered_from_its_record(library,
     [citation] = answer.citations
     assert value in citation.quote
     assert store.report_text(citation.report_id)[citation.start : citation.end] == citation.quote
+
+
+def test_a_pages_成文日期_that_is_not_the_signatures_date_is_given_beside_it(library):
+    store, settings = library
+    # 武威's page says 成文日期: 2022-03-04 (the day it went up); the report is signed 2022年2月17日
+    answer = ask("武威市2021年度报告的成文日期是哪天？", store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer == "2022-03-04；2022年2月17日"
+    page, signed = answer.citations
+    assert page.quote == "成文日期: 2022-03-04" and page.location == "网页信息栏"
+    assert signed.in_text and store.report_text("wuwei-2021")[signed.start : signed.end] == signed.quote
+    # asked for the signature's date alone, only that is said
+    answer = ask("武威市2021年度报告的落款日期是哪天？", store, ScriptedLLM(), settings)
+    assert answer.answer == "2022年2月17日" and len(answer.citations) == 1
 
 
 def test_which_reports_are_of_a_year_is_answered_from_the_records_each_cited_by_its_year_line(library):
@@ -127,16 +139,16 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
 @pytest.mark.parametrize(
     "question,fields",
     [
-        ("金龙街道这份2022年度报告是以哪个单位名义、在哪天落款的？", ["issuer", "date"]),
+        ("金龙街道这份2022年度报告是以哪个单位名义、在哪天落款的？", ["issuer", "signed"]),
         ("长阳县这份2022年度报告是写给哪两个机关的？", ["addressee"]),
         ("这个通知是发给哪些单位的？", ["addressee"]),
-        ("延边州2021年度报告是哪天在网上发布的？落款日期又是哪天？", ["published", "date"]),
+        ("延边州2021年度报告是哪天在网上发布的？落款日期又是哪天？", ["published", "signed"]),
         ("这个实施方案的成文日期和发布日期分别是哪天？", ["date", "published"]),
         ("政府工作报告是在哪次会议上、哪一天作的？", ["meeting", "date"]),
         ("那份2023年法治政府建设报告，发文编号是多少？", ["doc_number"]),
         ("这份政府工作报告是在哪次会议上作的？是哪一天？", ["meeting", "date"]),
         ("这份报告是哪个机关写的？报给了谁？", ["issuer", "addressee"]),
-        ("这份报告落款写的哪天？挂到网上又是哪天？", ["date", "published"]),  # in users' words
+        ("这份报告落款写的哪天？挂到网上又是哪天？", ["signed", "published"]),  # in users' words
         ("街道办的这份报告报送的是哪两个机关？", ["addressee"]),
         ("这份年度报告的发文字号和报送机关分别是什么？", ["doc_number", "addressee"]),
         ("这份政府工作报告是哪天在哪次人代会上作的？", ["date", "meeting"]),
@@ -145,23 +157,28 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("瑞丽2024年度法治政府建设报告上标的日期是哪一天？", ["date"]),
         ("这份政府工作报告是哪天、在第几届人代会上作的？", ["date", "meeting"]),
         ("安溪这份政府工作报告是哪天、在县人大第几届第几次会议上作的？", ["date", "meeting"]),
-        ("那份法治政府建设报告落款几号？网页上的发布日期又是哪天？", ["date", "published"]),
-        ("这份述法报告落款是哪天？网上是哪天登出来的？", ["date", "published"]),
+        ("那份法治政府建设报告落款几号？网页上的发布日期又是哪天？", ["signed", "published"]),
+        ("这份述法报告落款是哪天？网上是哪天登出来的？", ["signed", "published"]),
         ("述法报告是交给哪个机构评议的？", ["addressee"]),
         ("这份政府工作报告是在哪一次人代会上作的？日期是哪天？", ["meeting", "date"]),
         ("那份报告用的是什么文号，呈报对象是谁？", ["doc_number", "addressee"]),
-        ("这份报告网页标的时间和文末落款分别是几月几号？", ["published", "date"]),  # 网页标的 is the page's
-        ("这份报告挂网的时间是几点几分？落款日期又是哪天？", ["published", "date"]),
+        ("这份报告网页标的时间和文末落款分别是几月几号？", ["published", "signed"]),  # 网页标的 is the page's
+        ("这份报告挂网的时间是几点几分？落款日期又是哪天？", ["published", "signed"]),
         ("这份报告报给了哪个机构？落款写的全称是什么？", ["addressee", "issuer"]),  # 落款的全称: who signed
         ("这份报告在网上挂出来的日期和正文最后署的日期各是哪天？", ["published", "date"]),
         ("开发区这份报告的文号是哪个，发文机构是谁？", ["doc_number", "issuer"]),
         ("这份工作要点是哪个机构印发的，发文字号是什么？", ["issuer", "doc_number"]),
         ("这份政府工作报告对应的会议届次和召开日期是什么？", ["meeting", "date"]),
         ("这份报告成文是哪天？网上又是哪天发布的？", ["date", "published"]),
-        ("这份报告哪天挂到网上的，星期几？落款写的哪天？", ["published", "date"]),
+        ("这份报告哪天挂到网上的，星期几？落款写的哪天？", ["published", "signed"]),
         ("这份2022年报告是向哪里报告的？", ["addressee"]),
         ("这份报告是报给谁的？落款单位全称是什么？", ["addressee", "issuer"]),  # the signer's full name, no title
         ("这份报告的文号是什么，由哪个机构发出？", ["doc_number", "issuer"]),
+        ("这份报告的成文日期、网上发布日期和落款日期分别是哪天？", ["date", "published", "signed"]),
+        ("这份报告网上几点发布的？落款写的哪天？", ["published", "signed"]),
+        ("报告的文号是什么，发布机构是哪个？", ["doc_number", "page_issuer"]),  # the page's label
+        ("这份工作要点是哪天经市政府常务会议通过的？", ["adopted"]),
+        ("这份报告的信息来源和责任编辑分别是谁？", ["source", "editor"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -456,3 +473,133 @@ def test_the_weekday_asked_with_a_pages_date_is_the_one_printed_beside_it(make_s
     ingest_paths([tmp_path / "qingxi-jtj-2024.txt"], store, progress=False)
     answer = ask("青溪交通局这份报告哪天挂到网上的，星期几？落款写的哪天？", store, ScriptedLLM(), settings)
     assert answer.method == "about" and answer.answer == "2025年1月24日 星期五；2025年1月17日"
+
+
+# An invented department report whose web page states what its text does not: when it was written
+# (成文日期, not the signature's day), when and by whom it was posted, where it came from.
+PAGE_BLOCK = """索引号：001008/2025-00017
+发布机构：青溪市自然资源和规划局办公室
+发文字号：青自然资规〔2025〕3号
+成文日期：2025-01-24
+发布日期：2025-02-07 09:12
+信息来源：青溪市自然资源和规划局
+责任编辑：李明
+青溪市自然资源和规划局关于2024年度法治政府建设工作情况的报告
+青溪市人民政府：
+2024年，市自然资源和规划局在市委、市政府的领导下依法履职，全年立案查处自然资源违法案件330件，罚没款3260万元。
+一、主要工作
+（一）严格执法。持证执法人员412名，执法案卷评查优良率92.5%。
+青溪市自然资源和规划局
+2025年1月20日
+"""
+
+
+@pytest.fixture(scope="module")
+def page_block(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-zrgh-2024.txt", PAGE_BLOCK)
+
+
+@pytest.mark.parametrize(
+    "question,short,on_page",
+    [
+        (
+            "青溪市自然资源和规划局这份报告的成文日期、网上发布日期和落款日期分别是哪天？",
+            "2025-01-24；2025-02-07 09:12；2025年1月20日",
+            [True, True, False],
+        ),
+        ("青溪市自然资源和规划局这份报告的信息来源和责任编辑分别是谁？", "青溪市自然资源和规划局；李明", [True, True]),
+        (
+            "青溪市自然资源和规划局这份报告网上几点发布的？落款写的哪天？",
+            "2025-02-07 09:12；2025年1月20日",
+            [True, False],
+        ),
+        # the page's 发布机构 is the office that posted it, not the bureau that signs
+        (
+            "青溪市自然资源和规划局这份报告的文号是什么，发布机构是哪个？",
+            "青自然资规〔2025〕3号；青溪市自然资源和规划局办公室",
+            [True, True],
+        ),
+    ],
+)
+def test_what_only_the_web_page_states_is_quoted_from_its_information_block(page_block, question, short, on_page):
+    store, settings = page_block
+    llm = ScriptedLLM()
+    answer = ask(question, store, llm, settings)
+    assert answer.method == "about" and answer.answer == short and llm.calls == []
+    assert [c.location == "网页信息栏" for c in answer.citations] == on_page
+    for c in answer.citations:
+        if c.location != "网页信息栏":
+            assert store.report_text(c.report_id)[c.start : c.end] == c.quote
+
+
+# An invented 工作要点: adopted at a meeting, signed by an office above its 抄送 line, numbered at its foot;
+# its duties at the end of each task's line; its targets beside last year's figures.
+WORK_POINTS = """青溪市2025年法治政府建设工作要点
+（2025年3月4日市政府第12次常务会议审议通过）
+2024年，全市法治政府建设取得新进展：市政府收到行政复议申请86件，纠错率7.1%。
+一、主要目标
+主要目标是：到2025年底，行政复议纠错率控制在6%以内，一审行政诉讼败诉率降到4%以下；被诉行政机关负责人做到逢案必出庭；复议调解和解率达到30%以上；“法律明白人”全市达到1500名。
+二、重点任务
+1.旅游旺季在景区开展联合执法，重点整治强制消费问题，游客投诉办结率达到100%。（由市文化和旅游局牵头，市市场监督管理局、市公安局配合）
+2.开展文物安全专项执法，依法查处文物保护单位周边的违规建设行为。（由市文化和旅游局牵头，市自然资源局配合）
+3.严格水资源管理，对超采地下水行为开展专项执法。（由市水务局牵头，各镇人民政府配合）
+青溪市人民政府办公室
+2025年3月10日
+抄送：市委办公室，市人大常委会办公室，市政协办公室。
+【发文字号】青政办发〔2025〕9号　　【发布日期】2025-03-14
+"""
+
+
+@pytest.fixture(scope="module")
+def work_points(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-yaodian-2025.txt", WORK_POINTS)
+
+
+@pytest.mark.parametrize(
+    "question,short",
+    [
+        ("青溪市2025年工作要点是哪个单位印发的，文号是多少？", "青溪市人民政府办公室；青政办发〔2025〕9号"),
+        (
+            "青溪市这份工作要点是哪天经市政府常务会议通过的？落款和网上发布又是哪天？",
+            "2025年3月4日；2025年3月10日；2025-03-14",
+        ),
+    ],
+)
+def test_a_work_plans_meeting_signature_and_foot_are_its_record(work_points, question, short):
+    store, settings = work_points
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.method == "about" and answer.answer == short
+
+
+def test_a_duty_at_the_end_of_a_tasks_line_names_who_leads_and_who_assists(work_points):
+    store, settings = work_points
+    both = ask("青溪市景区联合执法这项任务由哪个单位牵头，哪些单位配合？", store, ScriptedLLM(), settings)
+    assert both.method == "headings" and both.answer == "牵头：市文化和旅游局；配合：市市场监督管理局、市公安局"
+    task, units = both.citations
+    assert task.quote.startswith("1.旅游旺季在景区开展联合执法") and units.quote.startswith("市文化和旅游局牵头")
+    lead = ask("青溪市超采地下水专项执法由哪个单位牵头？", store, ScriptedLLM(), settings)
+    assert lead.method == "headings" and lead.answer == "市水务局"
+
+
+def test_two_rates_targets_asked_together_are_quoted_from_the_sentence_setting_both(work_points):
+    store, settings = work_points
+    answer = ask(
+        "青溪市2025年行政复议纠错率和行政诉讼败诉率的目标分别定在多少？", store, ScriptedLLM("报告中未提及。"), settings
+    )
+    assert not answer.refused and "6%以内" in answer.answer and "4%以下" in answer.answer
+
+
+def test_what_was_actually_done_is_never_answered_with_the_target(work_points):
+    store, settings = work_points
+    answer = ask("青溪市2025年复议调解和解率实际做到了多少？", store, ScriptedLLM("报告中未提及。"), settings)
+    assert (
+        answer.refused and answer.answer.startswith("报告中未提及") and "30%" not in answer.answer.split("相关数据")[0]
+    )
+
+
+def test_two_figures_asked_in_one_clause_joined_by_a_pause_mark_are_each_answered(work_points):
+    store, settings = work_points
+    answer = ask(
+        "按青溪市的工作要点，2024年复议申请多少件、纠错率多少？", store, ScriptedLLM("报告中未提及。"), settings
+    )
+    assert answer.answer == "86件；7.1%"

@@ -377,3 +377,13 @@ def test_a_publishing_unit_on_the_information_line_is_its_own_key():
 
     line = "发布时间：2025年1月24日 星期五　　发布单位：青溪市交通运输局"
     assert parse_meta_line(line) == {"发布时间": "2025年1月24日 星期五", "发布单位": "青溪市交通运输局"}
+
+
+def test_a_pages_editor_and_bracketed_foot_keys_are_page_metadata_not_report_text():
+    body, meta, _ = strip_boilerplate(
+        normalize(
+            "青溪县2024年法治政府建设情况报告\n责任编辑：李明\n全县收到行政复议申请86件。\n【发文字号】青政发〔2025〕3号　【发布日期】2025-03-14\n"
+        )
+    )
+    assert meta == {"责任编辑": "李明", "发文字号": "青政发〔2025〕3号", "发布日期": "2025-03-14"}
+    assert body == "青溪县2024年法治政府建设情况报告\n全县收到行政复议申请86件。"

@@ -197,6 +197,9 @@ def test_a_question_is_split_into_the_parts_that_ask_something():
     ]
     assert question_parts("2023年，乌海市出庭应诉率是多少？") == ["2023年，乌海市出庭应诉率是多少"]  # one asks
     assert question_parts("乌海市的法治政府建设") == ["乌海市的法治政府建设"]  # nothing asked: the whole
+    # a 、 between two asking clauses parts them as a comma does; one listing what a clause asks does not
+    assert question_parts("林业局检查了多少次、立了多少案？") == ["林业局检查了多少次", "立了多少案"]
+    assert question_parts("行政复议、行政诉讼各有多少件？") == ["行政复议、行政诉讼各有多少件"]
 
 
 def test_a_bare_rank_is_given_as_the_cited_report_writes_it():

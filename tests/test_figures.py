@@ -35,6 +35,9 @@ def test_the_measure_is_what_is_counted_or_rated_not_a_word_that_stands_for_it()
     change = measure_asked("柳州的行政复议纠错率这两年是怎么变的？")
     assert change.phrase == "行政复议纠错率" and change.precise
     assert measure_asked("优秀案卷占比是多少？").precise  # a share is named as precisely as a rate
+    # words between the measure and 多少 name nothing: what was done, a target set
+    assert measure_asked("敦煌市2025年行政复议调解和解率实际做到了多少？").head == "和解率"
+    assert measure_asked("纠错率和败诉率的目标分别定在多少？").head == "败诉率"
 
 
 def test_a_rate_asked_as_x_的比例_is_the_x_loosely_named():

@@ -363,3 +363,19 @@ def test_a_superiors_inspectors_name_the_county_s_city():
         "2024年5月，临江市委全面依法治市委员会办公室督察组对我县法治政府建设情况开展了实地督察。"
     )
     assert extract(text).parent == "临江市"
+
+
+def test_a_plan_signed_above_its_cc_line_and_numbered_at_its_foot_is_read_whole():
+    text = (
+        "青溪市2025年法治政府建设工作要点\n（2025年3月4日市政府第12次常务会议审议通过）\n"
+        "为扎实推进法治政府建设，按照白沙市委全面依法治市委员会办公室的安排，结合我市实际，制定本要点。\n"
+        "一、总体要求\n坚持以人民为中心，把法治贯穿政府工作的各个方面。\n"
+        "青溪市人民政府办公室\n2025年3月10日\n抄送：白沙市委全面依法治市委员会办公室，市委各部门，市人大常委会办公室，市政协办公室。\n"
+        "【发文字号】青政办发〔2025〕9号　　【发布日期】2025-03-14\n"
+    )
+    cleaned = clean(text.encode("utf-8"), "qingxi-yaodian-2025.txt")
+    assert cleaned.page_meta == {"发文字号": "青政办发〔2025〕9号", "发布日期": "2025-03-14"}
+    meta = extract(cleaned.text, cleaned.page_meta)
+    assert (meta.issuer, meta.date, meta.doc_number) == ("青溪市人民政府办公室", "2025-03-10", "青政办发〔2025〕9号")
+    # the 市 whose 市委 directs the county-level city is its city
+    assert (meta.place, meta.parent, meta.level) == ("青溪市", "白沙市", "市")

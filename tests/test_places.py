@@ -65,6 +65,11 @@ def test_a_place_name_is_a_chain_of_units(place, units, parent, level, stem):
         ("以青岛综保区管委会为被申请人", ["青岛综保区"]),
         ("跟矿区征地补偿有关的几件", []),  # 跟 is a preposition: no place 跟矿区
         ("嘉兴市乌镇镇人民政府", ["嘉兴市乌镇镇"]),  # a town named 乌镇: 乌镇镇, not 乌镇 + 镇
+        ("景德镇市人民政府", ["景德镇市"]),  # a city named 景德镇, not the town 景德镇 + 市
+        ("乌镇镇市场监管所", ["乌镇镇"]),  # but a town's 市场 is its market
+        ("在全省11个设区市中排名第3", []),  # 设区的市: no district named 个设区
+        ("紧扣国家陶瓷文化传承创新试验区建设", []),  # a programme's zone, not a unit of government
+        ("方案已经市委、市政府同意", []),  # a clause before 市委, not a city named 已经市
     ],
 )
 def test_places_in_text_skip_generic_words_and_leading_function_words(text, found):

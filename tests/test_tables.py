@@ -317,3 +317,36 @@ def test_tenths_are_read_as_the_share_label_but_add_no_search_words():
 
     assert in_report_words("联合检查占了几成？") == "联合检查占比是多少？"  # still a question, in the label's word
     assert "占比" not in tokenize("联合检查占了几成？")  # no alias: other questions' words stay as they are
+
+
+# An invented banner's report: its tables divided by runs of spaces and by box-drawing bars.
+GRASSLAND = """青溪旗人民政府关于2023年法治政府建设工作的报告
+一、主要做法
+全旗草原执法立案情况如下：
+类别              立案（件）    结案（件）
+非法开垦草原        38           36
+违反禁牧休牧        146          141
+合计              184          177
+全旗人民调解情况如下：
+苏木乡镇│受理纠纷（件）│调解成功（件）
+白音镇│412│405
+达来镇│604│596
+"""
+
+
+@pytest.fixture(scope="module")
+def grassland(tmp_path_factory, embedder):
+    return one_report_library(tmp_path_factory, embedder, "qingxi-qi-2023.txt", GRASSLAND)
+
+
+@pytest.mark.parametrize(
+    "question,short",
+    [
+        ("青溪旗违反禁牧休牧的草原案子立了多少、结了多少？", "146件；141件"),  # 立了 the 立案 column, 结了 the 结案
+        ("青溪旗达来镇人民调解受理了多少件纠纷，调成了多少？", "604件；596件"),  # 调成 is 调解成功
+    ],
+)
+def test_a_rows_columns_are_found_by_the_short_words_people_use_for_them(grassland, question, short):
+    store, settings = grassland
+    answer = ask(question, store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == short

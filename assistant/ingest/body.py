@@ -211,6 +211,10 @@ def _parent(place: str, body: str, addressee: str | None) -> str | None:
         same = [c for c in city for h in higher if level_of(c) == "市" and (f"{h}、{c}" in clause or h + c in clause)]
         if same:
             return _fullest(same[0], body)
+        # "按照酒泉市委全面依法治市委员会办公室…的安排": a 市 whose 市委 or 政府 directs the place is its city
+        led = [c for c in city if f"{c}委" in clause]
+        if led:
+            return _fullest(led[0], body)
         if chosen := higher or [p for p in city if level_of(p) in ("州", "盟", "地区")]:
             return _fullest(chosen[0], body)
         if _CORPS_NAMED.search(clause):

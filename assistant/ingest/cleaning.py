@@ -35,6 +35,7 @@ META_KEYS = (
     "成文日期",
     "有效性",
     "信息来源",
+    "责任编辑",
     "作者",
     "发布日期",
     "浏览次数",
@@ -75,6 +76,14 @@ _META_PAIR = re.compile(rf"({_PAIR_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_PAIR_KEY_
 # The same block as a table: "索 引 号 | 1162…/2025-48086 | 主题分类 | 金政发 |".
 _META_TABLE = re.compile(rf"^\|?\s*(?:{_META_KEY_RE})\s*\|")
 _META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
+# The same keys in brackets at a page's foot: "【发文字号】敦政办发〔2025〕17号　　【发布日期】2025-03-14".
+_BRACKET_KEY = re.compile(rf"【\s*({_META_KEY_RE})\s*】")
+
+
+def _unbracketed(line: str) -> str:
+    """ "【发文字号】X　【发布日期】Y" as "发文字号：X　发布日期：Y", when the line opens with such a key."""
+    return _BRACKET_KEY.sub(r"\1：", line) if _BRACKET_KEY.match(line.strip()) else line
+
 
 # Widgets and navigation that can appear anywhere on a page and never in a report.
 _ANYWHERE = [
@@ -238,7 +247,7 @@ def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:
     meta: dict[str, str] = {}
     kept: list[str] = []
     for line in lines:
-        if is_meta_line(line):
+        if is_meta_line(line := _unbracketed(line)):
             for k, v in parse_meta_line(line).items():
                 if v:
                     meta.setdefault(k, v)

@@ -20,7 +20,7 @@ from assistant.text.places import level_of
 from assistant.text.years import CN_DATE, ISO_DATE, YEAR, YEAR_MENTION, date_line, iso_date
 
 # Bump when these rules change: files ingested under older rules are read again (same chunks).
-METADATA_VERSION = 18
+METADATA_VERSION = 19
 _DOC_NUMBER = re.compile(rf"[\u4e00-\u9fff]{{1,10}}[〔\[［(（]\s*{YEAR}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 _TITLE_HINT = re.compile(
     r"(?:法治政府建设|依法行政|法治建设).{0,12}(?:情况|工作)?的?\s*报\s*告|年度报告|政府工作报告|工作报告$|述法报告$|"
@@ -134,9 +134,15 @@ def find_issuer(title: str | None, signature: list[str], place: str | None = Non
     return None
 
 
+# What a document prints below its signature: "抄送：…", "敦煌市人民政府办公室　2025年3月10日印发".
+_BELOW_SIGNATURE = re.compile(r"^(?:抄送|抄报|分送|报送|主送)\s*[:：]|印发$")
+
+
 def _signature(lines: list[str]) -> list[str]:
-    """The short lines at the very end ("武威市人民政府 / 2022年2月17日") — or, for a notice
-    that wraps a plan, the issuer and date lines under the notice ("金昌市人民政府 / 2025年6月13日")."""
+    """The short lines at the very end ("武威市人民政府 / 2022年2月17日"), above any 抄送 line — or, for a
+    notice that wraps a plan, the issuer and date lines under the notice ("金昌市人民政府 / 2025年6月13日")."""
+    while lines and _BELOW_SIGNATURE.search(lines[-1]):
+        lines = lines[:-1]
     signature: list[str] = []
     for line in reversed(lines[-6:]):
         if len(line) > 40:

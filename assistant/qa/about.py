@@ -27,7 +27,7 @@ from assistant.text.years import CN_DATE, HAN_DATE, ISO_DATE, iso_date
 
 # (field, what the question says, how the answer names it). Order matters: 发布日期 is the web
 # page's date, not the signing date, and neither is an issuer, so dates are tried first.
-_DATE_VERBS = r"(?:印发|成文|报送|签发|出台|落款|作的)"
+_DATE_VERBS = r"(?:印发|成文|报送|签发|出台|作的)"
 FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     ("doc_number", re.compile(r"文号|发文字号|文件编号|发文编号"), "文号"),
     ("signer", re.compile(r"签发人|谁签发|签发的是谁"), "签发人"),
@@ -40,14 +40,24 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
             r"(?:哪天|哪一天|什么时候|何时)(?:挂|放|贴|登|传)(?:到|在|上)(?:网上|网站上?)|"  # "哪天挂到网上的"
             r"(?:网上|网站上?|网页上?)(?:挂|贴|登|放)出来?的(?:日期|时间)|"  # "在网上挂出来的日期"
             r"(?:网页|网站|网上|页面)上?(?:标|写|显示|注)(?:的|着的|明的)(?:日期|时间)|挂网|上网(?:的)?(?:日期|时间)|"
-            r"(?<=成文[和与、及跟])发布"  # "成文和发布各是哪天" asks both dates
+            r"(?<=成文[和与、及跟])发布|"  # "成文和发布各是哪天" asks both dates
+            r"(?:网上|网站上?|网页上?)?几点(?:几分)?(?:发布|发的|挂|登|公开)"  # "网上几点发布的": its time
         ),
         "网页发布日期",
     ),
     (
+        "signed",
+        re.compile(
+            r"落款(?:的)?(?:日期|时间)|落款[^？?，,。落]{0,6}?(?:哪天|哪一天|几号|几月几[日号]|何时|什么时候|日期)|"
+            r"落款(?=[和与、及跟][^？?，,。]{0,10}?(?:哪天|哪一天|几号|何时|什么时候|日期))|"  # "落款和网上发布又是哪天"
+            r"(?:什么时候|哪天|哪一天|何时|几号)落款|在哪天[^？?，,。]{0,4}?落款"  # "是哪天落款的"
+        ),
+        "落款日期",
+    ),
+    (
         "date",
         re.compile(
-            rf"(?:成文|印发|签发|报送|落款|出台|召开)(?:的)?(?:日期|时间)|(?:成文|印发|签发)(?:是|在|于)?(?:哪天|哪一天|几号|什么时候|何时)|落款[^？?，,。]{{0,6}}?(?:哪天|哪一天|几号|几月几[日号]|何时|什么时候)|"
+            rf"(?:成文|印发|签发|报送|出台|召开)(?:的)?(?:日期|时间)|(?:成文|印发|签发)(?:是|在|于)?(?:哪天|哪一天|几号|什么时候|何时)|"
             rf"(?<![发布])日期(?:是|为)?(?:哪天|哪一天|几号|什么时候)|"
             rf"(?:什么时候|哪天|哪一天|何时){_DATE_VERBS}|(?:哪天|哪一天)[^？?。]{{0,20}}作的|"
             rf"(?:^|[？?，,、])(?:是|在)?(?:哪天|哪一天)[？?]*$|(?:报告|通知|方案|文件)(?:是|在)?(?:哪天|哪一天)(?=[？?，,]|$)|"
@@ -66,11 +76,22 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     (
         "issuer",
         re.compile(
-            r"发布机关|发文机关|发文机构|发布机构|印发机关|印发单位|落款机关|落款单位|落款(?:写|署)?的?(?:全称|名称|是哪个|是谁)|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|"
+            r"发布机关|发文机关|发文机构|印发机关|印发单位|落款机关|落款单位|落款(?:写|署)?的?(?:全称|名称|是哪个|是谁)|报告主体|发布单位|报告单位|(?:由|是)谁(?:发布|印发|报送|提交)|"
             r"哪个(?:部门|机关|单位|机构)(?:发布|印发|报送|提交|写|起草|出具|发出|发的)|以(?:哪个|什么)(?:单位|机关|部门)?(?:的)?名义|以谁的名义"
         ),
         "发布机关",
     ),
+    ("page_issuer", re.compile(r"发布机构"), "发布机构"),  # the page's label: often the office that posted it
+    (
+        "adopted",
+        re.compile(
+            r"(?:哪天|哪一天|什么时候|何时)[^？?，,。]{0,12}?(?:审议)?通过|(?:审议)?通过(?:的)?(?:日期|时间)|"
+            r"(?:审议)?通过(?:是|在|于)?(?:哪天|哪一天|什么时候|何时)"
+        ),
+        "审议通过日期",
+    ),
+    ("source", re.compile(r"信息来源|稿件来源|(?<![的])来源(?:是|为)?(?:哪|谁|什么)"), "信息来源"),
+    ("editor", re.compile(r"责任编辑|编辑是谁"), "责任编辑"),
     (
         "meeting",
         re.compile(
@@ -89,9 +110,17 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
 _PAGE_KEYS = {
     "doc_number": ("文号", "文件编号", "发文字号"),
     "date": ("成文日期", "发文日期"),
+    "signed": (),
     "published": ("发布日期", "发布时间", "时间"),
     "issuer": ("发布机构", "发文机关", "制发机构", "发布单位"),
+    "page_issuer": ("发布机构", "发布单位"),
+    "source": ("信息来源", "来源"),
+    "editor": ("责任编辑",),
 }
+# Fields only the web page's information block states (never the report's own text).
+_PAGE_ONLY = ("published", "source", "editor")
+# A date set under a title by the meeting that adopted it: "（2025年3月4日市政府第36次常务会议审议通过）".
+_ADOPTED = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^（）()]{0,30}?(?:审议)?通过\s*[）)]$")
 PAGE_INFO = "网页信息栏"
 # A work report's title block: "——2021年2月7日在洛阳市第十五届人民代表大会第四次会议上".
 _MEETING = re.compile(r"在\s*([\u4e00-\u9fff]{2,30}?(?:人民代表大会|政治协商会议)[\u4e00-\u9fff]{0,20}?会议)\s*上")
@@ -106,15 +135,26 @@ class AboutAnswer:
     values: list[str]  # each field's value as the text writes it: the direct answer
 
 
+_DATES = ("date", "signed", "published", "adopted")
+
+
 def fields_asked(question: str, whole: str | None = None) -> list[tuple[str, str]]:
     """(field, its name) for each thing about the report itself the question (or one part of
     the `whole` question) asks, in order."""
     found = []
     for field, pattern, name in FIELDS:
         gated = field in ("title", "addressee", "meeting")  # 标题/发给谁/哪次会议 also ask about content
-        if (m := pattern.search(question)) and (not gated or _ABOUT_REPORT.search(whole or question)):
-            found.append((m.start(), field, name))
-    return [(field, name) for _, field, name in sorted(found)]
+        if not gated or _ABOUT_REPORT.search(whole or question):
+            found += [(m.start(), m.end(), field, name) for m in pattern.finditer(question)]
+    # "落款写的日期", "落款日期是哪天": one date asked, though 写的日期 or 日期是哪天 alone would ask the
+    # 成文日期 — of two overlapping dates, the one that starts first (the longer, at one start); each
+    # field once, where it is first asked
+    kept: list[tuple[int, int, str, str]] = []
+    for f in sorted(found, key=lambda f: (f[0], f[0] - f[1])):
+        dated = [k for k in kept if f[2] in _DATES and k[2] in _DATES]
+        if not any(k[2] == f[2] for k in kept) and not any(f[0] < k[1] and k[0] < f[1] for k in dated):
+            kept.append(f)
+    return [(field, name) for _, _, field, name in kept]
 
 
 # Fields a report states in one place if at all — the header (文号, 签发人) and the salutation
@@ -160,10 +200,26 @@ def locate(value: str, field: str, text: str) -> tuple[int, int, str] | None:
     return (*_lines(text, at, at), value) if at >= 0 else None
 
 
+# Fields found in the text as another field's value is: the signature's date, an issuing body.
+_LOCATED_AS = {"signed": "date", "page_issuer": "issuer"}
+
+
 def _value(report: Report, field: str, text: str) -> str | None:
     """The field's value: the record's, or read by rule (a work report's meeting, the page's date)."""
-    if field == "published":
-        return next((report.page_meta[k] for k in _PAGE_KEYS["published"] if report.page_meta.get(k)), None)
+    if field in _PAGE_ONLY:
+        return next((report.page_meta[k] for k in _PAGE_KEYS[field] if report.page_meta.get(k)), None)
+    if field == "date":  # the page's 成文日期 when it states one (it may differ from the signature's)
+        given = iso_date(
+            report.page_meta.get("成文日期", "") or report.page_meta.get("发文日期", ""), (ISO_DATE, CN_DATE)
+        )
+        return given or (str(report.date) if report.date else None)
+    if field == "signed":
+        return str(report.date) if report.date else None
+    if field == "page_issuer":
+        return report.page_meta.get("发布机构") or report.page_meta.get("发布单位") or report.issuer
+    if field == "adopted":
+        m = next((m for ln in text.split("\n")[:6] if (m := _ADOPTED.match(ln.strip()))), None)
+        return m.group(1) if m else None
     if field == "meeting":  # stated in the title block of a report delivered to a congress or its standing committee
         m = _MEETING.search("\n".join(text.split("\n")[:10]))
         return m.group(1) if m else None
@@ -197,13 +253,18 @@ def answer(question: str, store: Store, report: Report) -> AboutAnswer | None:
     if not asked or not all(fields_asked(part, question) for part in parts):
         return None
     text = store.report_text(report.report_id)
+    # the page's 成文日期 is not the signature's date: both are said, each with its line
+    at = next((i for i, (f, _) in enumerate(asked) if f == "date"), None)
+    differs = report.date is not None and _value(report, "date", text) != str(report.date)
+    if at is not None and ("signed", "落款日期") not in asked and differs:
+        asked.insert(at + 1, ("signed", "落款日期"))
     chunks = store.chunk_records(report.report_id)
     parts, citations, values = [], [], []
     for field, name in asked:
         value = _value(report, field, text)
         if value is None:
             return None  # not read: the usual ladder looks for it
-        found = locate(value, field, text) if field != "published" else None
+        found = locate(value, _LOCATED_AS.get(field, field), text) if field not in _PAGE_ONLY else None
         page = on_page(value, field, report.page_meta) if found is None or _in_numerals(found, field) else None
         if page is not None:
             found = None  # "二〇二五年二月八日" under the signature, "成文日期: 2025年02月08日" on the page: the digits

@@ -682,10 +682,32 @@ def _other_years(q: Asking, found: Quote) -> list[Quote]:
     return sorted(more, key=lambda qt: qt.source.hit.report.year or 0)
 
 
+_DONE_ASKED = re.compile(r"实际|真正做到")
+
+
+def _planned(q: Asking) -> Callable[[str], bool]:
+    """A test of whether a source sentence states a plan: it says so ("力争…", "目标…"), or it goes on a
+    line whose earlier sentence does ("主要目标是：到2025年底，纠错率控制在8%以内；复议调解和解率达到30%以上；")."""
+    texts = [s.hit.chunk.text for s in q.sources]
+
+    def planned(sentence: str) -> bool:
+        if PLANNED.search(sentence):
+            return True
+        for text in texts:
+            if (at := text.find(sentence)) >= 0:
+                line = text[text.rfind("\n", 0, at) + 1 : at]
+                return bool(line) and line.rstrip().endswith(("；", ";")) and bool(PLANNED.search(line))
+        return False
+
+    return planned
+
+
 def _done_first(q: Asking, find: Callable[[Callable[[str], bool] | None], Quote | None], enough: float) -> Quote | None:
     """`find`'s best sentence, passing over what a report plans ("力争纠错率控制在6%以内") when
     the question asks what was done — unless only plans answer it well `enough`."""
-    done = None if PLAN_ASKED.search(q.question) else find(lambda s: bool(PLANNED.search(s)))
+    done = None if PLAN_ASKED.search(q.question) else find(_planned(q))
+    if _DONE_ASKED.search(q.question):
+        return done  # "实际做到了多少": what was done only, never the target
     return done if done and done.coverage >= enough else find(None)
 
 

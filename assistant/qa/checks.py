@@ -59,10 +59,23 @@ _COUNT_NOUNS = frozenset(
 def parts_matcher(parts: list[str]) -> Callable[[str], bool] | None:
     """`measure_matcher` over a question's parts: a clause may name any part's measure; None
     when some part names none (its figures cannot be checked this way)."""
-    matchers = [measure_matcher(p, measure_asked(p + "？")) for p in parts]
+    matchers = [_rates_matcher(p) or measure_matcher(p, measure_asked(p + "？")) for p in parts]
     if not matchers or any(m is None for m in matchers):
         return None
     return matchers[0] if len(matchers) == 1 else (lambda clause: any(m(clause) for m in matchers))
+
+
+_RATE_NAMED = re.compile(r"[\u4e00-\u9fff]{2}率")
+_EACH = re.compile(r"分别|各自|各是|各为|各有|各定")
+
+
+def _rates_matcher(part: str) -> Callable[[str], bool] | None:
+    """ "纠错率和败诉率的目标分别定在多少": one part asking two rates — a clause naming either answers."""
+    rates = list(dict.fromkeys(m.group(0) for m in _RATE_NAMED.finditer(part)))
+    if len(rates) < 2 or not _EACH.search(part):
+        return None
+    measures = [Measure(r, r, True) for r in rates]
+    return lambda clause: any(names_measure(clause, m) for m in measures)
 
 
 def measure_matcher(question: str, measure: Measure | None) -> Callable[[str], bool] | None:

@@ -175,28 +175,32 @@ _SESSION = re.compile(
 )
 
 
-def question_parts(question: str) -> list[str]:
-    """The parts of a question that each ask something, in order."""
+def question_parts(question: str, pauses: bool = True) -> list[str]:
+    """The parts of a question that each ask something, in order; with `pauses` False, clauses joined
+    by a 、 stay one part ("有多少个调委会、多少名调解员": one answer naming both)."""
     parts = [p.strip(" ，,。") for p in _PART_SPLIT.split(question)]
     # "…有多少宗，优秀的占多少": two asking clauses joined by a comma are two parts.
-    parts = [piece for p in parts for piece in _asking_clauses(p)]
+    parts = [piece for p in parts for piece in _asking_clauses(p, pauses)]
     asking = [p for p in parts if p and _ASKS.search(p)]
     return asking or [question]
 
 
-def _asking_clauses(part: str) -> list[str]:
-    pieces = [p.strip(" ，,") for p in re.split(r"[，,]", part)]
+def _asking_clauses(part: str, pauses: bool = True) -> list[str]:
+    # "检查了多少次、立了多少案" asks two things as surely as "检查了多少次，立了多少案" does; a 、 that
+    # lists what one clause asks about ("行政复议、行政诉讼各多少件") leaves a piece that asks nothing.
+    tokens = re.split(r"([，,、])" if pauses else r"([，,])", part)
+    pieces, seps = [p.strip(" ") for p in tokens[0::2]], [*tokens[1::2], ""]
     if len(pieces) > 1 and sum(bool(_ASKS.search(p)) for p in pieces) > 1:
         merged: list[str] = []  # a clause that asks nothing stays with the one after it
         carry = ""
-        for p in pieces:
+        for p, sep in zip(pieces, seps):
             if _ASKS.search(p):
                 merged.append(carry + p)
                 carry = ""
             else:
-                carry += p + "，"
+                carry += p + sep
         if carry and merged:
-            merged[-1] += "，" + carry.rstrip("，")
+            merged[-1] += "，" + carry.rstrip("，,、")
         return merged
     return [part]
 
@@ -726,7 +730,7 @@ def direct_answer(question: str, text: str) -> str:
     body = _QUOTE_LABEL.sub(lambda m: m.group(1), strip_citations(text).strip())
     answers: list[tuple[str, bool]] = []  # (answer, read off rather than the first sentence)
     at = 0  # where the last figure given ends in the body
-    for part in question_parts(question):
+    for part in question_parts(question, pauses=False):  # "多少个调委会、多少名调解员": _asks_twice names both
         found = None
         if (words := subcount_words(part)) and not any(w in body for w in words):
             continue  # "其中畲族的有几个" over a text saying nothing of 畲族: no figure of it to give

@@ -44,6 +44,8 @@ _WHEN_ASKED = re.compile(
 _DEADLINE_LINE = re.compile(r"^(整改时限|完成时限|时间节点|完成时间)[:：]\s*(.+)$")
 _ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
 _DUTY_LINE = re.compile(r"^(责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
+# a duty at the end of the task's own line: "…办结率达到100%。（由市文体广电和旅游局牵头，市市场监督管理局、市公安局配合）"
+_INLINE_DUTY = re.compile(r"[（(]由?([^（）()，,]+?)牵头(?:[，,]\s*([^（）()]+?)(?:配合|协助|参与))?[）)]\s*$")
 # a task's own further lines, between it and its duty line or after it ("问题2:…" / "整改措施:…" / "责任单位:…")
 _TASK_DETAIL = re.compile(r"^(?:整改措施|整改时限|完成时限|整改目标|时间节点|配合单位)[:：]")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
@@ -198,7 +200,16 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     label = "牵头单位" if "牵头" in question else "责任单位" if "责任" in question else None
     # the task that shares most key terms (at least half), and of its duty lines the one the question names
     best, best_key, offset, task, heading = None, (0.5, False), 0, None, None
+    inline = None  # the best task's own (lead, assisting) units, when its line ends with them
     for line in text.split("\n"):
+        if not when and (m := _INLINE_DUTY.search(line)):
+            start = offset + line.find(line.strip())
+            title = re.split(r"[。；;]", line.strip(), maxsplit=1)[0]
+            key = (coverage(title, terms), label == "牵头单位")
+            if key >= best_key:
+                u0, u1 = (offset + m.start(1), offset + m.end(2 if assisting and m.group(2) else 1))
+                best, best_key = (start, start + len(title), u0, u1), key
+                inline = (m.group(1), m.group(2) if assisting else None)
         if (m := duty_line.match(line.strip())) and task is not None:
             units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
@@ -206,7 +217,7 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
                 key = (coverage(title, terms), m.group(1) == label)
                 if key >= best_key:
                     at = offset + line.find(m.group(2))
-                    best, best_key = (start, start + len(title), at, at + len(units)), key
+                    best, best_key, inline = (start, start + len(title), at, at + len(units)), key, None
         elif line.strip() and not any(p.match(line.strip()) for p in (_TASK_DETAIL, _DUTY_LINE, _DEADLINE_LINE)):
             task = (offset + line.find(line.strip()), line.strip())
             if _OUTLINE.match(task[1]):
@@ -218,7 +229,10 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     chunks = store.chunk_records(report.report_id)
     citations = [span_citation(1, report, text, t0, t1, chunks), span_citation(2, report, text, u0, u1, chunks)]
     said = text[u0:u1]
-    if assisting and (roles := re.findall(r"(?:^|[；;]\s*)(?:(牵头|配合|协助|参与)单位[:：])?([^；;]+)", said)):
+    if inline is not None:
+        lead, helping = inline
+        units = [f"牵头：{lead}", f"配合：{helping}"] if helping else [lead]
+    elif assisting and (roles := re.findall(r"(?:^|[；;]\s*)(?:(牵头|配合|协助|参与)单位[:：])?([^；;]+)", said)):
         # "牵头单位:新区司法局;配合单位:…" -> 牵头：新区司法局；配合：新区市场监管局、生态环境局、应急管理局
         units = [
             f"{role or '牵头'}：{'、'.join(u for u in re.split(r'[,，、]', who) if u.strip())}" for role, who in roles

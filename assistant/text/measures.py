@@ -24,6 +24,11 @@ _ASK_AFTER = re.compile(
     r"|(?:是)?(?:怎么变|如何变|怎么走|有什么变化|有啥变化|有何变化)"  # "纠错率这两年是怎么变的" asks the 纠错率 of each year
 )
 # "比上一年多了百分之几": a change of the measure another part names, not a measure of its own.
+# Words between a measure and 多少 that name nothing: "纠错率又是多少", "和解率实际做到了多少",
+# "败诉率的目标分别定在多少" (the target of 败诉率).
+_ASK_TAIL = re.compile(
+    r"(?:又|还|则|分别|各自|各|都|也|实际上?|真正|最终|到底|究竟|定在|定为|定成|设定为|设为|确定为|做到了?|达到了|实现了)+$"
+)
 _COMPARED = re.compile(r"^(?:比(?![例重率])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
 _COMPARED_AFTER = re.compile(r"(?:比|较)[^，,]{0,10}?(?:多|少|增加|减少|增长|下降|提高|降低|上升)了?$")
 # "排第几" / "排在第几位" / "第几名": a rank, however the question words it.
@@ -69,7 +74,7 @@ def measure_asked(question: str) -> Measure | None:
             # "复议纠错率比上一年升了还是降了，差几个百分点": the points are the rate's, named before
             phrase = re.sub(r"^年度?", "", _LEADING.sub("", _SPLIT.split(rates[-1].group(0))[-1]))
     elif m := _ASK_AFTER.search(q):
-        before = re.sub(r"(?:又|还|则|分别|各自|各|都|也)+$", "", q[: m.start()])  # "纠错率又是多少"
+        before = _ASK_TAIL.sub("", q[: m.start()])  # "纠错率又是多少", "目标分别定在多少"
         phrase = _SPLIT.split(before)[-1] if before else None
         if phrase in _STANDS_FOR:
             rates = [r.group(0) for r in _RATE.finditer(before[: -len(phrase)])]

@@ -82,15 +82,17 @@ PROVINCES = frozenset(
 )
 
 
-# Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区 (but a name
+# Generic however they begin or end: 国际化大都市, 现代化新城区, 主城区, 老城区, 设区 (of 设区的市),
+# 陶瓷文化传承创新试验区 (a programme, not a unit of government) (but a name
 # merely ending in 城 is a place: 鲤城区, 盐城市, 聊城市).
 _GENERIC_PART = re.compile(
-    r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡|地方)$"
+    r"^(?:国际化|现代化|全国|全省|全市|全县|全区|中心)|(?:大都|中心|核心|主城|老城|新城|城乡|地方|设|试验|实验|示范|先行)$"
 )
 # A clause, not a name: "认真贯彻落实市委…", "基本完成县…", "预计全年实现地区生产总值" run into a suffix.
 _CLAUSE_PART = re.compile(
     r"贯彻|落实|推进|完成|实现|开展|加强|深化|坚持|围绕|按照|根据|指引|领导|重点|全年|预计|认真|积极|融入|促进|要求|"
-    r"聘用|聘请|选聘|多少|一共|总共|"  # "聘用县聘法律顾问": hiring for the county, not a county named 聘用县
+    r"聘用|聘请|选聘|多少|一共|总共|"
+    r"已经|日前|"  # "方案已经市委同意", "…日前报市政府": a clause before 市委, not a city named 已经市  # "聘用县聘法律顾问": hiring for the county, not a county named 聘用县
     r"各$|"  # "陇南市要求各县(区)…": 各县 is every county, not a place
     r"(?:给|向|对|把|被|让|替|跟)$|"  # "曲靖给县级政府打分": a preposition before 县, not a name
     r"^(?:东|西|南|北|中|东北|西北|西南|东南)部$"  # 中部地区 is a region of the country, not a 地区
@@ -131,6 +133,8 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
             end = people.end()  # 东乡族自治县 is one unit, not 东乡 (a 乡) + 族自治县
         elif name == 1 and end < len(text) and text[end] in "市县区旗盟镇":  # 乌镇镇: a town named 乌镇
             end += 1
+        elif m.group(0).endswith("镇") and text[end : end + 1] == "市" and text[end + 1 : end + 2] not in ("场", "民"):
+            end += 1  # 景德镇市 is a city named 景德镇, not a town 景德镇 (but "…镇市场监管所" is a town's)
         elif name == 1 and (zone := _ONE_UNIT.match(text, end)) and zone.group(0).endswith(_ZONES):
             end = zone.end()  # 苏州工业园区 is one unit, not 苏州 (a 州) + 工业园区
         if text[end : end + 1] == "省" and text[i:end] in PROVINCES:

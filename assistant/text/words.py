@@ -73,7 +73,13 @@ def glossary(question: str) -> str:
 
 # Lay phrasings a report's labels answer but that are no alias: "占几成" asks the 占比 column, yet as an
 # alias it would add 占比 to every question's key terms and BM25 words.
-_LABEL_PHRASINGS = ((re.compile(r"占(?:了)?几成"), "占比是多少"),)
+# "调成了多少" asks the 调解成功 column, "立了多少、结了多少" the 立案 and 结案 columns (not 办结了, 建立了).
+_LABEL_PHRASINGS = (
+    (re.compile(r"占(?:了)?几成"), "占比是多少"),
+    (re.compile(r"调成(?:了|功了)?(?=多少|几)"), "调解成功"),
+    (re.compile(r"(?<![建成设确树创])立了(?=多少|几)"), "立案"),
+    (re.compile(r"(?<![办审完了终])结了(?=多少|几)"), "结案"),
+)
 
 
 def in_report_words(question: str) -> str:

@@ -179,6 +179,7 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("报告的文号是什么，发布机构是哪个？", ["doc_number", "page_issuer"]),  # the page's label
         ("这份工作要点是哪天经市政府常务会议通过的？", ["adopted"]),
         ("这份报告的信息来源和责任编辑分别是谁？", ["source", "editor"]),
+        ("这份报告的索引号是多少，作者是谁？", ["index_no", "author"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -508,6 +509,7 @@ def page_block(tmp_path_factory, embedder):
             [True, True, False],
         ),
         ("青溪市自然资源和规划局这份报告的信息来源和责任编辑分别是谁？", "青溪市自然资源和规划局；李明", [True, True]),
+        ("青溪市自然资源和规划局这份报告的索引号是多少？", "001008/2025-00017", [True]),
         (
             "青溪市自然资源和规划局这份报告网上几点发布的？落款写的哪天？",
             "2025-02-07 09:12；2025年1月20日",
@@ -543,6 +545,8 @@ WORK_POINTS = """青溪市2025年法治政府建设工作要点
 1.旅游旺季在景区开展联合执法，重点整治强制消费问题，游客投诉办结率达到100%。（由市文化和旅游局牵头，市市场监督管理局、市公安局配合）
 2.开展文物安全专项执法，依法查处文物保护单位周边的违规建设行为。（由市文化和旅游局牵头，市自然资源局配合）
 3.严格水资源管理，对超采地下水行为开展专项执法。（由市水务局牵头，各镇人民政府配合）
+4.在各镇设立行政复议受理点，6月底前全部投入运行。（牵头单位：市司法局；配合单位：各镇人民政府）
+5.开展执法案卷评查，评查案卷不少于300卷。（责任单位：市司法局、市政府各部门）
 青溪市人民政府办公室
 2025年3月10日
 抄送：市委办公室，市人大常委会办公室，市政协办公室。
@@ -579,6 +583,11 @@ def test_a_duty_at_the_end_of_a_tasks_line_names_who_leads_and_who_assists(work_
     assert task.quote.startswith("1.旅游旺季在景区开展联合执法") and units.quote.startswith("市文化和旅游局牵头")
     lead = ask("青溪市超采地下水专项执法由哪个单位牵头？", store, ScriptedLLM(), settings)
     assert lead.method == "headings" and lead.answer == "市水务局"
+    # the same duty written with its labels inside the brackets
+    both = ask("青溪市设立行政复议受理点由哪个单位牵头，哪些单位配合？", store, ScriptedLLM(), settings)
+    assert both.method == "headings" and both.answer == "牵头：市司法局；配合：各镇人民政府"
+    duty = ask("青溪市执法案卷评查的责任单位有哪些？", store, ScriptedLLM(), settings)
+    assert duty.method == "headings" and duty.answer == "市司法局、市政府各部门"
 
 
 def test_two_rates_targets_asked_together_are_quoted_from_the_sentence_setting_both(work_points):

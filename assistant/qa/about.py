@@ -92,6 +92,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     ),
     ("source", re.compile(r"信息来源|稿件来源|(?<![的])来源(?:是|为)?(?:哪|谁|什么)"), "信息来源"),
     ("editor", re.compile(r"责任编辑|编辑是谁"), "责任编辑"),
+    ("author", re.compile(r"作者(?:是|为)?(?:谁|哪)|(?:哪个|谁)[^？?，,。]{0,4}?写的稿"), "作者"),
+    ("index_no", re.compile(r"索引号"), "索引号"),
     (
         "meeting",
         re.compile(
@@ -116,9 +118,11 @@ _PAGE_KEYS = {
     "page_issuer": ("发布机构", "发布单位"),
     "source": ("信息来源", "来源"),
     "editor": ("责任编辑",),
+    "author": ("作者",),
+    "index_no": ("索引号",),
 }
 # Fields only the web page's information block states (never the report's own text).
-_PAGE_ONLY = ("published", "source", "editor")
+_PAGE_ONLY = ("published", "source", "editor", "author", "index_no")
 # A date set under a title by the meeting that adopted it: "（2025年3月4日市政府第36次常务会议审议通过）".
 _ADOPTED = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^（）()]{0,30}?(?:审议)?通过\s*[）)]$")
 PAGE_INFO = "网页信息栏"

@@ -44,8 +44,13 @@ _WHEN_ASKED = re.compile(
 _DEADLINE_LINE = re.compile(r"^(整改时限|完成时限|时间节点|完成时间)[:：]\s*(.+)$")
 _ASSIST_ASKED = re.compile(r"配合|协助|参与")  # "谁牵头、哪些部门配合": the units after 配合单位 too
 _DUTY_LINE = re.compile(r"^(责任单位|牵头单位|责任部门)[:：]\s*(.+)$")
-# a duty at the end of the task's own line: "…办结率达到100%。（由市文体广电和旅游局牵头，市市场监督管理局、市公安局配合）"
-_INLINE_DUTY = re.compile(r"[（(]由?([^（）()，,]+?)牵头(?:[，,]\s*([^（）()]+?)(?:配合|协助|参与))?[）)]\s*$")
+# a duty at the end of the task's own line: "…办结率达到100%。（由市文体广电和旅游局牵头，市市场监督管理局、市公安局配合）",
+# "（牵头单位：市司法局；配合单位：各镇人民政府）", "（责任单位：市司法局、各镇）"
+_INLINE_DUTY = re.compile(
+    r"[（(](?:由?(?P<lead>[^（）()，,：:]+?)牵头(?:[，,]\s*(?P<help>[^（）()]+?)(?:配合|协助|参与))?|"
+    r"(?:牵头单位|责任单位|责任部门)[:：]\s*(?P<lead2>[^（）()；;]+?)(?:[；;]\s*(?:配合|协助|参与)单位[:：]\s*(?P<help2>[^（）()]+?))?)"
+    r"[）)]\s*$"
+)
 # a task's own further lines, between it and its duty line or after it ("问题2:…" / "整改措施:…" / "责任单位:…")
 _TASK_DETAIL = re.compile(r"^(?:整改措施|整改时限|完成时限|整改目标|时间节点|配合单位)[:：]")
 _OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
@@ -60,8 +65,8 @@ class HeadingsAnswer:
 
     @property
     def short(self) -> str:
-        """Names joined by 、 (动员部署阶段、自查整改阶段), clauses by ；."""
-        return ("、" if all(len(i) <= 10 for i in self.items) else "；").join(self.items)
+        """Names joined by 、 (动员部署阶段、自查整改阶段), clauses and roles (牵头：…；配合：…) by ；."""
+        return ("、" if all(len(i) <= 10 and "：" not in i for i in self.items) else "；").join(self.items)
 
     @property
     def text(self) -> str:
@@ -207,9 +212,11 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
             title = re.split(r"[。；;]", line.strip(), maxsplit=1)[0]
             key = (coverage(title, terms), label == "牵头单位")
             if key >= best_key:
-                u0, u1 = (offset + m.start(1), offset + m.end(2 if assisting and m.group(2) else 1))
+                lead, helping = ("lead", "help") if m.group("lead") else ("lead2", "help2")
+                last = helping if assisting and m.group(helping) else lead
+                u0, u1 = offset + m.start(lead), offset + m.end(last)
                 best, best_key = (start, start + len(title), u0, u1), key
-                inline = (m.group(1), m.group(2) if assisting else None)
+                inline = (m.group(lead), m.group(helping) if assisting else None)
         if (m := duty_line.match(line.strip())) and task is not None:
             units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
@@ -231,7 +238,9 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
     said = text[u0:u1]
     if inline is not None:
         lead, helping = inline
-        units = [f"牵头：{lead}", f"配合：{helping}"] if helping else [lead]
+        units = (
+            [f"牵头：{lead}", f"配合：{helping}"] if helping else [u for u in re.split(r"[,，、]", lead) if u.strip()]
+        )
     elif assisting and (roles := re.findall(r"(?:^|[；;]\s*)(?:(牵头|配合|协助|参与)单位[:：])?([^；;]+)", said)):
         # "牵头单位:新区司法局;配合单位:…" -> 牵头：新区司法局；配合：新区市场监管局、生态环境局、应急管理局
         units = [

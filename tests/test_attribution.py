@@ -165,7 +165,7 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("这份报告网页标的时间和文末落款分别是几月几号？", ["published", "signed"]),  # 网页标的 is the page's
         ("这份报告挂网的时间是几点几分？落款日期又是哪天？", ["published", "signed"]),
         ("这份报告报给了哪个机构？落款写的全称是什么？", ["addressee", "issuer"]),  # 落款的全称: who signed
-        ("这份报告在网上挂出来的日期和正文最后署的日期各是哪天？", ["published", "date"]),
+        ("这份报告在网上挂出来的日期和正文最后署的日期各是哪天？", ["published", "signed"]),
         ("开发区这份报告的文号是哪个，发文机构是谁？", ["doc_number", "issuer"]),
         ("这份工作要点是哪个机构印发的，发文字号是什么？", ["issuer", "doc_number"]),
         ("这份政府工作报告对应的会议届次和召开日期是什么？", ["meeting", "date"]),
@@ -180,6 +180,8 @@ def test_the_signing_date_and_the_web_date_are_two_answers_in_the_order_asked(li
         ("这份工作要点是哪天经市政府常务会议通过的？", ["adopted"]),
         ("这份报告的信息来源和责任编辑分别是谁？", ["source", "editor"]),
         ("这份报告的索引号是多少，作者是谁？", ["index_no", "author"]),
+        ("这份报告挂到网上是哪天？文末签的日期又是哪天？", ["published", "signed"]),
+        ("这份报告页面上的生成日期和文末落款日期各是哪天？", ["generated", "signed"]),
         ("2023年颁发给多少家企业信用证书？", []),  # 颁发给 is content, not an addressee
         ("2023年召开了哪次会议审议规范性文件？", []),  # no report named: a question about content
     ],
@@ -547,6 +549,11 @@ WORK_POINTS = """青溪市2025年法治政府建设工作要点
 3.严格水资源管理，对超采地下水行为开展专项执法。（由市水务局牵头，各镇人民政府配合）
 4.在各镇设立行政复议受理点，6月底前全部投入运行。（牵头单位：市司法局；配合单位：各镇人民政府）
 5.开展执法案卷评查，评查案卷不少于300卷。（责任单位：市司法局、市政府各部门）
+6.开展重点领域专项整治。在景区开展文旅市场专项执法，在茶园开展农资专项检查。
+责任单位：市文化和旅游局，市农业农村局
+三、实施步骤
+（一）动员部署阶段（2025年3月—2025年4月）。
+（二）集中攻坚阶段（2025年5月—2025年10月）。
 青溪市人民政府办公室
 2025年3月10日
 抄送：市委办公室，市人大常委会办公室，市政协办公室。
@@ -588,6 +595,18 @@ def test_a_duty_at_the_end_of_a_tasks_line_names_who_leads_and_who_assists(work_
     assert both.method == "headings" and both.answer == "牵头：市司法局；配合：各镇人民政府"
     duty = ask("青溪市执法案卷评查的责任单位有哪些？", store, ScriptedLLM(), settings)
     assert duty.method == "headings" and duty.answer == "市司法局、市政府各部门"
+    # a task named by what its line goes on to say, not by its title
+    named = ask("青溪市景区和茶园的专项整治由哪几个市级部门负责？", store, ScriptedLLM(), settings)
+    assert named.method == "headings" and named.answer == "市文化和旅游局、市农业农村局"
+
+
+def test_a_stages_period_is_read_off_the_brackets_after_its_heading(work_points):
+    store, settings = work_points
+    answer = ask("青溪市工作要点的集中攻坚阶段起止时间是怎么安排的？", store, ScriptedLLM(), settings)
+    assert answer.method == "headings" and answer.answer == "2025年5月—2025年10月"
+    assert store.report_text(answer.citations[0].report_id)[answer.citations[0].start : answer.citations[0].end] == (
+        "2025年5月—2025年10月"
+    )
 
 
 def test_two_rates_targets_asked_together_are_quoted_from_the_sentence_setting_both(work_points):
@@ -612,3 +631,60 @@ def test_two_figures_asked_in_one_clause_joined_by_a_pause_mark_are_each_answere
         "按青溪市的工作要点，2024年复议申请多少件、纠错率多少？", store, ScriptedLLM("报告中未提及。"), settings
     )
     assert answer.answer == "86件；7.1%"
+
+
+def test_a_comparison_with_the_year_before_is_the_reports_own_同比(make_store, tmp_path):
+    store, settings = make_store()
+    text = "青溪县应急管理局2023年法治政府建设情况报告\n一、执法\n全年立案160件，同比增长14.3%。\n青溪县应急管理局\n2024年1月10日\n"
+    (tmp_path / "qingxi-yjj-2023.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-yjj-2023.txt"], store, progress=False)
+    draft = cite_the_source_holding("160", "青溪县应急管理局2023年立案160件，比2022年增长14.3%。")
+    answer = ask("青溪县应急局2023年总共立了多少案？比2022年多了多少？", store, ScriptedLLM(draft), settings)
+    assert answer.method == "model" and not answer.problems  # "比2022年" is the report's 同比, not another year's claim
+
+
+def test_an_act_asked_with_its_negation_is_not_answered_by_the_act(make_store, tmp_path):
+    store, settings = make_store()
+    text = (
+        "青溪县应急管理局2023年法治政府建设情况报告\n一、执法\n对首次违法、危害后果轻微并及时改正的企业依法从轻或者减轻处罚，"
+        "全年从轻、减轻处罚案件38件。\n青溪县应急管理局\n2024年1月10日\n"
+    )
+    (tmp_path / "qingxi-yjj-2023.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-yjj-2023.txt"], store, progress=False)
+    answer = ask(
+        "青溪县应急局2023年对首次轻微违法的企业不予处罚了多少件？", store, ScriptedLLM("报告中未提及。"), settings
+    )
+    assert answer.refused and "38" not in answer.answer  # 从轻处罚 is not 不予处罚
+
+
+def test_a_total_before_a_list_of_its_parts_does_not_answer_one_part(make_store, tmp_path):
+    store, settings = make_store()
+    text = (
+        "青溪经济技术开发区2024年法治政府建设情况报告\n一、执法\n全年各领域共检查5000次，立案700件，具体为：\n"
+        "·市场监管：检查1240次，立案186件\n·城市管理：检查1320次，立案254件\n青溪经济技术开发区管理委员会\n2025年1月10日\n"
+    )
+    (tmp_path / "qingxi-jk-2024.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-jk-2024.txt"], store, progress=False)
+    totals = cite_the_source_holding("5000", "青溪经开区城市管理方面检查5000次，立案700件。")
+    answer = ask("青溪经开区城市管理方面2024年检查多少次？立案多少件？", store, ScriptedLLM(totals, totals), settings)
+    assert any("“具体为”之后才说到" in p for p in answer.problems) and answer.answer == "1320次；254件"
+
+
+def test_now_asked_of_several_years_is_the_latest_reports_though_an_earlier_one_words_it_closer(make_store, tmp_path):
+    store, settings = make_store()
+    for year, said in (
+        (2023, "截至2023年底，全区持有执法证件的人员1384名。"),
+        (2025, "截至2025年底，全区持证行政执法人员1471名。"),
+    ):
+        text = f"青溪区{year}年法治政府建设情况报告\n一、执法\n{said}\n青溪区人民政府\n{year + 1}年1月10日\n"
+        (tmp_path / f"qingxi-{year}.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path], store, progress=False)
+    answer = ask("青溪区眼下持有执法证的人员一共多少？", store, ScriptedLLM("报告中未提及。"), settings)
+    assert "1471名" in answer.answer and {c.report_id for c in answer.citations} == {"qingxi-2025"}
+
+
+def test_a_zone_named_for_a_city_is_not_the_city_and_a_market_is_no_place():
+    from assistant.text.places import names_place
+
+    assert not names_place("自贸试验区昆明片区形成了几项制度创新成果", "昆明市")
+    assert names_place("海城服装市场领域2024年立了多少案？", "海城市")  # a 市场 of 海城, no place 海城服装市

@@ -387,3 +387,27 @@ def test_a_pages_editor_and_bracketed_foot_keys_are_page_metadata_not_report_tex
     )
     assert meta == {"责任编辑": "李明", "发文字号": "青政发〔2025〕3号", "发布日期": "2025-03-14"}
     assert body == "青溪县2024年法治政府建设情况报告\n全县收到行政复议申请86件。"
+
+
+@pytest.mark.parametrize(
+    "line,meta",
+    [
+        (
+            "时间：2024.02.29　　来源：樊城区司法局",
+            {"时间": "2024.02.29", "来源": "樊城区司法局"},
+        ),  # a bare 时间 and a key
+        (
+            "【来源：海城市人民政府办公室】　【发布时间：2025年2月12日】",
+            {"来源": "海城市人民政府办公室", "发布时间": "2025年2月12日"},
+        ),
+        (
+            "文章来源：昆明经开区管委会办公室　　发布时间：2025-02-20 10:15:32",
+            {"文章来源": "昆明经开区管委会办公室", "发布时间": "2025-02-20 10:15:32"},
+        ),
+    ],
+)
+def test_a_pages_information_line_in_other_shapes_is_page_metadata(line, meta):
+    body, found, _ = strip_boilerplate(
+        normalize(f"青溪县2024年法治政府建设情况报告\n{line}\n全县收到行政复议申请86件。\n")
+    )
+    assert found == meta and body == "青溪县2024年法治政府建设情况报告\n全县收到行政复议申请86件。"

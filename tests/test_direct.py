@@ -202,6 +202,11 @@ def test_a_question_is_split_into_the_parts_that_ask_something():
     assert question_parts("行政复议、行政诉讼各有多少件？") == ["行政复议、行政诉讼各有多少件"]
 
 
+def test_a_score_and_a_rank_asked_in_one_clause_are_each_read_off():
+    text = "我县得分94.3分，在全市6个县（市、区）中排名第2，与上年持平。"
+    assert direct_answer("多少分、排第几，名次跟前一年比有变化吗？", text) == "94.3分；排名第2，与上年持平"
+
+
 def test_a_bare_rank_is_given_as_the_cited_report_writes_it():
     from assistant.qa.direct import ranks_as_written
 

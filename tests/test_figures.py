@@ -38,6 +38,14 @@ def test_the_measure_is_what_is_counted_or_rated_not_a_word_that_stands_for_it()
     # words between the measure and 多少 name nothing: what was done, a target set
     assert measure_asked("敦煌市2025年行政复议调解和解率实际做到了多少？").head == "和解率"
     assert measure_asked("纠错率和败诉率的目标分别定在多少？").head == "败诉率"
+    assert measure_asked("电商企业的劳动合同签订率一年里从多少涨到了多少？").head == "签订率"
+
+
+def test_key_terms_keep_what_a_lay_phrasing_asks_and_drop_the_words_that_only_ask():
+    from assistant.text.words import key_terms
+
+    assert "立案" in key_terms("应急局2023年总共立了多少案？")  # jieba leaves 立 and 案 apart
+    assert not {"时间", "之前"} & set(key_terms("没整改完的问题在什么时间之前改到位？"))
 
 
 def test_a_rate_asked_as_x_的比例_is_the_x_loosely_named():

@@ -83,6 +83,8 @@ def test_a_question_asking_how_a_figure_went_over_the_years_keeps_every_year():
         ("比2020年增加了多少？", {2020}),
         ("2016—2020年累计办理多少件？", {2016, 2020}),
         ("乌海市2023年行政复议案件多少件？", set()),
+        ("樊城区2023年是多少件，到2025年变成多少件？", set()),  # what the 2025 report says, not a target
+        ("力争到2025年达到多少件？", {2025}),
     ],
 )
 def test_a_year_that_is_content_is_told_from_one_that_selects_a_report(question, content):

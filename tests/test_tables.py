@@ -350,3 +350,47 @@ def test_a_rows_columns_are_found_by_the_short_words_people_use_for_them(grassla
     store, settings = grassland
     answer = ask(question, store, ScriptedLLM(), settings)
     assert answer.method == "table" and answer.answer == short
+
+
+@pytest.mark.parametrize(
+    "text,header,row",
+    [
+        (
+            "镇,受理纠纷(件),调解成功(件)\n长白镇,486,478\n马鹿沟镇,164,160\n",
+            ("镇", "受理纠纷(件)", "调解成功(件)"),
+            ("马鹿沟镇", "164", "160"),
+        ),
+        (
+            "指标,2023年,2024年\n收到行政复议申请(件),96,171\n复议纠错率,10.8%,8.9%\n",
+            ("指标", "2023年", "2024年"),
+            ("复议纠错率", "10.8%", "8.9%"),
+        ),
+        (
+            "领域/检查(次)/立案(件)\n菱镁矿山/640/58\n服装市场/1120/214\n",
+            ("领域", "检查(次)", "立案(件)"),
+            ("服装市场", "1120", "214"),
+        ),
+    ],
+)
+def test_cells_divided_by_commas_or_slashes_are_a_table_too(text, header, row):
+    (table,) = tables_in(text)
+    assert table.header.cells == header and table.rows[-1].cells == row
+
+
+def test_a_sentence_with_commas_is_no_table():
+    assert tables_in("一是坚持依法决策,二是严格执法,三是强化监督\n全年办理案件,共计,96件。\n") == []
+
+
+def test_a_tables_cells_read_as_one_number_by_nfkc_still_ground_its_answer(two_years_commas):
+    store, settings = two_years_commas
+    answer = ask("青溪区2024年收到几件复议申请？当年复议纠错率是多少？", store, ScriptedLLM(), settings)
+    assert answer.method == "table" and answer.answer == "171件；8.9%"
+
+
+@pytest.fixture(scope="module")
+def two_years_commas(tmp_path_factory, embedder):
+    text = (
+        "青溪区2025年法治政府建设情况报告\n一、主要数据\n指标，2023年，2024年，2025年\n"
+        "收到行政复议申请（件），96，171，208\n复议纠错率，10.8%，8.9%，7.2%\n青溪区人民政府\n2026年1月10日\n"
+    )
+    return one_report_library(tmp_path_factory, embedder, "qingxiqu-2025.txt", text)

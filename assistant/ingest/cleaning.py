@@ -35,6 +35,7 @@ META_KEYS = (
     "成文日期",
     "有效性",
     "信息来源",
+    "文章来源",
     "责任编辑",
     "作者",
     "发布日期",
@@ -66,7 +67,7 @@ META_KEYS = (
 # Sites space keys out ("索 引 号"), so each key matches with optional inner spaces.
 _META_KEY_RE = "|".join(r"\s*".join(k) for k in sorted(META_KEYS, key=len, reverse=True))
 # A page may print its time bare before the keys: "2025-01-15 09:30　　来源：乌镇镇人民政府　　浏览次数："
-_BARE_TIME = r"\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_BARE_TIME = r"\d{4}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|年\d{1,2}月\d{1,2}日)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 _META_LINE = re.compile(rf"^[-•·*\s]*(?:{_BARE_TIME}\s+)?(?:{_META_KEY_RE})\s*[:：]")
 _LEADING_TIME = re.compile(rf"^\s*({_BARE_TIME})\s+(?=(?:{_META_KEY_RE})\s*[:：])")
 # Inside a metadata line, a bare 时间 is a key too ("作者：区司法局　　时间：2022年02月18日 15:32") — though a
@@ -80,9 +81,18 @@ _META_KEY_ONLY = re.compile(rf"^(?:{_META_KEY_RE})$")
 _BRACKET_KEY = re.compile(rf"【\s*({_META_KEY_RE})\s*】")
 
 
+# Or key and value inside one bracket: "【来源：海城市人民政府办公室】　【发布时间：2025年2月12日】".
+_BRACKET_PAIR = re.compile(rf"【\s*((?:{_META_KEY_RE})\s*[:：][^【】]*)】")
+
+
 def _unbracketed(line: str) -> str:
-    """ "【发文字号】X　【发布日期】Y" as "发文字号：X　发布日期：Y", when the line opens with such a key."""
-    return _BRACKET_KEY.sub(r"\1：", line) if _BRACKET_KEY.match(line.strip()) else line
+    """ "【发文字号】X　【发布日期】Y" and "【来源：X】　【发布时间：Y】" as "发文字号：X　发布日期：Y", when the line
+    opens with such a bracket."""
+    if _BRACKET_KEY.match(line.strip()):
+        return _BRACKET_KEY.sub(r"\1：", line)
+    if _BRACKET_PAIR.match(line.strip()):
+        return _BRACKET_PAIR.sub(r"\1　", line).rstrip("　 ")
+    return line
 
 
 # Widgets and navigation that can appear anywhere on a page and never in a report.
@@ -237,8 +247,12 @@ def parse_meta_line(line: str) -> dict[str, str]:
     return pairs
 
 
+# A bare 时间 opens a metadata line when a date and another key follow it: "时间：2024.02.29　　来源：樊城区司法局".
+_TIME_LINE = re.compile(rf"^\s*时间\s*[:：]\s*{_BARE_TIME}\s+(?:{_META_KEY_RE})\s*[:：]")
+
+
 def is_meta_line(line: str) -> bool:
-    return bool(_META_LINE.match(line) or _META_TABLE.match(line))
+    return bool(_META_LINE.match(line) or _META_TABLE.match(line) or _TIME_LINE.match(line))
 
 
 def strip_boilerplate(text: str) -> tuple[str, dict[str, str], int]:

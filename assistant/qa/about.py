@@ -50,7 +50,8 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
         re.compile(
             r"落款(?:的)?(?:日期|时间)|落款[^？?，,。落]{0,6}?(?:哪天|哪一天|几号|几月几[日号]|何时|什么时候|日期)|"
             r"落款(?=[和与、及跟][^？?，,。]{0,10}?(?:哪天|哪一天|几号|何时|什么时候|日期))|"  # "落款和网上发布又是哪天"
-            r"(?:什么时候|哪天|哪一天|何时|几号)落款|在哪天[^？?，,。]{0,4}?落款"  # "是哪天落款的"
+            r"(?:什么时候|哪天|哪一天|何时|几号)落款|在哪天[^？?，,。]{0,4}?落款|"  # "是哪天落款的"
+            r"(?:文末|末尾|正文最后)[^？?，,。]{0,4}?(?:签|署)的?(?:日期|时间)|签署?的(?:日期|时间)"  # "文末签的日期"
         ),
         "落款日期",
     ),
@@ -92,6 +93,7 @@ FIELDS: tuple[tuple[str, re.Pattern, str], ...] = (
     ),
     ("source", re.compile(r"信息来源|稿件来源|(?<![的])来源(?:是|为)?(?:哪|谁|什么)"), "信息来源"),
     ("editor", re.compile(r"责任编辑|编辑是谁"), "责任编辑"),
+    ("generated", re.compile(r"生成日期|生成时间"), "生成日期"),
     ("author", re.compile(r"作者(?:是|为)?(?:谁|哪)|(?:哪个|谁)[^？?，,。]{0,4}?写的稿"), "作者"),
     ("index_no", re.compile(r"索引号"), "索引号"),
     (
@@ -116,13 +118,14 @@ _PAGE_KEYS = {
     "published": ("发布日期", "发布时间", "时间"),
     "issuer": ("发布机构", "发文机关", "制发机构", "发布单位"),
     "page_issuer": ("发布机构", "发布单位"),
-    "source": ("信息来源", "来源"),
+    "source": ("信息来源", "文章来源", "来源"),
     "editor": ("责任编辑",),
+    "generated": ("生成日期", "生成时间"),
     "author": ("作者",),
     "index_no": ("索引号",),
 }
 # Fields only the web page's information block states (never the report's own text).
-_PAGE_ONLY = ("published", "source", "editor", "author", "index_no")
+_PAGE_ONLY = ("published", "generated", "source", "editor", "author", "index_no")
 # A date set under a title by the meeting that adopted it: "（2025年3月4日市政府第36次常务会议审议通过）".
 _ADOPTED = re.compile(r"^[（(]\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)[^（）()]{0,30}?(?:审议)?通过\s*[）)]$")
 PAGE_INFO = "网页信息栏"
@@ -139,7 +142,7 @@ class AboutAnswer:
     values: list[str]  # each field's value as the text writes it: the direct answer
 
 
-_DATES = ("date", "signed", "published", "adopted")
+_DATES = ("date", "signed", "published", "generated", "adopted")
 
 
 def fields_asked(question: str, whole: str | None = None) -> list[tuple[str, str]]:

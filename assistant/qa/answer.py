@@ -341,7 +341,14 @@ def _from_headings(q: Asking) -> Answer | None:
     由哪些单位负责？": the 责任单位 line under the task; "要去哪几个乡镇？": the line labelled 乡镇：;
     "覆盖了哪几个县市区？": the places the report lists and counts (…、会泽县9个县（市、区）)."""
     report = _the_report(q) if q.settings.instant else None
-    readers = (headings.answer, headings.labelled, headings.places_counted, headings.enumerated, headings.responsible)
+    readers = (
+        headings.answer,
+        headings.labelled,
+        headings.places_counted,
+        headings.enumerated,
+        headings.responsible,
+        headings.stage_period,
+    )
     found = next((f for read in readers if (f := read(q.question, q.store, report))), None) if report else None
     if not found:
         return None

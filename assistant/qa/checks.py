@@ -138,6 +138,9 @@ _NO_OWN_ACT = frozenset(
 )
 
 
+_NEGATIONS = frozenset("不予 免予 免于 不 未 没有 没".split())
+
+
 def unsaid_act(question: str, texts: list[str]) -> str | None:
     """The verb a one-part count asks right before 多少 ("新招录了多少执法人员": 招录), when no source says
     it, even loosely: a figure of all 执法人员 does not answer how many were recruited."""
@@ -150,6 +153,8 @@ def unsaid_act(question: str, texts: list[str]) -> str | None:
     act, flag = before[-1] if before else ("", "")
     if flag not in ("v", "vn") or len(act) < 2 or act in _NO_OWN_ACT:
         return None
+    if len(before) > 1 and before[-2][0] in _NEGATIONS:
+        act = before[-2][0] + act  # "不予处罚了多少件": 不予处罚, which 从轻处罚 is not
     # a lay verb is said in the report's word for it (作废: 废止)
     said = {act, ALIASES.get(act, act)}
     return None if any(_says_loosely(word, t) for word in said for t in texts) else act
@@ -297,6 +302,9 @@ def table_problems(text: str, sources: list[Source]) -> list[str]:
     return problems
 
 
+_YEAR_BEFORE = re.compile(r"同比|比上年|较上年|比上一年|与上年相比")
+
+
 def attribution_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     cited = cited_sources(text, sources)
     if not cited:
@@ -314,7 +322,14 @@ def attribution_problems(text: str, sources: list[Source], expect: Expect) -> li
         ):
             problems.append(f"回答说的是{place}，所引资料却来自{labels}")
     for year in sorted(years_in(said)):
-        if not any(s.hit.report.year == year or f"{year}年" in s.text for s in cited):
+        # "比2022年多了多少" of a 2023 report: its 同比 is that comparison, the year the question's own
+        previous = any(f"{w}{year}年" in (expect.question or "") for w in "比较")
+        if not any(
+            s.hit.report.year == year
+            or f"{year}年" in s.text
+            or (previous and s.hit.report.year == year + 1 and _YEAR_BEFORE.search(s.text))
+            for s in cited
+        ):
             problems.append(f"回答提到{year}年，所引资料是{labels}，其中没有{year}年的内容")
         elif f"{year}年度" in said and not any(f"{year}年度" in s.text for s in cited):
             # "2022年度考核" names one appraisal: the 2022 report's "2021年度考核" is another.
@@ -436,6 +451,9 @@ def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str
     return problems
 
 
+_BREAKDOWN = re.compile(r"其中|具体为|具体是|具体如下|分别为|分别是")
+
+
 def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A part asked ("对企业检查了多少次") is not the total it is part of: "全市开展行政检查67034次,其中对企业
     的检查41260次" — the 其中 clause says the part's own words (企业) that the total's does not, even loosely."""
@@ -443,16 +461,20 @@ def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
     given = number_set(strip_citations(text)) - expect.exempt
     for part in question_parts(expect.question) if expect.question else []:
         terms = key_terms(part, ignore=frozenset(expect.places))
-        for sentence in [c for s in cited_sources(text, sources) for c in sentences(s.text)]:
-            at = sentence.find("其中")
-            if at <= 0:
-                continue
-            # (a word the total's clause says in other words is no part's own: 持证 of 持有…证件的人员)
-            own = [t for t in terms if not set(t) <= set(sentence[:at]) and t in sentence[at:]]
-            for whole, number in figures_of(sentence[:at]) if own else []:
-                parts = [f for f, n in figures_of(sentence[at:]) if _unit(f) == _unit(whole) and n not in given]
-                if number in given and parts:
-                    problems.append(f"问题问的是{own[0]}的数字，{whole}是总数，“其中”部分才说到{own[0]}")
+        # the parts follow 其中 in its sentence, or a list after 具体为, on the lines below it, up to the
+        # next full stop ("共检查5000次,具体为:\n·城市管理:检查1320次…")
+        for said in (s.text for s in cited_sources(text, sources)):
+            for m in _BREAKDOWN.finditer(said):
+                begin = max(said.rfind(p, 0, m.start()) for p in "。；;\n") + 1
+                stops = "。；;" if m.group(0) == "其中" else "。"  # a 其中 clause ends its sentence; a list runs on
+                end = min((e for e in (said.find(p, m.end()) for p in stops) if e >= 0), default=len(said))
+                head, tail = said[begin : m.start()], said[m.start() : end]
+                # (a word the total's clause says in other words is no part's own: 持证 of 持有…证件的人员)
+                own = [t for t in terms if not set(t) <= set(head) and t in tail]
+                for whole, number in figures_of(head) if own else []:
+                    parts = [f for f, n in figures_of(tail) if _unit(f) == _unit(whole) and n not in given]
+                    if number in given and parts:
+                        problems.append(f"问题问的是{own[0]}的数字，{whole}是总数，“{m.group(0)}”之后才说到{own[0]}")
     return problems
 
 

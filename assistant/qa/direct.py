@@ -24,10 +24,8 @@ from assistant.text.places import find_chains
 from assistant.text.sentences import CLAUSE, clauses, said_with_subject, sentences
 from assistant.text.words import key_terms
 
-# 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year
-_UNITS = (
-    f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|公里|千米|平方米|平方公里|公顷|亩|吨|年|万|亿"
-)
+# 年 is a unit (连续31年); a year ("2021年") is told apart by _is_year; 分 a score (得分94.3分)
+_UNITS = f"万美元|亿美元|美元|{COUNTERS}|百分点|%|‰|万亿元|万人|万户|日|小时|分钟|分|公里|千米|平方米|平方公里|公顷|亩|吨|年|万|亿"
 # Words that make a figure a bound: 突破5000亿元 and 不少于60件 are not 5000亿元 and 60件.
 BOUND = r"突破|超过|不足|不到|不少于|不低于|不超过|不高于|至少"
 FIGURE = re.compile(
@@ -723,6 +721,17 @@ def _yes_or_no(part: str, text: str) -> str | None:
 _QUOTE_LABEL = re.compile(r"根据[^：“”]{1,40}：“(.+?)”\s*(?=；|$)")
 
 
+def _answer_parts(question: str) -> list[str]:
+    """The parts a direct answer gives one by one: "多少个调委会、多少名调解员" stays one (`_asks_twice` names
+    both counts), "多少分、排第几" is two (a score and a rank are read differently)."""
+    parts = []
+    for part in question_parts(question, pauses=False):
+        pieces = _asking_clauses(part)
+        counts = all(_NUMERIC.search(p) and not _RANK_ASKED.search(p) and not _DATE_ASKED.search(p) for p in pieces)
+        parts += [part] if len(pieces) < 2 or counts else pieces
+    return parts
+
+
 def direct_answer(question: str, text: str) -> str:
     """The short answer to `question` read off `text` (verified; citation markers ignored).
     A part that cannot be read off is answered by the text's first sentence — left out when
@@ -730,7 +739,7 @@ def direct_answer(question: str, text: str) -> str:
     body = _QUOTE_LABEL.sub(lambda m: m.group(1), strip_citations(text).strip())
     answers: list[tuple[str, bool]] = []  # (answer, read off rather than the first sentence)
     at = 0  # where the last figure given ends in the body
-    for part in question_parts(question, pauses=False):  # "多少个调委会、多少名调解员": _asks_twice names both
+    for part in _answer_parts(question):
         found = None
         if (words := subcount_words(part)) and not any(w in body for w in words):
             continue  # "其中畲族的有几个" over a text saying nothing of 畲族: no figure of it to give

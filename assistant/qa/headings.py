@@ -35,7 +35,8 @@ _NAME = re.compile(r"^[\u4e00-\u9fff“”]{2,14}")
 _PROBLEMS_ASKED = re.compile(r"(?:存在|还有|有)(?:哪些|什么)(?:方面的)?(?:问题|不足|差距|短板)")
 _PLANS_ASKED = re.compile(r"(?:安排|打算|计划|思路|重点工作)[^？?]{0,6}(?:哪些|有什么|第[一二三四五六七八九十\d]+项)")
 _WHO_ASKED = re.compile(
-    r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担|配合)|谁(?:来)?(?:牵头|负责)|责任单位|牵头单位|配合单位"
+    r"(?:哪些|哪个|哪几个|哪几家|什么)[^？?，,。]{0,4}?(?:单位|部门)(?:来)?(?:负责|牵头|承担|配合)|谁(?:来)?(?:牵头|负责)|"
+    r"责任单位|牵头单位|配合单位"  # "由哪几个县级部门负责"
 )
 # when a task is due, asked of a plan ("最晚什么时候要完成", "整改时限是哪天"), and the line that says it
 _WHEN_ASKED = re.compile(
@@ -125,6 +126,30 @@ def labelled(question: str, store: Store, report: Report) -> HeadingsAnswer | No
         return None  # a sentence after the colon, not a list
     citation = span_citation(1, report, text, m.start(1), m.end(1), store.chunk_records(report.report_id))
     return HeadingsAnswer(items, [citation], lead=f"{noun}：")
+
+
+# "集中攻坚阶段起止时间是怎么安排的": a stage the question names, and when it runs
+_STAGE_NAMED = re.compile(r"([\u4e00-\u9fff]{2,8}阶段)")
+_WHEN_RUNS = re.compile(
+    r"起止时间|起止日期|时间(?:是)?(?:怎么|如何)安排|什么时候(?:开始|到什么时候)|从什么时候|哪段时间|时间段|持续到"
+)
+
+
+def stage_period(question: str, store: Store, report: Report) -> HeadingsAnswer | None:
+    """ "集中攻坚阶段起止时间是怎么安排的？": the period in brackets after the stage's own heading —
+    "（二）集中攻坚阶段（2024年7月—2025年12月）" — quoted where it stands."""
+    named = _STAGE_NAMED.search(question)
+    if not named or not _WHEN_RUNS.search(question):
+        return None
+    text = store.report_text(report.report_id)
+    # the stage's name is the question's words before 阶段 that its heading holds: 集中攻坚 of "…行动的集中攻坚阶段"
+    words = named.group(1)[:-2]
+    stage = next((words[i:] + "阶段" for i in range(len(words) - 1) if words[i:] + "阶段" in text), None)
+    m = re.search(rf"{re.escape(stage)}\s*[（(]([^（）()]*\d{{4}}\s*年[^（）()]*)[）)]", text) if stage else None
+    if not m:
+        return None
+    citation = span_citation(1, report, text, m.start(1), m.end(1), store.chunk_records(report.report_id))
+    return HeadingsAnswer([m.group(1)], [citation], lead=f"{stage}：")
 
 
 # "覆盖了哪几个县市区": a noun of places' kinds (县, 市, 区, 乡镇, 街道, 旗)
@@ -221,7 +246,8 @@ def responsible(question: str, store: Store, report: Report) -> HeadingsAnswer |
             units = m.group(2).rstrip() if assisting else re.split(r"[；;]", m.group(2), maxsplit=1)[0].rstrip()
             for start, said in (t for t in (task, heading) if t):
                 title = re.split(r"[。；;]", said, maxsplit=1)[0]
-                key = (coverage(title, terms), m.group(1) == label)
+                # a task named by what its line goes on to say ("景区、大熊猫国家公园…的专项整治"), not its title
+                key = (max(coverage(title, terms), 0.9 * coverage(said, terms)), m.group(1) == label)
                 if key >= best_key:
                     at = offset + line.find(m.group(2))
                     best, best_key, inline = (start, start + len(title), at, at + len(units)), key, None

@@ -12,6 +12,8 @@ restricted to that place's reports, and the scope is reported back to the user.
 
 from __future__ import annotations
 
+import re
+
 from assistant.core.config import Settings
 from assistant.core.types import Hit, Scope
 from assistant.index.snapshot import Snapshot
@@ -90,6 +92,9 @@ def _own_word(question: str, store: Store, snap: Snapshot) -> Scope | None:
     return None
 
 
+_NOW = re.compile(r"眼下|目前|现在|现有|当前|如今|最新")
+
+
 def _latest_first(question, query, store: Store, settings: Settings, scope: Scope, k: int, snap: Snapshot):
     """The latest report's hits, unless another year's report holds more of the question's
     key terms (weighted by length) in one chunk: then every year's hits, and the scope says
@@ -98,7 +103,8 @@ def _latest_first(question, query, store: Store, settings: Settings, scope: Scop
     every = _search(question, query, store, settings, scope.report_ids, k, snap)
     terms = key_terms(question, ignore=name_variants(r.place for r in snap.reports))
     best = lambda hits: max((coverage(h.chunk.text, terms) for h in hits), default=0.0)  # noqa: E731
-    if latest and best(latest) >= best(every):
+    # "眼下…一共多少": the present is the latest report's, however another year's words match
+    if latest and (best(latest) >= best(every) or _NOW.search(question)):
         return latest, scope.model_copy(update={"report_ids": [scope.prefer]})
     year = snap.by_id[scope.prefer].year
     reason = scope.reason.split("：")[0] + f"：最新的{year}年报告中没有找到相关内容，也查了其他年度的报告"

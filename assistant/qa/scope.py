@@ -25,7 +25,11 @@ from assistant.core.types import WORK_REPORT, Report, Scope
 from assistant.text.places import PlaceIndex, find_chains, level_of, split_place
 from assistant.text.years import YEAR
 
-_CONTENT_BEFORE = re.compile(rf"(?:截至|截止|截至到|自|从|比|较|同|与|至|到)\s*({YEAR})\s*年")
+# (but "2023年是多少件，到2025年变成多少件" asks what that year's report says)
+_BECAME = r"(?:时|的时候)?(?:变成|变为|成了|降到|涨到|增加到|减少到|又是|是多少|有多少)"
+_CONTENT_BEFORE = re.compile(
+    rf"(?:截至|截止|截至到|自|从|比|较|同|与)\s*({YEAR})\s*年|(?:至|到)\s*({YEAR})\s*年(?!{_BECAME})"
+)
 # "比2022年多了多少" compares with that year: its report is needed too.
 _COMPARED = re.compile(rf"(?:比|较|与|同|相比)\s*({YEAR})\s*年")
 _CONTENT_AFTER = re.compile(
@@ -45,7 +49,7 @@ _MAX_LISTED = 8  # held places named in a refusal
 def content_years(question: str) -> set[int]:
     years: set[int] = set()
     for pattern in (_CONTENT_BEFORE, _CONTENT_AFTER):
-        years |= {int(m.group(1)) for m in pattern.finditer(question)}
+        years |= {int(next(g for g in m.groups() if g)) for m in pattern.finditer(question)}
     return years | range_years(question)
 
 

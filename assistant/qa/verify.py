@@ -9,7 +9,7 @@ Numbers are compared canonically (text/numerals.py): "98.40%" grounds "98.4%".
 
 from __future__ import annotations
 
-from assistant.text.numerals import CITATION_MARKER, canonical, number_set, numbers_in
+from assistant.text.numerals import CITATION_MARKER, canonical, numbers_in, stated_numbers
 from assistant.text.sentences import sentences
 
 
@@ -24,7 +24,7 @@ def strip_citations(text: str) -> str:
 def ungrounded_numbers(answer: str, sources: list[str], exempt: set[str] = frozenset()) -> list[str]:
     """Numbers in the answer that occur in none of the given source texts.
     `exempt` holds numbers the user supplied (the question's years, report labels)."""
-    available = set().union(*(number_set(s) for s in sources)) if sources else set()
+    available = set().union(*(stated_numbers(s) for s in sources)) if sources else set()
     return [n for n in dict.fromkeys(canonical(n) for n in numbers_in(answer)) if n not in available | exempt]
 
 
@@ -36,7 +36,7 @@ def unsupported_numbers(answer: str, sources: list[str], terms: list[str], exemp
     for n in dict.fromkeys(canonical(x) for x in numbers_in(answer)):
         if n in exempt:
             continue
-        holding = [s for src in sources for s in sentences(src) if n in number_set(s)]
+        holding = [s for src in sources for s in sentences(src) if n in stated_numbers(s)]
         if holding and not any(any(t in s for t in terms) for s in holding):
             bad.append(n)
     return bad

@@ -27,7 +27,8 @@ _ASK_AFTER = re.compile(
 # Words between a measure and 多少 that name nothing: "纠错率又是多少", "和解率实际做到了多少",
 # "败诉率的目标分别定在多少" (the target of 败诉率).
 _ASK_TAIL = re.compile(
-    r"(?:又|还|则|分别|各自|各|都|也|实际上?|真正|最终|到底|究竟|定在|定为|定成|设定为|设为|确定为|做到了?|达到了|实现了)+$"
+    r"(?:又|还|则|分别|各自|各|都|也|实际上?|真正|最终|到底|究竟|定在|定为|定成|设定为|设为|确定为|做到了?|达到了|实现了|"
+    r"一年里|一年来|这一年|这两年|从)+$"  # "签订率一年里从多少涨到了多少": the 签订率 of two times
 )
 _COMPARED = re.compile(r"^(?:比(?![例重率])|较|同比|环比|与上年|比上年|增长|增加|减少|下降|提高|降低|上升)")
 _COMPARED_AFTER = re.compile(r"(?:比|较)[^，,]{0,10}?(?:多|少|增加|减少|增长|下降|提高|降低|上升)了?$")
@@ -68,7 +69,10 @@ class Measure:
 def measure_asked(question: str) -> Measure | None:
     q = question.strip().rstrip("？?。.!！")
     phrase, before = None, ""
-    if m := _COUNTED.search(question) or _COUNTED_BARE.search(question):
+    counted = _COUNTED.search(question) or _COUNTED_BARE.search(question)
+    if counted and re.search(r"多少|几", counted.group(1)):
+        counted = None  # "签订率从多少涨到了多少": a rate's two values, not a thing counted after 多少
+    if m := counted:
         phrase = m.group(1)
         if phrase == "百分点" and (rates := list(_RATE.finditer(q[: m.start()]))):
             # "复议纠错率比上一年升了还是降了，差几个百分点": the points are the rate's, named before

@@ -102,6 +102,13 @@ def number_set(text: str) -> set[str]:
     return {canonical(n) for n in numbers_in(text)}
 
 
+def stated_numbers(text: str) -> set[str]:
+    """`number_set` of a source, with each comma group too: "96,171,208" may be 96171208 or — NFKC having
+    read a table's "96，171，208" — three cells, and the digits of each stand in the text either way."""
+    groups = {canonical(g) for m in NUMBER.finditer(text) if "," in m.group(0) for g in m.group(0).split(",")}
+    return number_set(text) | groups
+
+
 _ENUMERATOR = re.compile(r"^[\s(（]*\d{1,2}[)）.．、]|[(（]\d{1,2}[)）]")
 _YEAR_OF = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
 

@@ -141,6 +141,8 @@ def _scan(text: str, i: int) -> list[tuple[int, int]]:
             end += 1  # 贵州省 is one unit, not 贵州 (a 州) + 省
         if text[i:end].endswith("乡") and text[end : end + 1] in ("镇", "村"):
             break  # 乡镇, 乡村: "宁夏乡镇街道…" names no 宁夏乡
+        if text[i:end].endswith("市") and text[end : end + 1] == "场":
+            break  # 市场: "海城服装市场领域" names no 海城服装市
         spans.append((i, end))
         i = end
     return spans
@@ -263,9 +265,13 @@ def _starts_other_place(text: str, start: int, length: int, place: str) -> bool:
         return text[start + length : start + length + 2] not in ("乡镇", "乡村")  # "宁夏乡镇…" is 宁夏's
     # The stem, at most two more characters and an admin suffix: 合肥 + 高新区; not 武威 + 有多少户市,
     # nor a generic word (武威 + 全市).
+    if text.startswith("片区", start + length):
+        return True  # 自贸试验区昆明片区: a zone named for the city, not 昆明市
     rest = _STEM_REST.match(text, start + length)
     if not rest or (rest.group(1) and is_generic(rest.group(0))):
         return False
+    if rest.group(0).endswith("市") and text[rest.end() : rest.end() + 1] == "场":
+        return False  # 海城 + 服装市场: a market, not a place 海城服装市
     return text[start : rest.end()] not in short_names(place)
 
 

@@ -1,7 +1,7 @@
 """Tables in report text: rows of cells under a header row, with where each row stands.
 
-Reports set small tables out as lines, either with bars (|, ｜, or a box-drawing │: "城区 | 收到复议申请(件) | 调解和解(件)" over
-"柳南区 | 176 | 44") or with spaces ("指标 2023年 2024年" over "受理矛盾纠纷(件) 436 512"). Read as
+Reports set small tables out as lines, either with bars (|, ｜, a box-drawing │, or slashes: "城区 | 收到复议申请(件) |
+调解和解(件)" over "柳南区 | 176 | 44"), with commas ("镇,受理纠纷（件）,调解成功（件）") or with spaces ("指标 2023年 2024年" over "受理矛盾纠纷(件) 436 512"). Read as
 prose, "受理矛盾纠纷(件) 436 512" says nothing of which figure is which year; read as a table, 436 is
 2023's and 512 is 2024's. A block is a table only when it has a header and at least two rows
 of the same number of cells, each row a label followed by at least one figure, so that prose
@@ -14,6 +14,10 @@ import re
 from dataclasses import dataclass
 
 _BAR = re.compile(r"\s*[|｜│┃]\s*")
+# A line of cells divided by commas ("镇,受理纠纷（件）,调解成功（件）" over "长白镇,486,478"): a line of at
+# least three cells and no sentence's end. A row must still be a label and figures under a header of words.
+_COMMA = re.compile(r"\s*[,，]\s*")
+_SENTENCE_END = re.compile(r"[。；;：:！？!?]")
 _SPACE = re.compile(r"[ \t\u3000]+")
 _RULE = re.compile(r":?-{2,}:?")
 # A figure cell: 436, 1,769, 98.5%, 3.2万, 1.05亿元, -2.3 — a number and at most a short unit.
@@ -83,6 +87,10 @@ def _cells(line: str) -> tuple[tuple[str, ...], bool]:
         if cells and not cells[-1]:
             cells = cells[:-1]
         return tuple(cells), True
+    if len(_COMMA.findall(line)) >= 2 and not _SENTENCE_END.search(line):
+        return tuple(_COMMA.split(line.strip())), True
+    if line.count("/") >= 2 and not _SPACE.search(line.strip()) and not _SENTENCE_END.search(line):
+        return tuple(line.strip().split("/")), True  # 领域／检查（次）／立案（件）, its ／ a / once NFKC has read it
     return tuple(_SPACE.split(line.strip())), False
 
 

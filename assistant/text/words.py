@@ -55,6 +55,8 @@ ALIASES = {
     "违建": "违法建设",
     "案子": "案件",
     "作废": "废止",
+    "评上": "评为",
+    "涨到": "提高到",
     "镇街": "镇（街道）",
     # checks of enterprises, as people say them: the reports' 涉企检查
     "去企业检查": "涉企检查",
@@ -108,8 +110,15 @@ _ASKING = re.compile(
     r"(?:里|中)?(?:排在|排名|排)第几[名位]?|"  # "考评里排第几" asks about 考评 (not 里排)
     r"(?:在)?(?:哪些|哪几个|哪个|哪)方面|"  # "在哪些方面还存在短板" asks about 短板
     r"(?:比|较)(?:前一年|上一年|上年|去年|同期)|"  # "2023年比前一年多了多少件": the comparison, not a thing
+    r"(?:是|有|为|在)?什么时间(?:之前|以前|前)?|(?<=[天候])(?:之前|以前)|"  # "在什么时间之前改到位" asks a date
     r"(?:是|有|为|在)?(?:什么时候|何时|哪一?天|至少|最少|多大|多高|多长|多久|多少|有没有|有无|几[个件项名次人起家条]?|啥|"
     r"什么变化|何变化|变化)|(?<=[了过])没有?(?=[？?，,。]|$)"  # "输了没有" asks about 输了 (败诉)
+)
+
+
+_TERM_PHRASINGS = (
+    (re.compile(r"(?<![建成设确树创])立了?(?:多少|几)[件起个宗]?案"), "立案"),
+    (re.compile(r"(?<![办审完])结了?(?:多少|几)[件起个宗]?案"), "结案"),
 )
 
 
@@ -128,6 +137,8 @@ def key_terms(question: str, ignore: set[str] = frozenset()) -> list[str]:
         if len(t) < 2 or t in ignore or re.fullmatch(r"\d+|年度", t):
             continue
         terms.append(t)
+    # "立了多少案" asks about 立案, though jieba leaves 立 and 案 apart
+    terms += [term for phrasing, term in _TERM_PHRASINGS if phrasing.search(question) and term not in terms]
     # what a lay word stands for, whole: "违建" asks about 违法建设, more than about 违法 (建设 is everywhere)
     terms += [m for k, m in ALIASES.items() if k in question and re.fullmatch(r"[\u4e00-\u9fff]{3,}", m)]
     return list(dict.fromkeys(terms))

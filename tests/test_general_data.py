@@ -42,6 +42,8 @@ from tests.conftest import REPO_ROOT
         "build_holdout12_eval.py",
         # the thirteenth (general/holdout13/): 区 2023/2025, 县级市, 县的镇, 县应急管理局, 经开区管委会, 自治县, 区政府工作报告, 实施方案通知, 督察情况通报
         "build_holdout13_eval.py",
+        # the fourteenth (general/holdout14/): 地级市 on itself, 县 2022/2024, 县级市的民族乡, 市水利和湖泊局, 高新区管委会, 自治县, 县政府工作报告, 考核细则通知, 区行政复议工作报告
+        "build_holdout14_eval.py",
     ],
 )
 def test_each_evaluation_set_rebuilds_exactly_and_passes_its_checks(script):

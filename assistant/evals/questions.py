@@ -19,7 +19,7 @@ from assistant.evals.grading import Grade, contains_evidence, grade, is_direct, 
 from assistant.index.store import Store
 from assistant.qa.retrieve import retrieve
 from assistant.qa.verify import strip_citations
-from assistant.text.numerals import number_set
+from assistant.text.numerals import number_set, stated_numbers
 
 Tick = Callable[[int], None]
 
@@ -191,7 +191,7 @@ def answer_eval(
                     else None
                 ),
                 numbers=len(numbers),
-                numbers_in_citations=sum(1 for n in numbers if n in number_set(cited)),
+                numbers_in_citations=sum(1 for n in numbers if n in stated_numbers(cited)),
                 timings=answer.timings,
                 usage=answer.usage,
             )

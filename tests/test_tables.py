@@ -344,6 +344,7 @@ def grassland(tmp_path_factory, embedder):
     [
         ("青溪旗违反禁牧休牧的草原案子立了多少、结了多少？", "146件；141件"),  # 立了 the 立案 column, 结了 the 结案
         ("青溪旗达来镇人民调解受理了多少件纠纷，调成了多少？", "604件；596件"),  # 调成 is 调解成功
+        ("青溪旗违反禁牧休牧的案子立了几个案？", "146件"),  # 个 counts anything: the 立案(件) column
     ],
 )
 def test_a_rows_columns_are_found_by_the_short_words_people_use_for_them(grassland, question, short):

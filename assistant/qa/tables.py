@@ -96,7 +96,8 @@ def _fits(question: str, table: Table, row: Row, column: int) -> bool:
     if RATE_ASKED.search(question) and not re.search(r"[%％‰]$", cell):
         return bool(RATE_ASKED.search(row.label + table.header.cells[column]))
     counter = COUNTER_ASKED.search(question)
-    return not (counter and unit and not unit.startswith(counter.group(1)))
+    # 个 counts anything ("立了几个案" asks the 立案(件) column); another counter must be the cell's unit
+    return not (counter and unit and counter.group(1) != "个" and not unit.startswith(counter.group(1)))
 
 
 def _says_done(question: str, table: Table, row: Row, column: int) -> bool:

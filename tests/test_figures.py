@@ -39,6 +39,7 @@ def test_the_measure_is_what_is_counted_or_rated_not_a_word_that_stands_for_it()
     assert measure_asked("敦煌市2025年行政复议调解和解率实际做到了多少？").head == "和解率"
     assert measure_asked("纠错率和败诉率的目标分别定在多少？").head == "败诉率"
     assert measure_asked("电商企业的劳动合同签订率一年里从多少涨到了多少？").head == "签订率"
+    assert not measure_asked("2023年以来持证执法人员从多少人增加到多少人？").phrase.startswith("以来")  # the span
 
 
 def test_key_terms_keep_what_a_lay_phrasing_asks_and_drop_the_words_that_only_ask():

@@ -40,7 +40,8 @@ _SPAN_WORDS = re.compile(
 )
 _COUNTED = re.compile(rf"(?:多少|几)(?:{COUNTERS})([^，,？?。；;]{{2,16}}?)[？?。，,]*$")
 _LEADING = re.compile(
-    rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计|目前|现在|当前|现有|最后|最终)+"
+    rf"^(?:{YEAR}\s*年(?:度)?|[\u4e00-\u9fff]{{0,12}}?(?:市|县|区|旗|盟|州|省)|的|在|全年|共|一共|累计|目前|现在|当前|现有|最后|最终|"
+    rf"以来|至今)+"  # "2023年以来…人员从多少": the span, not the measure's name
 )
 # "有多少持证行政执法人员": the thing counted after 多少, with no counter between.
 _COUNTED_BARE = re.compile(r"(?:多少|几)(?!个|件|名|人|次|项|家|起|宗|万|亿|元)([\u4e00-\u9fff]{2,16}?)[？?。，,]*$")

@@ -688,3 +688,19 @@ def test_a_zone_named_for_a_city_is_not_the_city_and_a_market_is_no_place():
 
     assert not names_place("自贸试验区昆明片区形成了几项制度创新成果", "昆明市")
     assert names_place("海城服装市场领域2024年立了多少案？", "海城市")  # a 市场 of 海城, no place 海城服装市
+
+
+def test_a_total_under_the_lines_of_its_parts_does_not_answer_one_part(make_store, tmp_path):
+    store, settings = make_store()
+    text = (
+        "青溪高新区2023年法治政府建设情况报告\n一、执法\n市场监管：检查1180次；立案204件；罚没款312万元\n"
+        "安全生产：检查1460次；立案138件；罚没款286万元\n以上合计检查2640次，立案342件，罚没款598万元。\n"
+        "青溪高新区管理委员会\n2024年1月10日\n"
+    )
+    (tmp_path / "qingxi-gx-2023.txt").write_text(text, encoding="utf-8")
+    ingest_paths([tmp_path / "qingxi-gx-2023.txt"], store, progress=False)
+    totals = cite_the_source_holding("2640", "青溪高新区安全生产方面检查2640次，罚没款598万元。")
+    answer = ask("青溪高新区安全生产方面2023年检查了多少次？罚没款多少？", store, ScriptedLLM(totals, totals), settings)
+    assert any("上面各行才说到" in p for p in answer.problems) and "2640" not in answer.answer
+    # quoted instead: each figure from the line its label names (罚没款 of 安全生产's line, not 市场监管's)
+    assert answer.answer == "1460次；286万元"

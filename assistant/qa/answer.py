@@ -597,10 +597,10 @@ def _part_terms(q: Asking, part: str, parts: list[str]) -> list[str]:
     """The key terms a sentence answering one part must share with it."""
     terms = key_terms(part, ignore=q.places)
     measure = measure_asked(part + "？")
-    # "计划增加到几个": what is to reach it is named in the first part (a rate names itself)
-    if len([t for t in terms if not PLAN_ASKED.fullmatch(t) and t not in _CHANGE_WORDS]) < 2 and not (
-        measure and measure.precise
-    ):
+    # "计划增加到几个": what is to reach it is named in the first part (a rate names itself); so is the
+    # subject of "安全生产方面检查了多少次？罚没款多少？" (罚没 inside 罚没款 is no second word)
+    own = [t for t in terms if not PLAN_ASKED.fullmatch(t) and t not in _CHANGE_WORDS]
+    if len([t for t in own if not any(t != o and t in o for o in own)]) < 2 and not (measure and measure.precise):
         terms += [t for t in key_terms(parts[0], ignore=q.places) if t not in terms]
     return terms
 

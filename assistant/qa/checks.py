@@ -452,6 +452,13 @@ def total_problems(text: str, sources: list[Source], expect: Expect) -> list[str
 
 
 _BREAKDOWN = re.compile(r"其中|具体为|具体是|具体如下|分别为|分别是")
+_SUMMED = re.compile(r"(?:^|(?<=\n))\s*(?:以上合计|以上共计|以上总计|合计|总计)")
+
+
+def _just_before(other: Source, source: Source) -> bool:
+    """Is `other` the chunk of the same report that ends where `source` begins?"""
+    a, b = other.hit.chunk, source.hit.chunk
+    return a.report_id == b.report_id and a.start < b.start <= a.end + 2
 
 
 def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
@@ -463,7 +470,8 @@ def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
         terms = key_terms(part, ignore=frozenset(expect.places))
         # the parts follow 其中 in its sentence, or a list after 具体为, on the lines below it, up to the
         # next full stop ("共检查5000次,具体为:\n·城市管理:检查1320次…")
-        for said in (s.text for s in cited_sources(text, sources)):
+        for source in cited_sources(text, sources):
+            said = source.text
             for m in _BREAKDOWN.finditer(said):
                 begin = max(said.rfind(p, 0, m.start()) for p in "。；;\n") + 1
                 stops = "。；;" if m.group(0) == "其中" else "。"  # a 其中 clause ends its sentence; a list runs on
@@ -475,6 +483,20 @@ def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
                     parts = [f for f, n in figures_of(tail) if _unit(f) == _unit(whole) and n not in given]
                     if number in given and parts:
                         problems.append(f"问题问的是{own[0]}的数字，{whole}是总数，“{m.group(0)}”之后才说到{own[0]}")
+            # or the parts come first, each on its line, and the total after them: "安全生产：检查1460次…\n以上合计检查4800次"
+            # (the lines above may end the chunk before, when this one opens with the total)
+            before = "".join(o.text + "\n" for o in sources if _just_before(o, source))
+            for m in _SUMMED.finditer(said):
+                above = "\n".join((before + said[: m.start()]).split("\n")[-8:])  # the lines of parts right above it
+                end = min((e for e in (said.find(p, m.end()) for p in "。；;\n") if e >= 0), default=len(said))
+                total = said[m.start() : end]
+                own = [t for t in terms if not set(t) <= set(total) and t in above]
+                for whole, number in figures_of(total) if own else []:
+                    parts = [f for f, n in figures_of(above) if _unit(f) == _unit(whole) and n not in given]
+                    if number in given and parts:
+                        problems.append(
+                            f"问题问的是{own[0]}的数字，{whole}是“{m.group(0)}”的总数，上面各行才说到{own[0]}"
+                        )
     return problems
 
 

@@ -58,6 +58,9 @@ def _said(sources: list[Source], doing: list[str], names: Callable[[str], bool] 
 _ONE_PHRASE = re.compile(r"[^，,；;。]*。?")
 
 
+_LINE_LABEL = re.compile(r"[·•\s]*([\u4e00-\u9fff]{2,12})[:：]")
+
+
 def _is_heading(sentence: str) -> bool:
     """A section's own title ("(一)收取信息处理费情况。"), short and of one phrase: it names what the
     sentence after it says."""
@@ -91,8 +94,11 @@ def best_sentence(
             sentence = text[s:e]
             if avoid and avoid(sentence):
                 continue
+            # a line's label governs its later sentences: "安全生产：检查1460次；立案138件；罚没款286万元"
+            label = _LINE_LABEL.match(text, text.rfind("\n", 0, s) + 1)
+            label = label.group(1) if label and label.end() <= s else ""
             if wants_number:
-                around = coverage(sentence, terms)
+                around = coverage(label + sentence, terms)
                 parts = clauses(sentence)
                 # a figure's clause may lean on the one before it for its subject: "建立“无事不扰”企业
                 # 名单,2025年6月底前首批纳入企业不少于500家"
@@ -100,6 +106,7 @@ def best_sentence(
                     max(
                         coverage(c, terms),
                         0.9 * coverage(parts[i - 1] + c, terms) if i else 0.0,
+                        0.9 * coverage(label + c, terms) if label else 0.0,
                         0.5 * around + 0.5 * coverage(c, asked) if asked else 0.0,
                     )
                     for i, c in enumerate(parts)

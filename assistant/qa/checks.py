@@ -461,6 +461,20 @@ def _just_before(other: Source, source: Source) -> bool:
     return a.report_id == b.report_id and a.start < b.start <= a.end + 2
 
 
+def _totals_given(total: str, parts: str, terms: list[str], given: set[str]) -> list[tuple[str, str]]:
+    """(the part's own word, the total) for each figure of `total` the answer gives, when `parts` — the 其中
+    clause, the list after 具体为 or the lines above 以上合计 — says a word of the part asked that `total` does
+    not, with figures of the same unit the answer does not give. (A word the total says in other words is
+    no part's own: 持证 of 持有…证件的人员.)"""
+    own = [t for t in terms if not set(t) <= set(total) and t in parts]
+    found = []
+    for whole, number in figures_of(total) if own else []:
+        others = [f for f, n in figures_of(parts) if _unit(f) == _unit(whole) and n not in given]
+        if number in given and others:
+            found.append((own[0], whole))
+    return found
+
+
 def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]:
     """A part asked ("对企业检查了多少次") is not the total it is part of: "全市开展行政检查67034次,其中对企业
     的检查41260次" — the 其中 clause says the part's own words (企业) that the total's does not, even loosely."""
@@ -476,27 +490,16 @@ def part_problems(text: str, sources: list[Source], expect: Expect) -> list[str]
                 begin = max(said.rfind(p, 0, m.start()) for p in "。；;\n") + 1
                 stops = "。；;" if m.group(0) == "其中" else "。"  # a 其中 clause ends its sentence; a list runs on
                 end = min((e for e in (said.find(p, m.end()) for p in stops) if e >= 0), default=len(said))
-                head, tail = said[begin : m.start()], said[m.start() : end]
-                # (a word the total's clause says in other words is no part's own: 持证 of 持有…证件的人员)
-                own = [t for t in terms if not set(t) <= set(head) and t in tail]
-                for whole, number in figures_of(head) if own else []:
-                    parts = [f for f, n in figures_of(tail) if _unit(f) == _unit(whole) and n not in given]
-                    if number in given and parts:
-                        problems.append(f"问题问的是{own[0]}的数字，{whole}是总数，“{m.group(0)}”之后才说到{own[0]}")
+                for own, whole in _totals_given(said[begin : m.start()], said[m.start() : end], terms, given):
+                    problems.append(f"问题问的是{own}的数字，{whole}是总数，“{m.group(0)}”之后才说到{own}")
             # or the parts come first, each on its line, and the total after them: "安全生产：检查1460次…\n以上合计检查4800次"
             # (the lines above may end the chunk before, when this one opens with the total)
             before = "".join(o.text + "\n" for o in sources if _just_before(o, source))
             for m in _SUMMED.finditer(said):
                 above = "\n".join((before + said[: m.start()]).split("\n")[-8:])  # the lines of parts right above it
                 end = min((e for e in (said.find(p, m.end()) for p in "。；;\n") if e >= 0), default=len(said))
-                total = said[m.start() : end]
-                own = [t for t in terms if not set(t) <= set(total) and t in above]
-                for whole, number in figures_of(total) if own else []:
-                    parts = [f for f, n in figures_of(above) if _unit(f) == _unit(whole) and n not in given]
-                    if number in given and parts:
-                        problems.append(
-                            f"问题问的是{own[0]}的数字，{whole}是“{m.group(0)}”的总数，上面各行才说到{own[0]}"
-                        )
+                for own, whole in _totals_given(said[m.start() : end], above, terms, given):
+                    problems.append(f"问题问的是{own}的数字，{whole}是“{m.group(0)}”的总数，上面各行才说到{own}")
     return problems
 
 
